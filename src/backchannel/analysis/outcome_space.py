@@ -1,0 +1,122 @@
+"""Analyse a scenario's outcome space: zone of agreement, frontier and bargaining solutions.
+
+Every bargaining solution used here lies on the Pareto frontier of the agreeable outcomes, so
+large spaces are walked in chunks: each chunk contributes its own frontier, the frontier of those
+frontiers is the frontier of the whole, and the solutions are then found on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from backchannel.analysis.pareto import pareto_indices, pareto_mask
+from backchannel.analysis.solutions import (
+    agreeable_mask,
+    ideal_point,
+    kalai_smorodinsky_index,
+    nash_index,
+    utilitarian_index,
+)
+from backchannel.scenario.model import Scenario
+
+IN_MEMORY_LIMIT = 1 << 22
+
+
+@dataclass(frozen=True)
+class SpaceAnalysis:
+    """What a scenario's outcome space offers, in utility terms (one column per party)."""
+
+    outcome_count: int
+    reservations: np.ndarray
+    zopa_size: int
+    frontier: np.ndarray
+    frontier_utilities: np.ndarray
+    nash: int | None
+    kalai_smorodinsky: int | None
+    utilitarian: int | None
+    ideal: np.ndarray | None
+
+    @property
+    def zopa_exists(self) -> bool:
+        return self.zopa_size > 0
+
+    def utilities_of(self, index: int) -> np.ndarray:
+        where = np.flatnonzero(self.frontier == index)
+        if len(where) == 0:
+            raise KeyError(index)
+        return self.frontier_utilities[where[0]]
+
+
+def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> SpaceAnalysis:
+    """Frontier, zone of agreement and solutions of ``scenario``, under the agreeable convention."""
+    reservations = scenario.reservations
+    zopa_size = 0
+    kept_indices: list[np.ndarray] = []
+    kept_utilities: list[np.ndarray] = []
+    for indices, utilities, allowed in utility_chunks(scenario, chunk_size):
+        agreeable = agreeable_mask(utilities, reservations, allowed)
+        zopa_size += int(agreeable.sum())
+        rows = np.flatnonzero(agreeable)
+        local = rows[pareto_mask(utilities[rows])]
+        kept_indices.append(indices[local])
+        kept_utilities.append(utilities[local])
+    candidates = np.concatenate(kept_indices)
+    values = np.concatenate(kept_utilities) if kept_utilities else np.zeros((0, len(reservations)))
+    order = pareto_indices(values) if len(values) else np.zeros(0, dtype=np.int64)
+    frontier, frontier_utilities = candidates[order], values[order]
+    everywhere = np.ones(len(frontier), dtype=bool)
+
+    def pick(index: int | None) -> int | None:
+        return None if index is None else int(frontier[index])
+
+    return SpaceAnalysis(
+        outcome_count=scenario.space.size,
+        reservations=reservations,
+        zopa_size=zopa_size,
+        frontier=frontier,
+        frontier_utilities=frontier_utilities,
+        nash=pick(nash_index(frontier_utilities, reservations, everywhere)),
+        kalai_smorodinsky=pick(
+            kalai_smorodinsky_index(frontier_utilities, reservations, everywhere)
+        ),
+        utilitarian=pick(utilitarian_index(frontier_utilities, everywhere)),
+        ideal=ideal_point(frontier_utilities, everywhere),
+    )
+
+
+def utility_chunks(
+    scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Yield ``(indices, utilities, allowed-by-all)`` blocks covering the whole space."""
+    space = scenario.space
+    if space.size <= chunk_size:
+        yield (
+            np.arange(space.size, dtype=np.int64),
+            scenario.utilities,
+            scenario.allowed.all(axis=1),
+        )
+        return
+    for start, positions in space.chunks(chunk_size):
+        indices = np.arange(start, start + len(positions), dtype=np.int64)
+        utilities = np.stack([p.utility.evaluate(positions) for p in scenario.parties], axis=1)
+        allowed = np.ones(len(positions), dtype=bool)
+        for party in scenario.parties:
+            allowed &= party.utility.allowed(positions)
+        yield indices, utilities, allowed
+
+
+def outcome_utilities(scenario: Scenario, index: int) -> np.ndarray:
+    """Each party's utility for one outcome."""
+    positions = scenario.space.positions([index])
+    return np.array([float(p.utility.evaluate(positions)[0]) for p in scenario.parties])
+
+
+def distance_to_frontier(analysis: SpaceAnalysis, utilities: np.ndarray) -> float:
+    """Euclidean distance in utility space from a point to the nearest frontier point."""
+    if len(analysis.frontier_utilities) == 0:
+        return float("nan")
+    gaps = analysis.frontier_utilities - np.asarray(utilities)[None, :]
+    return float(np.sqrt((gaps**2).sum(axis=1)).min())

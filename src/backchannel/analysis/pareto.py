@@ -1,0 +1,75 @@
+"""The Pareto frontier of a set of utility vectors: one implementation, pure numpy.
+
+Two parties take an ``O(n log n)`` sweep; more parties take a blocked dominance filter. Exact
+duplicates never dominate each other, so every copy of a frontier point is kept.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BLOCK = 2048
+
+
+def pareto_mask(utilities: np.ndarray) -> np.ndarray:
+    """True for rows of ``utilities`` (shape ``(n, parties)``) that no other row dominates."""
+    utilities = np.asarray(utilities, dtype=float)
+    if utilities.ndim != 2:
+        raise ValueError("utilities must have shape (outcomes, parties)")
+    if utilities.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    if utilities.shape[1] == 1:
+        return utilities[:, 0] == utilities[:, 0].max()
+    if utilities.shape[1] == 2:
+        return _pareto_mask_2d(utilities)
+    return _pareto_mask_nd(utilities)
+
+
+def pareto_indices(utilities: np.ndarray) -> np.ndarray:
+    """Row indices of the frontier, sorted by the first party's utility, best first."""
+    indices = np.flatnonzero(pareto_mask(utilities))
+    order = np.lexsort((-utilities[indices, 1:].sum(axis=1), -utilities[indices, 0]))
+    return indices[order]
+
+
+def _pareto_mask_2d(utilities: np.ndarray) -> np.ndarray:
+    first, second = utilities[:, 0], utilities[:, 1]
+    order = np.lexsort((-second, -first))
+    a, b = first[order], second[order]
+    n = len(order)
+    # Rows equal to their predecessor belong to the same group of exact duplicates.
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    # Best second utility among rows strictly before each group (all have >= first utility).
+    best_before = np.concatenate(([-np.inf], np.maximum.accumulate(b)[:-1]))
+    dominated_sorted = best_before[group_start] >= b
+    mask = np.empty(n, dtype=bool)
+    mask[order] = ~dominated_sorted
+    return mask
+
+
+def _pareto_mask_nd(utilities: np.ndarray) -> np.ndarray:
+    """Blocked filter: walk rows by decreasing sum; only earlier rows can dominate later ones."""
+    order = np.argsort(-utilities.sum(axis=1), kind="stable")
+    frontier = np.zeros((0, utilities.shape[1]))
+    keep = np.zeros(len(order), dtype=bool)
+    for start in range(0, len(order), BLOCK):
+        block_rows = order[start : start + BLOCK]
+        block = utilities[block_rows]
+        alive = ~_dominated_by(block, frontier)
+        inside = _dominated_by(block, block)
+        alive &= ~inside
+        keep[block_rows] = alive
+        frontier = np.concatenate([frontier, block[alive]])
+        frontier = frontier[~_dominated_by(frontier, frontier)]
+    return keep
+
+
+def _dominated_by(points: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each row of ``points``, whether some row of ``others`` dominates it."""
+    if len(others) == 0 or len(points) == 0:
+        return np.zeros(len(points), dtype=bool)
+    at_least = (others[None, :, :] >= points[:, None, :]).all(axis=2)
+    better = (others[None, :, :] > points[:, None, :]).any(axis=2)
+    return (at_least & better).any(axis=1)

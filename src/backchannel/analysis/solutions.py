@@ -1,0 +1,69 @@
+"""Bargaining solutions and the zone of agreement over a utility matrix.
+
+Convention (the field's usual one): every solution is chosen among *agreeable* outcomes, those
+each party rates at or above its reservation value and that cross no party's red line. The Nash
+solution maximises the product of gains over the reservation values (the disagreement point);
+Kalai-Smorodinsky maximises the smallest gain as a share of each party's best agreeable gain.
+Ties go to the larger total utility, then to the lower outcome index, so results are stable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def agreeable_mask(
+    utilities: np.ndarray, reservations: np.ndarray, allowed: np.ndarray | None = None
+) -> np.ndarray:
+    """Outcomes every party weakly prefers to walking away (and no red line excludes)."""
+    mask = (utilities >= np.asarray(reservations)[None, :]).all(axis=1)
+    if allowed is not None:
+        mask &= np.asarray(allowed).all(axis=1) if np.ndim(allowed) == 2 else allowed
+    return mask
+
+
+def nash_index(utilities: np.ndarray, reservations: np.ndarray, agreeable: np.ndarray) -> int | None:
+    """Index maximising the product of gains over the reservation values, or None."""
+    candidates = np.flatnonzero(agreeable)
+    if len(candidates) == 0:
+        return None
+    gains = utilities[candidates] - np.asarray(reservations)[None, :]
+    return _best(candidates, np.prod(gains, axis=1), utilities[candidates].sum(axis=1))
+
+
+def kalai_smorodinsky_index(
+    utilities: np.ndarray, reservations: np.ndarray, agreeable: np.ndarray
+) -> int | None:
+    """Index maximising the smallest normalised gain ``(u_i - r_i) / (ideal_i - r_i)``, or None."""
+    candidates = np.flatnonzero(agreeable)
+    if len(candidates) == 0:
+        return None
+    values = utilities[candidates]
+    reservations = np.asarray(reservations)
+    span = values.max(axis=0) - reservations
+    safe = np.where(span > 0, span, 1.0)
+    shares = np.where(span > 0, (values - reservations) / safe, 1.0)
+    return _best(candidates, shares.min(axis=1), values.sum(axis=1))
+
+
+def utilitarian_index(utilities: np.ndarray, agreeable: np.ndarray) -> int | None:
+    """Index maximising total utility among agreeable outcomes, or None."""
+    candidates = np.flatnonzero(agreeable)
+    if len(candidates) == 0:
+        return None
+    totals = utilities[candidates].sum(axis=1)
+    return _best(candidates, totals, totals)
+
+
+def ideal_point(utilities: np.ndarray, agreeable: np.ndarray) -> np.ndarray | None:
+    """Each party's best utility among agreeable outcomes."""
+    if not agreeable.any():
+        return None
+    return utilities[agreeable].max(axis=0)
+
+
+def _best(candidates: np.ndarray, score: np.ndarray, tiebreak: np.ndarray) -> int:
+    top = score.max()
+    tied = np.flatnonzero(np.isclose(score, top, rtol=0.0, atol=1e-12))
+    winner = tied[np.argmax(tiebreak[tied])]
+    return int(candidates[winner])

@@ -1,0 +1,57 @@
+"""What one party is entitled to see: its own preferences and the messages delivered to it.
+
+The same view serves simulated agents and people in the web service, so privacy is enforced in
+one place: a view never holds another party's utilities or an undelivered or undistorted message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from backchannel.space.outcomes import OutcomeSpace
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A proposal as its receiver got it: who it came from and the (delivered) terms."""
+
+    sender: str
+    outcome: int
+    received_at_hours: float
+
+
+@dataclass(frozen=True)
+class PartyView:
+    """A read-only snapshot of the negotiation from one party's seat."""
+
+    party_id: str
+    space: OutcomeSpace
+    utilities: np.ndarray
+    acceptable: np.ndarray
+    reservation: float
+    relative_time: float
+    elapsed_hours: float
+    round: int
+    received: tuple[Offer, ...]
+    sent: tuple[int, ...]
+
+    @property
+    def best_utility(self) -> float:
+        """Best utility among the outcomes this party would accept at all."""
+        return float(self.utilities[self.acceptable].max()) if self.acceptable.any() else 0.0
+
+    @property
+    def last_received(self) -> Offer | None:
+        return self.received[-1] if self.received else None
+
+    def utility_of(self, outcome: int) -> float:
+        return float(self.utilities[outcome])
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` that cannot be written through."""
+    view = array.view()
+    view.flags.writeable = False
+    return view

@@ -1,0 +1,181 @@
+"""Read scenario files (YAML or JSON, or a bundled name) and report problems for people."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from backchannel.scenario.compile import compile_scenario
+from backchannel.scenario.errors import Problem, ScenarioError, format_path
+from backchannel.scenario.model import Scenario
+from backchannel.scenario.schema import ScenarioSpec
+
+DEFAULT_SCENARIO = "iran-us"
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def bundled_names() -> list[str]:
+    """Names of the scenarios shipped with the package."""
+    folder = resources.files("backchannel.scenario") / "bundled"
+    return sorted(p.name.rsplit(".", 1)[0] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def bundled_path(name: str) -> Path:
+    return Path(str(resources.files("backchannel.scenario") / "bundled" / f"{name}.yaml"))
+
+
+def resolve(reference: str | Path) -> Path:
+    """A path for a file name or a bundled scenario name; ``ScenarioError`` if neither."""
+    path = Path(reference)
+    if path.exists():
+        return path
+    if str(reference) in bundled_names():
+        return bundled_path(str(reference))
+    raise ScenarioError(
+        str(reference),
+        [
+            Problem(
+                path="",
+                message="no such file, and no bundled scenario has this name",
+                fix=f"give a path to a .yaml/.json file or one of: {', '.join(bundled_names())}",
+            )
+        ],
+    )
+
+
+def load_spec(reference: str | Path) -> ScenarioSpec:
+    """Parse and validate the file's structure (types, ranges, required fields)."""
+    path = resolve(reference)
+    text = _read(path)
+    data, lines = _parse(path, text)
+    try:
+        return ScenarioSpec.model_validate(data)
+    except ValidationError as error:
+        problems = [_problem_from_pydantic(e, lines) for e in error.errors()]
+        raise ScenarioError(str(path), problems) from None
+
+
+def load_scenario(reference: str | Path = DEFAULT_SCENARIO) -> Scenario:
+    """Load, validate and compile a scenario; every user error becomes a ``ScenarioError``."""
+    spec = load_spec(reference)
+    return compile_spec(spec, str(resolve(reference)))
+
+
+def compile_spec(spec: ScenarioSpec, file: str = "<scenario>") -> Scenario:
+    from backchannel.agents.registry import strategy_names
+
+    scenario, problems = compile_scenario(spec, known_strategies=strategy_names())
+    if scenario is None:
+        raise ScenarioError(file, problems)
+    return scenario
+
+
+def _read(path: Path) -> str:
+    if path.is_dir():
+        raise ScenarioError(
+            str(path), [Problem("", "this is a folder, not a scenario file", "name the file")]
+        )
+    if path.suffix.lower() not in SUFFIXES:
+        raise ScenarioError(
+            str(path),
+            [Problem("", f"unknown file type '{path.suffix}'", "use a .yaml, .yml or .json file")],
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(
+            str(path), [Problem("", f"cannot read the file ({error})", "check the file")]
+        ) from None
+
+
+def _parse(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
+    """The data in the file, and the line on which each field starts (for messages)."""
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ScenarioError(
+                str(path),
+                [Problem("", f"not valid JSON: {error.msg}", "fix the JSON syntax", error.lineno)],
+            ) from None
+        lines: dict[tuple, int] = {}
+    else:
+        try:
+            data = yaml.safe_load(text)
+            lines = _yaml_lines(yaml.compose(text))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            reason = getattr(error, "problem", None) or str(error)
+            raise ScenarioError(
+                str(path),
+                [
+                    Problem(
+                        "",
+                        f"not valid YAML: {reason}",
+                        "fix the indentation or quoting near that line",
+                        mark.line + 1 if mark else None,
+                    )
+                ],
+            ) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            str(path),
+            [Problem("", "the file must hold a mapping of fields", "start with 'name:'")],
+        )
+    return data, lines
+
+
+def _yaml_lines(node: yaml.Node | None, location: tuple = ()) -> dict[tuple, int]:
+    """Map each location such as ``("parties", 0, "id")`` to its 1-based line in the file."""
+    lines: dict[tuple, int] = {}
+    if node is None:
+        return lines
+    lines[location] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines.update(_yaml_lines(value, (*location, key.value)))
+    elif isinstance(node, yaml.SequenceNode):
+        for number, item in enumerate(node.value):
+            lines.update(_yaml_lines(item, (*location, number)))
+    return lines
+
+
+def _problem_from_pydantic(error: dict[str, Any], lines: dict[tuple, int]) -> Problem:
+    location = tuple(
+        part for part in error["loc"] if not (isinstance(part, str) and "[" in part)
+    )
+    line = None
+    for cut in range(len(location), -1, -1):
+        if location[:cut] in lines:
+            line = lines[location[:cut]]
+            break
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return Problem(
+        path=format_path(location),
+        message=message,
+        fix=_fix_for(error, location),
+        line=line,
+    )
+
+
+def _fix_for(error: dict[str, Any], location: tuple) -> str:
+    kind = error["type"]
+    field = location[-1] if location else "field"
+    if kind == "missing":
+        return f"add the field '{field}'"
+    if kind == "extra_forbidden":
+        return f"remove '{field}' or correct its spelling"
+    if kind in ("less_than_equal", "greater_than_equal", "greater_than", "less_than"):
+        return f"give '{field}' a value within the stated bound"
+    if kind == "string_pattern_mismatch":
+        return "use lower-case letters, digits, '-' and '_', starting with a letter or digit"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return f"give '{field}' a value of the expected type"
+    if kind == "too_short":
+        return f"list more entries under '{field}'"
+    return "see the message above"

@@ -1,0 +1,115 @@
+"""The compiled, immutable scenario the engine runs on (arrays, not dictionaries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+
+from backchannel.scenario.schema import ScenarioSpec
+from backchannel.space.outcomes import OutcomeSpace
+from backchannel.space.utility import LinearAdditiveUtility
+
+
+@dataclass(frozen=True)
+class Party:
+    id: str
+    name: str
+    strategy: str
+    utility: LinearAdditiveUtility
+    reservation: float
+    time_discount: float = 1.0
+    deadline_days: float | None = None
+    refuses_direct_talks: bool = False
+    direct_contact_cost: float = 0.0
+
+
+@dataclass(frozen=True)
+class Intermediary:
+    id: str
+    name: str
+    delay_hours: float
+
+
+@dataclass(frozen=True)
+class Channel:
+    direct_delay_hours: float = 1.0
+    intermediaries: tuple[Intermediary, ...] = ()
+    default_route: str | None = None
+
+    def intermediary(self, intermediary_id: str) -> Intermediary:
+        for item in self.intermediaries:
+            if item.id == intermediary_id:
+                return item
+        known = ", ".join(i.id for i in self.intermediaries) or "none declared"
+        raise KeyError(f"no intermediary '{intermediary_id}' (known: {known})")
+
+
+@dataclass(frozen=True)
+class Package:
+    id: str
+    name: str
+    index: int
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """Everything about a negotiation that does not change while it runs."""
+
+    name: str
+    title: str
+    space: OutcomeSpace
+    parties: tuple[Party, ...]
+    channel: Channel
+    deadline_days: float
+    max_rounds: int
+    first_mover: str
+    response_hours: float = 0.0
+    packages: tuple[Package, ...] = ()
+    spec: ScenarioSpec | None = field(default=None, repr=False)
+
+    @property
+    def party_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.parties)
+
+    def party(self, party_id: str) -> Party:
+        for party in self.parties:
+            if party.id == party_id:
+                return party
+        raise KeyError(f"no party '{party_id}' (known: {', '.join(self.party_ids)})")
+
+    def party_index(self, party_id: str) -> int:
+        return self.party_ids.index(self.party(party_id).id)
+
+    def package(self, package_id: str) -> Package:
+        for package in self.packages:
+            if package.id == package_id:
+                return package
+        known = ", ".join(p.id for p in self.packages) or "none declared"
+        raise KeyError(f"no package '{package_id}' (known: {known})")
+
+    @property
+    def reservations(self) -> np.ndarray:
+        return np.array([p.reservation for p in self.parties], dtype=float)
+
+    @cached_property
+    def utilities(self) -> np.ndarray:
+        """Utility of every outcome for every party, shape ``(outcomes, parties)``."""
+        return np.stack([p.utility.over_space(self.space) for p in self.parties], axis=1)
+
+    @cached_property
+    def allowed(self) -> np.ndarray:
+        """Per party, outcomes that cross none of its red lines, shape ``(outcomes, parties)``."""
+        return np.stack([p.utility.allowed_over_space(self.space) for p in self.parties], axis=1)
+
+    def with_parties(self, parties: tuple[Party, ...]) -> Scenario:
+        """A copy with other party settings (e.g. drawn preferences); caches start empty."""
+        return replace(self, parties=parties)
+
+    def with_party(self, party_id: str, **changes: object) -> Scenario:
+        updated = tuple(
+            replace(p, **changes) if p.id == party_id else p  # type: ignore[arg-type]
+            for p in self.parties
+        )
+        return self.with_parties(updated)

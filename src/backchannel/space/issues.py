@@ -1,0 +1,88 @@
+"""Issues: the dimensions of a deal, each with a finite list of values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class DiscreteIssue:
+    """An issue whose values are named options, e.g. ``["none", "partial", "full"]``."""
+
+    id: str
+    name: str
+    options: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.options)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.options
+
+    def value_of(self, index: int) -> str:
+        return self.options[index]
+
+    def index_of(self, value: object) -> int:
+        """Position of ``value`` among the options; raises ``KeyError`` if absent."""
+        text = str(value)
+        if text not in self.options:
+            raise KeyError(text)
+        return self.options.index(text)
+
+
+@dataclass(frozen=True)
+class NumericIssue:
+    """An issue over numbers, e.g. billions of dollars released, from a range with a step."""
+
+    id: str
+    name: str
+    values: tuple[float, ...]
+    unit: str = ""
+    _array: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_array", np.asarray(self.values, dtype=float))
+
+    @classmethod
+    def from_range(
+        cls, id: str, name: str, low: float, high: float, step: float, unit: str = ""
+    ) -> NumericIssue:
+        count = int(np.floor((high - low) / step + 1e-9)) + 1
+        values = np.round(low + step * np.arange(count), 10)
+        return cls(id=id, name=name, values=tuple(float(v) for v in values), unit=unit)
+
+    @property
+    def size(self) -> int:
+        return len(self.values)
+
+    @property
+    def array(self) -> np.ndarray:
+        return self._array
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(format_number(v) for v in self.values)
+
+    def value_of(self, index: int) -> float:
+        return self.values[index]
+
+    def index_of(self, value: object) -> int:
+        """Position of the value nearest to ``value``; raises ``KeyError`` if none is close."""
+        number = float(value)  # type: ignore[arg-type]
+        position = int(np.argmin(np.abs(self._array - number)))
+        tolerance = 1e-6 * max(1.0, abs(number))
+        if abs(self._array[position] - number) > tolerance:
+            raise KeyError(value)
+        return position
+
+
+Issue = DiscreteIssue | NumericIssue
+
+
+def format_number(value: float) -> str:
+    """Print 3.0 as '3' and 3.67 as '3.67'."""
+    return f"{value:g}"
