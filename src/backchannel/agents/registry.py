@@ -34,7 +34,7 @@ def register(
 
 
 def _load_builtins() -> None:
-    import backchannel.agents.behavioural  # noqa: F401
+    import backchannel.agents.behavioural
     import backchannel.agents.time_based  # noqa: F401
 
 
@@ -48,7 +48,9 @@ def describe_strategies() -> dict[str, str]:
     return dict(sorted(_DESCRIPTIONS.items()))
 
 
-def create_strategy(name: str, rng: np.random.Generator | None = None, **params: object) -> Strategy:
+def create_strategy(
+    name: str, rng: np.random.Generator | None = None, **params: object
+) -> Strategy:
     """A fresh strategy instance; ``KeyError`` lists the known names."""
     _load_builtins()
     if name not in _REGISTRY:

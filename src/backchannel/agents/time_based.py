@@ -37,7 +37,9 @@ class TimeBased(Strategy):
         return acceptable_at(view, offer, threshold)
 
 
-@register("boulware", "concedes little until close to the deadline (aspiration 1 - t^4)", exponent=4.0)
+@register(
+    "boulware", "concedes little until close to the deadline (aspiration 1 - t^4)", exponent=4.0
+)
 class Boulware(TimeBased):
     name = "boulware"
 

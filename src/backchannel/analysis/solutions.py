@@ -22,7 +22,9 @@ def agreeable_mask(
     return mask
 
 
-def nash_index(utilities: np.ndarray, reservations: np.ndarray, agreeable: np.ndarray) -> int | None:
+def nash_index(
+    utilities: np.ndarray, reservations: np.ndarray, agreeable: np.ndarray
+) -> int | None:
     """Index maximising the product of gains over the reservation values, or None."""
     candidates = np.flatnonzero(agreeable)
     if len(candidates) == 0:

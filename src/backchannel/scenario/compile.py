@@ -131,7 +131,9 @@ def _build_utility(
     if len(problems) > before:
         return None
     return LinearAdditiveUtility(
-        weights=weights, tables=tuple(tables), forbidden=tuple(forbidden)  # type: ignore[arg-type]
+        weights=weights,
+        tables=tuple(tables),
+        forbidden=tuple(forbidden),  # type: ignore[arg-type]
     )
 
 
@@ -340,4 +342,3 @@ def _build_packages(problems: _Problems, spec: ScenarioSpec, space: OutcomeSpace
             index = space.index(package.terms)
             packages.append(Package(id=package.id, name=package.name or package.id, index=index))
     return packages
-

@@ -146,9 +146,7 @@ def _yaml_lines(node: yaml.Node | None, location: tuple = ()) -> dict[tuple, int
 
 
 def _problem_from_pydantic(error: dict[str, Any], lines: dict[tuple, int]) -> Problem:
-    location = tuple(
-        part for part in error["loc"] if not (isinstance(part, str) and "[" in part)
-    )
+    location = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
     line = None
     for cut in range(len(location), -1, -1):
         if location[:cut] in lines:

@@ -1,0 +1,89 @@
+"""``backchannel analyze``: which deals exist and who gains what."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from backchannel.analysis.document import CONVENTIONS, analysis_document, package_standing
+from backchannel.analysis.outcome_space import analyze_space
+from backchannel.cli.common import console, open_scenario, print_json, user_errors
+from backchannel.cli.render import outcome_table, signed, spread, standing_note
+from backchannel.report.space_plot import plot_outcome_space
+
+
+def analyze(
+    scenario: str = typer.Argument(None, help="Scenario file or bundled name [default: iran-us]."),
+    json_output: bool = typer.Option(False, "--json", help="Print a JSON document instead."),
+    plot: Path = typer.Option(None, "--plot", help="Also draw the outcome space to this PNG."),
+    points: int = typer.Option(7, "--points", min=1, help="Frontier points to list."),
+) -> None:
+    """Outcome space, zone of agreement, Pareto frontier and bargaining solutions."""
+    with user_errors():
+        model = open_scenario(scenario)
+    analysis = analyze_space(model)
+    if plot is not None:
+        plot_outcome_space(model, analysis, plot)
+    if json_output:
+        print_json(analysis_document(model, analysis))
+        return
+    console.rule(f"[bold]{model.title}")
+    console.print(
+        f"{model.space.size:,} possible outcomes over {len(model.space.issues)} issues: "
+        + ", ".join(issue.name for issue in model.space.issues)
+    )
+    reservations = Table(title="Walking away (reservation values)")
+    reservations.add_column("party")
+    reservations.add_column("reservation", justify="right")
+    reservations.add_column("red lines")
+    for party in model.parties:
+        lines = "yes" if party.utility.has_red_lines else "none"
+        reservations.add_row(party.name, f"{party.reservation:.3f}", lines)
+    console.print(reservations)
+    share = analysis.zopa_size / analysis.outcome_count
+    if analysis.zopa_exists:
+        console.print(
+            f"[green]A zone of possible agreement exists[/]: {analysis.zopa_size:,} outcomes "
+            f"({share:.2%} of all) leave every party at least at its reservation value "
+            "and cross no red line."
+        )
+    else:
+        console.print(
+            "[red]No zone of possible agreement[/]: every outcome leaves some party "
+            "below its reservation value or crosses a red line."
+        )
+    console.print(
+        f"Pareto frontier of the agreeable outcomes: {len(analysis.frontier):,} outcomes."
+    )
+    rows = [
+        (f"frontier {n + 1}", index, "")
+        for n, index in enumerate(spread(analysis.frontier, points))
+    ]
+    console.print(outcome_table(model, rows, "Frontier points (best for the first party first)"))
+    solutions = [
+        ("Nash", analysis.nash, "gains over reservation values, multiplied"),
+        ("Kalai–Smorodinsky", analysis.kalai_smorodinsky, "equal shares of each side's best gain"),
+        ("utilitarian", analysis.utilitarian, "largest total utility"),
+    ]
+    console.print(
+        outcome_table(model, solutions, "Bargaining solutions (among agreeable outcomes)")
+    )
+    if model.packages:
+        package_rows = []
+        for package in model.packages:
+            standing = package_standing(model, analysis, package.index)
+            versus = standing.get("gain_vs_nash", {})
+            note = standing_note(standing)
+            if versus:
+                note += "; vs Nash " + ", ".join(f"{k} {signed(v)}" for k, v in versus.items())
+            package_rows.append((package.name, package.index, note))
+        console.print(outcome_table(model, package_rows, "Named packages"))
+    console.print(f"[dim]Convention: {CONVENTIONS['agreeable']}; Nash {CONVENTIONS['nash']}.[/]")
+    if plot is not None:
+        console.print(f"Plot written to {plot}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(analyze)

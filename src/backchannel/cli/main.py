@@ -1,0 +1,22 @@
+"""The ``backchannel`` application: each command group registers itself here."""
+
+from __future__ import annotations
+
+import typer
+
+from backchannel.cli import analyze, run, scenarios
+
+app = typer.Typer(
+    name="backchannel",
+    help="Model, simulate, analyse and run negotiations through intermediaries.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+for module in (run, analyze, scenarios):
+    module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,125 @@
+"""``backchannel run``: play one negotiation and tell it round by round."""
+
+from __future__ import annotations
+
+import typer
+
+from backchannel.analysis.outcome_space import analyze_space
+from backchannel.cli.common import (
+    console,
+    open_scenario,
+    parse_assignments,
+    print_json,
+    user_errors,
+)
+from backchannel.cli.render import outcome_table, terms
+from backchannel.protocols.runner import PROTOCOLS, RunOptions, run_negotiation
+from backchannel.protocols.transcript import Event, Transcript
+from backchannel.report.transcript_document import outcome_benchmarks, transcript_document
+from backchannel.scenario.model import Scenario
+
+
+def run(
+    scenario: str = typer.Argument(None, help="Scenario file or bundled name [default: iran-us]."),
+    protocol: str = typer.Option(
+        "shuttle", "--protocol", "-p", help=f"One of: {', '.join(PROTOCOLS)}."
+    ),
+    via: list[str] = typer.Option(
+        [], "--via", help="Intermediary to route through (repeat for a chain)."
+    ),
+    strategy: list[str] = typer.Option(
+        [], "--strategy", "-s", help="PARTY=NAME, e.g. us=conceder."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same run."),
+    force_direct: bool = typer.Option(
+        False,
+        "--force-direct",
+        help="Talk directly even if a party refuses (it pays its domestic price).",
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print the full transcript as JSON."),
+) -> None:
+    """Run a negotiation (the flagship US–Iran talks through Oman by default)."""
+    with user_errors():
+        model = open_scenario(scenario)
+        options = RunOptions(
+            protocol=protocol,
+            via=tuple(via),
+            strategies=parse_assignments(strategy, "--strategy"),
+            seed=seed,
+            force_direct=force_direct,
+        )
+        transcript = run_negotiation(model, options)
+    analysis = analyze_space(model)
+    if json_output:
+        print_json(transcript_document(model, transcript, analysis))
+        return
+    tell(model, transcript)
+    result = transcript.result
+    assert result is not None
+    bench = outcome_benchmarks(model, transcript, analysis)
+    rows = [("Nash solution", analysis.nash, "benchmark")]
+    if result.agreement is not None:
+        note = (
+            "on the Pareto frontier"
+            if bench["pareto_efficient"]
+            else f"{bench['distance_to_frontier']:.3f} from the frontier"
+        )
+        rows.insert(0, ("agreement", result.agreement, note))
+    console.print(outcome_table(model, rows, "Result against the benchmarks"))
+    payoffs = ", ".join(f"{pid} {v:.3f}" for pid, v in result.payoffs.items())
+    console.print(f"Payoffs after time discounting and any price of direct contact: {payoffs}")
+
+
+def tell(model: Scenario, transcript: Transcript) -> None:
+    names = {p.id: p.name for p in model.parties}
+    settings = transcript.settings
+    route = " → ".join(settings["via"]) if settings["via"] else "a direct line"
+    console.rule(f"[bold]{model.title}")
+    console.print(
+        f"Protocol {transcript.protocol} through {route}; strategies "
+        + ", ".join(f"{names[k]}: {v}" for k, v in settings["strategies"].items())
+        + f"; seed {transcript.seed}."
+    )
+    for event in transcript.events:
+        line = describe(model, names, event)
+        if line:
+            console.print(line, soft_wrap=True)
+    result = transcript.result
+    assert result is not None
+    days = result.time_hours / 24
+    if result.agreement is not None:
+        console.print(
+            f"[bold green]Agreement[/] after {result.rounds} rounds and {days:.1f} simulated days: "
+            f"{terms(model, result.agreement)}"
+        )
+    else:
+        console.print(
+            f"[bold red]No agreement[/] ({result.reason}) after {result.rounds} rounds and "
+            f"{days:.1f} simulated days; each side falls back on its alternative."
+        )
+
+
+def describe(model: Scenario, names: dict[str, str], event: Event) -> str | None:
+    day = f"[dim]day {event.time_hours / 24:6.1f}[/]"
+    if event.kind == "offer":
+        assert event.delivered is not None
+        path = " → ".join([names[event.sender or ""], *event.via, names[event.receiver or ""]])
+        values = " ".join(
+            f"u({p.id})={model.utilities[event.delivered, k]:.2f}"
+            for k, p in enumerate(model.parties)
+        )
+        offer = terms(model, event.delivered)
+        return f"{day} round {event.round:3d}  {path}: {offer}  [cyan]{values}[/]"
+    if event.kind in ("accept", "reject"):
+        colour = "green" if event.kind == "accept" else "yellow"
+        return f"{day}            {names[event.sender or '']} [{colour}]{event.kind}s[/]"
+    if event.kind == "direct_contact_cost":
+        return (
+            f"{day}            {names[event.sender or '']} talks directly and pays a domestic "
+            f"price of {event.details['cost']:g}"
+        )
+    return None
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(run)

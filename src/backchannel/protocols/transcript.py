@@ -1,0 +1,68 @@
+"""The complete, replayable record of one negotiation: events in order, then the result."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened at a simulated time.
+
+    ``outcome`` is what the sender sent; ``delivered`` is what reached the receiver (they differ
+    only when an intermediary changed the message). ``via`` lists the intermediaries crossed.
+    """
+
+    kind: str
+    time_hours: float
+    round: int
+    sender: str | None = None
+    receiver: str | None = None
+    outcome: int | None = None
+    delivered: int | None = None
+    via: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    """How the negotiation ended."""
+
+    agreement: int | None
+    reason: str
+    time_hours: float
+    rounds: int
+    utilities: dict[str, float]
+    payoffs: dict[str, float]
+
+    @property
+    def agreed(self) -> bool:
+        return self.agreement is not None
+
+
+@dataclass
+class Transcript:
+    """Events are appended while the protocol runs; the result is set once at the end."""
+
+    scenario: str
+    protocol: str
+    parties: tuple[str, ...]
+    seed: int | None
+    settings: dict[str, Any] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    result: Result | None = None
+
+    def record(self, event: Event) -> None:
+        if self.result is not None:
+            raise RuntimeError("the negotiation is over; no more events can be recorded")
+        self.events.append(event)
+
+    def of_kind(self, kind: str) -> list[Event]:
+        return [e for e in self.events if e.kind == kind]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for event in data["events"]:
+            event["via"] = list(event["via"])
+        return data

@@ -1,0 +1,1 @@
+"""Plots and readable reports built from analyses and transcripts."""
