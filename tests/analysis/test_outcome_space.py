@@ -1,0 +1,88 @@
+"""Whole-scenario analysis: chunked walking agrees with brute force over the full matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backchannel.analysis.outcome_space import analyze_space, distance_to_frontier
+from backchannel.analysis.pareto import pareto_mask
+from backchannel.analysis.solutions import agreeable_mask, nash_index
+from backchannel.scenario.model import Channel, Party, Scenario
+from backchannel.space.issues import DiscreteIssue
+from backchannel.space.outcomes import OutcomeSpace
+from backchannel.space.utility import LinearAdditiveUtility
+
+
+@st.composite
+def random_scenarios(draw: st.DrawFn) -> Scenario:
+    sizes = draw(st.lists(st.integers(1, 5), min_size=1, max_size=4))
+    issues = tuple(
+        DiscreteIssue(f"i{k}", f"issue {k}", tuple(f"o{j}" for j in range(n)))
+        for k, n in enumerate(sizes)
+    )
+    space = OutcomeSpace(issues)
+    parties = []
+    for p in range(2):
+        seed = draw(st.integers(0, 10_000))
+        rng = np.random.default_rng(seed)
+        weights = rng.dirichlet(np.ones(len(sizes)))
+        tables = tuple(rng.integers(0, 5, n) / 4 for n in sizes)
+        forbidden = tuple(rng.random(n) < draw(st.sampled_from([0.0, 0.2])) for n in sizes)
+        utility = LinearAdditiveUtility(weights, tables, forbidden)
+        reservation = draw(st.sampled_from([0.0, 0.2, 0.4]))
+        parties.append(Party(f"p{p}", f"P{p}", "linear", utility, reservation))
+    return Scenario("random", "random", space, tuple(parties), Channel(), 10.0, 50, "p0")
+
+
+def brute_force_positions(space: OutcomeSpace) -> np.ndarray:
+    return np.array(list(np.ndindex(*space.shape)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(random_scenarios(), st.integers(1, 7))
+def test_chunked_analysis_matches_brute_force(scenario: Scenario, chunk: int) -> None:
+    positions = brute_force_positions(scenario.space)
+    utilities = np.stack(
+        [
+            [
+                p.utility.weights @ [t[k] for t, k in zip(p.utility.tables, row, strict=True)]
+                for row in positions
+            ]
+            for p in scenario.parties
+        ],
+        axis=1,
+    )
+    allowed = np.array(
+        [
+            [
+                not any(m[k] for m, k in zip(p.utility.forbidden, row, strict=True))
+                for p in scenario.parties
+            ]
+            for row in positions
+        ]
+    )
+    assert np.allclose(scenario.utilities, utilities)
+    agreeable = agreeable_mask(utilities, scenario.reservations, allowed)
+    analysis = analyze_space(scenario, chunk_size=chunk)
+    assert analysis.zopa_size == int(agreeable.sum())
+    rows = np.flatnonzero(agreeable)
+    expected = set(rows[pareto_mask(utilities[rows])].tolist())
+    assert set(analysis.frontier.tolist()) == expected
+    nash = nash_index(utilities, scenario.reservations, agreeable)
+    if nash is None:
+        assert analysis.nash is None
+    else:
+        gains = np.prod(utilities[analysis.nash] - scenario.reservations)
+        assert np.isclose(gains, np.prod(utilities[nash] - scenario.reservations))
+
+
+def test_distance_to_frontier_is_zero_on_it_and_positive_below_it(fixtures) -> None:  # noqa: ANN001
+    from backchannel.scenario.loader import load_scenario
+
+    scenario = load_scenario(fixtures / "split.yaml")
+    analysis = analyze_space(scenario)
+    on = analysis.frontier_utilities[3]
+    assert distance_to_frontier(analysis, on) == 0.0
+    assert distance_to_frontier(analysis, on - 0.1) > 0.0

@@ -1,0 +1,64 @@
+"""Outcome indices, positions and utilities agree with an explicit enumeration."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backchannel.space.issues import DiscreteIssue, NumericIssue
+from backchannel.space.outcomes import OutcomeSpace
+from backchannel.space.utility import LinearAdditiveUtility
+
+
+def make_space(sizes: list[int]) -> OutcomeSpace:
+    return OutcomeSpace(
+        tuple(
+            DiscreteIssue(f"i{k}", f"i{k}", tuple(map(str, range(n)))) for k, n in enumerate(sizes)
+        )
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=5), st.integers(0, 2**16))
+def test_broadcast_utilities_match_enumeration(sizes: list[int], seed: int) -> None:
+    space = make_space(sizes)
+    rng = np.random.default_rng(seed)
+    utility = LinearAdditiveUtility(
+        rng.dirichlet(np.ones(len(sizes))),
+        tuple(rng.random(n) for n in sizes),
+        tuple(rng.random(n) < 0.3 for n in sizes),
+    )
+    rows = list(itertools.product(*(range(n) for n in sizes)))
+    expected = [
+        sum(w * t[k] for w, t, k in zip(utility.weights, utility.tables, row, strict=True))
+        for row in rows
+    ]
+    allowed = [not any(m[k] for m, k in zip(utility.forbidden, row, strict=True)) for row in rows]
+    assert np.allclose(utility.over_space(space), expected)
+    assert utility.allowed_over_space(space).tolist() == allowed
+    assert np.allclose(utility.evaluate(np.array(rows)), expected)
+    for index, row in enumerate(rows):
+        assert tuple(space.positions([index])[0]) == row
+    chunks = list(space.chunks(chunk_size=3))
+    assert np.concatenate([c for _, c in chunks]).tolist() == [list(r) for r in rows]
+
+
+def test_index_and_outcome_round_trip() -> None:
+    space = OutcomeSpace(
+        (
+            NumericIssue.from_range("funds", "Funds", 0, 10, 2.5),
+            DiscreteIssue("truce", "Truce", ("none", "six months")),
+        )
+    )
+    assert space.size == 10
+    index = space.index({"funds": 7.5, "truce": "six months"})
+    assert space.outcome(index) == {"funds": 7.5, "truce": "six months"}
+    assert space.describe(index) == "funds=7.5, truce=six months"
+
+
+def test_numeric_range_includes_its_end_despite_rounding() -> None:
+    issue = NumericIssue.from_range("x", "x", 0.0, 0.3, 0.1)
+    assert issue.values == (0.0, 0.1, 0.2, 0.3)
