@@ -54,9 +54,8 @@ def best_of(repeats: int, scenario_sizes: list[int]) -> tuple[float, int]:
 
 
 def main() -> None:
-    print(
-        f"{'outcomes':>10} {'seconds':>9} {'frontier':>9}   (utilities + frontier + Nash, best of 3)"
-    )
+    print("utilities + frontier + Nash, best of 3")
+    print(f"{'outcomes':>10} {'seconds':>9} {'frontier':>9}")
     for count, sizes in SIZES.items():
         seconds, frontier = best_of(3, sizes)
         print(f"{count:>10,} {seconds:>9.4f} {frontier:>9}")

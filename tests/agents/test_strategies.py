@@ -11,7 +11,7 @@ from backchannel.protocols.views import Offer, PartyView
 from backchannel.scenario.loader import load_scenario
 
 
-def view_at(scenario, party: str, t: float, received: list[int] = ()) -> PartyView:  # noqa: ANN001
+def view_at(scenario, party: str, t: float, received: list[int] = ()) -> PartyView:
     column = scenario.party_index(party)
     utilities = scenario.utilities[:, column]
     reservation = scenario.parties[column].reservation
@@ -31,12 +31,12 @@ def view_at(scenario, party: str, t: float, received: list[int] = ()) -> PartyVi
 
 
 @pytest.fixture
-def split(fixtures):  # noqa: ANN001, ANN201
+def split(fixtures):
     return load_scenario(fixtures / "split.yaml")
 
 
 @pytest.mark.parametrize("name", strategy_names())
-def test_every_strategy_keeps_the_contract(name: str, split) -> None:  # noqa: ANN001
+def test_every_strategy_keeps_the_contract(name: str, split) -> None:
     strategy = create_strategy(name, rng=np.random.default_rng(1))
     assert strategy.name == name
     for t in (0.0, 0.5, 1.0):
@@ -52,7 +52,7 @@ def test_every_strategy_keeps_the_contract(name: str, split) -> None:  # noqa: A
 
 
 @pytest.mark.parametrize("name", strategy_names())
-def test_no_strategy_accepts_below_its_reservation_value(name: str, split) -> None:  # noqa: ANN001
+def test_no_strategy_accepts_below_its_reservation_value(name: str, split) -> None:
     strategy = create_strategy(name)
     worst = int(np.argmin(split.utilities[:, 0]))
     assert not strategy.respond(view_at(split, "a", 1.0, received=[worst]), worst)
@@ -66,20 +66,20 @@ def test_aspiration_shapes() -> None:
 @pytest.mark.parametrize(
     ("name", "demand_at_half"), [("boulware", 0.95), ("linear", 0.6), ("conceder", 0.33)]
 )
-def test_time_based_offers_follow_their_curve(name: str, demand_at_half: float, split) -> None:  # noqa: ANN001
+def test_time_based_offers_follow_their_curve(name: str, demand_at_half: float, split) -> None:
     # Party a: utility = share, reservation 0.2, best 1.0; target = 0.2 + 0.8 * (1 - t^e).
     offer = create_strategy(name).propose(view_at(split, "a", 0.5))
     assert split.utilities[offer, 0] == pytest.approx(demand_at_half, abs=0.011)
 
 
-def test_concession_moves_toward_the_other_side(split) -> None:  # noqa: ANN001
+def test_concession_moves_toward_the_other_side(split) -> None:
     linear = create_strategy("linear")
     # The other side offered share 30; at the same demand, linear offers the closest acceptable.
     offer = linear.propose(view_at(split, "a", 0.5, received=[30]))
     assert split.space.outcome(offer)["share"] == 60.0
 
 
-def test_tit_for_tat_returns_the_concession_it_received(split) -> None:  # noqa: ANN001
+def test_tit_for_tat_returns_the_concession_it_received(split) -> None:
     tft = create_strategy("tit-for-tat")
     start = view_at(split, "a", 0.1, received=[0])
     assert split.utilities[tft.propose(start), 0] == 1.0
@@ -87,7 +87,7 @@ def test_tit_for_tat_returns_the_concession_it_received(split) -> None:  # noqa:
     assert split.utilities[tft.propose(after), 0] == pytest.approx(0.75)
 
 
-def test_hardliner_never_moves(split) -> None:  # noqa: ANN001
+def test_hardliner_never_moves(split) -> None:
     hard = create_strategy("hardliner")
     for t in (0.0, 0.99):
         assert split.utilities[hard.propose(view_at(split, "a", t, received=[50])), 0] == 1.0

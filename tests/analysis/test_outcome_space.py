@@ -78,7 +78,7 @@ def test_chunked_analysis_matches_brute_force(scenario: Scenario, chunk: int) ->
         assert np.isclose(gains, np.prod(utilities[nash] - scenario.reservations))
 
 
-def test_distance_to_frontier_is_zero_on_it_and_positive_below_it(fixtures) -> None:  # noqa: ANN001
+def test_distance_to_frontier_is_zero_on_it_and_positive_below_it(fixtures) -> None:
     from backchannel.scenario.loader import load_scenario
 
     scenario = load_scenario(fixtures / "split.yaml")

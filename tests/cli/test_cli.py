@@ -12,7 +12,7 @@ from backchannel.cli.main import app
 runner = CliRunner()
 
 
-def invoke(*args: str):  # noqa: ANN201
+def invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 

@@ -10,7 +10,7 @@ from backchannel.scenario.model import Scenario
 
 
 @pytest.fixture
-def split(fixtures) -> Scenario:  # noqa: ANN001
+def split(fixtures) -> Scenario:
     return load_scenario(fixtures / "split.yaml")
 
 

@@ -57,7 +57,7 @@ def problems_of(path: Path) -> str:
     return text
 
 
-def changed(edit) -> dict[str, Any]:  # noqa: ANN001
+def changed(edit) -> dict[str, Any]:
     data = copy.deepcopy(BASE)
     edit(data)
     return data
