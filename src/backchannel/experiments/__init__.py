@@ -1,0 +1,1 @@
+"""Experiments: plans of seeded runs, executors (local, process pool, Ray), tidy results."""

@@ -1,0 +1,152 @@
+"""Executors: run the chunks of a plan serially, on a process pool, or on a Ray cluster.
+
+API (small on purpose; compare, the batch engine and tournaments all use it)::
+
+    execute(chunks, worker, backend="local", *, workers=None, ray_address=None,
+            progress=None) -> list[row]
+
+``worker(chunk) -> list[row]`` does the work of one chunk. For the ``process`` and ``ray``
+backends it must be picklable: a module-level function, or ``functools.partial`` of one with
+picklable arguments (a :class:`~backchannel.scenario.model.Scenario` is). Rows come back in
+chunk order whatever order the chunks finish in, so every backend returns the same list for
+the same plan. ``progress(runs_done)`` is called as chunks finish (from this process).
+
+Backends:
+
+- ``local``: in this process, one chunk after another (the default; the easiest to debug).
+- ``process``: a pool of ``workers`` processes (default: one per CPU), started with ``spawn``
+  so that no lock held by a thread of this process (a progress bar) is inherited.
+- ``ray``: Ray tasks, one per chunk. Ray is imported only when chosen (``pip install
+  'backchannel[distributed]'``). If Ray is already initialised (a test, a notebook) it is used
+  as is; otherwise ``ray.init(address=ray_address)`` connects to a cluster (``ray://host:10001``
+  or the ``RAY_ADDRESS`` environment variable) or, with neither, starts a local instance, which
+  is shut down again at the end.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+from backchannel.experiments.plan import Chunk
+
+Row = dict[str, Any]
+Worker = Callable[[Chunk], list[Row]]
+Progress = Callable[[int], None]
+
+BACKENDS = ("local", "process", "ray")
+
+
+class BackendUnavailable(RuntimeError):
+    """The chosen backend cannot run here; the message says what to install or change."""
+
+
+def execute(
+    chunks: Sequence[Chunk],
+    worker: Worker,
+    backend: str = "local",
+    *,
+    workers: int | None = None,
+    ray_address: str | None = None,
+    progress: Progress | None = None,
+) -> list[Row]:
+    """Run ``worker`` on every chunk with the chosen backend; rows in plan order."""
+    if backend not in BACKENDS:
+        raise BackendUnavailable(
+            f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}"
+        )
+    if workers is not None and workers < 1:
+        raise BackendUnavailable("the number of workers must be at least 1")
+    report = progress or (lambda _done: None)
+    if backend == "local" or not chunks:
+        results = _run_local(chunks, worker, report)
+    elif backend == "process":
+        results = _run_processes(chunks, worker, workers or os.cpu_count() or 1, report)
+    else:
+        results = _run_ray(chunks, worker, ray_address, report)
+    return [row for chunk in chunks for row in results[chunk.index]]
+
+
+def _run_local(chunks: Sequence[Chunk], worker: Worker, report: Progress) -> dict[int, list[Row]]:
+    results: dict[int, list[Row]] = {}
+    for chunk in chunks:
+        results[chunk.index] = worker(chunk)
+        report(len(chunk))
+    return results
+
+
+def _run_processes(
+    chunks: Sequence[Chunk], worker: Worker, workers: int, report: Progress
+) -> dict[int, list[Row]]:
+    results: dict[int, list[Row]] = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
+        pending: dict[Future[list[Row]], Chunk] = {
+            pool.submit(worker, chunk): chunk for chunk in chunks
+        }
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = pending.pop(future)
+                results[chunk.index] = future.result()
+                report(len(chunk))
+    return results
+
+
+def _run_ray(
+    chunks: Sequence[Chunk], worker: Worker, address: str | None, report: Progress
+) -> dict[int, list[Row]]:
+    ray = _import_ray()
+    started_here = not ray.is_initialized()
+    if started_here:
+        _connect(ray, address)
+    try:
+        task = ray.remote(_call)
+        shared = ray.put(worker)  # sent once to the object store, not once per chunk
+        pending = {task.remote(shared, chunk): chunk for chunk in chunks}
+        results: dict[int, list[Row]] = {}
+        while pending:
+            # Collect whatever finished in the last moment (not one ref per call: that would
+            # rescan the pending list once per chunk).
+            done, _ = ray.wait(list(pending), num_returns=len(pending), timeout=0.2)
+            for ref in done:
+                chunk = pending.pop(ref)
+                results[chunk.index] = ray.get(ref)
+                report(len(chunk))
+        return results
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+def _call(worker: Worker, chunk: Chunk) -> list[Row]:
+    return worker(chunk)
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise BackendUnavailable(
+            "--backend ray needs Ray, which is not installed; install it with "
+            "pip install 'backchannel[distributed]' (or choose --backend local or process)"
+        ) from None
+    return ray
+
+
+def _connect(ray: Any, address: str | None) -> None:
+    target = address or os.environ.get("RAY_ADDRESS") or None
+    try:
+        if target:
+            ray.init(address=target, log_to_driver=False)
+        else:
+            ray.init(include_dashboard=False, log_to_driver=False)
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        raise BackendUnavailable(
+            f"cannot connect to the Ray cluster at '{target}': {error}. Check the address "
+            "(ray://HOST:10001 for a remote cluster, or the RAY_ADDRESS variable), or run "
+            "without --ray-address to start a local Ray instance"
+        ) from None
