@@ -10,7 +10,7 @@ from rich.table import Table
 from backchannel.analysis.document import CONVENTIONS, analysis_document, package_standing
 from backchannel.analysis.outcome_space import analyze_space
 from backchannel.cli.common import console, open_scenario, print_json, user_errors
-from backchannel.cli.render import outcome_table, signed, spread, standing_note
+from backchannel.cli.render import outcome_table, signed, spread, standing_note, utility_table
 from backchannel.report.space_plot import plot_outcome_space
 
 
@@ -57,15 +57,12 @@ def analyze(
     console.print(
         f"Pareto frontier of the agreeable outcomes: {len(analysis.frontier):,} outcomes."
     )
-    rows = [
-        (f"frontier {n + 1}", index, "")
-        for n, index in enumerate(spread(analysis.frontier, points))
-    ]
-    console.print(outcome_table(model, rows, "Frontier points (best for the first party first)"))
+    shown = spread(analysis.frontier, points)
+    console.print(utility_table(model, shown, "Frontier sample"))
     solutions = [
-        ("Nash", analysis.nash, "gains over reservation values, multiplied"),
-        ("Kalai–Smorodinsky", analysis.kalai_smorodinsky, "equal shares of each side's best gain"),
-        ("utilitarian", analysis.utilitarian, "largest total utility"),
+        ("Nash", analysis.nash, "max product of gains"),
+        ("Kalai–Smorodinsky", analysis.kalai_smorodinsky, "equal shares of best gain"),
+        ("utilitarian", analysis.utilitarian, "max total utility"),
     ]
     console.print(
         outcome_table(model, solutions, "Bargaining solutions (among agreeable outcomes)")

@@ -11,15 +11,27 @@ from backchannel.analysis.outcome_space import outcome_utilities
 from backchannel.scenario.model import Scenario
 
 
-def terms(scenario: Scenario, index: int) -> str:
-    """``enrichment=3.67%, frozen_funds=6 billion USD`` with units."""
-    parts = []
+def term_values(scenario: Scenario, index: int) -> dict[str, str]:
+    """``{"enrichment": "3.67%", "frozen_funds": "6 bn USD"}``: each value with its unit."""
+    values = {}
     for issue_id, value in scenario.space.outcome(index).items():
         issue = scenario.space.issue(issue_id)
         unit = getattr(issue, "unit", "")
         text = f"{value:g}" if isinstance(value, float) else str(value)
-        parts.append(f"{issue_id}={text}{' ' + unit if unit and unit != '%' else unit}")
-    return ", ".join(parts)
+        values[issue_id] = f"{text}{' ' + unit if unit and unit != '%' else unit}"
+    return values
+
+
+def terms(scenario: Scenario, index: int, separator: str = ", ") -> str:
+    """``enrichment=3.67%, frozen_funds=6 bn USD``."""
+    return separator.join(f"{k}={v}" for k, v in term_values(scenario, index).items())
+
+
+def changes(scenario: Scenario, before: int, after: int) -> str:
+    """Only what moved between two offers, e.g. ``frozen_funds 4 → 6 bn USD``."""
+    old, new = term_values(scenario, before), term_values(scenario, after)
+    moved = [f"{k} {old[k]} → {new[k]}" for k in new if new[k] != old[k]]
+    return "; ".join(moved) if moved else "same terms again"
 
 
 def utility_text(scenario: Scenario, index: int) -> str:
@@ -28,19 +40,39 @@ def utility_text(scenario: Scenario, index: int) -> str:
 
 
 def outcome_table(scenario: Scenario, rows: list[tuple[str, int | None, str]], title: str) -> Table:
-    """A table of named outcomes: label, utilities per party, terms, note."""
-    table = Table(title=title, show_lines=True)
+    """Named outcomes side by side: one column per outcome, one row per issue, then utilities."""
+    table = Table(title=title, show_lines=False)
     table.add_column("")
+    for label, _, _ in rows:
+        table.add_column(label, overflow="fold")
+    found = [term_values(scenario, i) if i is not None else None for _, i, _ in rows]
+    for issue in scenario.space.issues:
+        table.add_row(issue.id, *[(f[issue.id] if f else "-") for f in found])
+    table.add_section()
+    for column, party in enumerate(scenario.parties):
+        table.add_row(
+            f"u({party.id})",
+            *[
+                f"{outcome_utilities(scenario, i)[column]:.3f}" if i is not None else "-"
+                for _, i, _ in rows
+            ],
+            style="bold",
+        )
+    if any(note for _, _, note in rows) or any(i is None for _, i, _ in rows):
+        table.add_section()
+        notes = [note if i is not None else "none: no agreeable outcome" for _, i, note in rows]
+        table.add_row("note", *notes, style="dim")
+    return table
+
+
+def utility_table(scenario: Scenario, indices: list[int], title: str) -> Table:
+    """Utilities only, one row per outcome: for lists too long to show terms side by side."""
+    table = Table(title=title)
+    table.add_column("#", justify="right")
     for party in scenario.parties:
         table.add_column(f"u({party.id})", justify="right")
-    table.add_column("terms")
-    table.add_column("note", style="dim")
-    for label, index, note in rows:
-        if index is None:
-            table.add_row(label, *["-"] * len(scenario.parties), "none: no agreeable outcome", note)
-            continue
-        values = outcome_utilities(scenario, index)
-        table.add_row(label, *[f"{u:.3f}" for u in values], terms(scenario, index), note)
+    for number, index in enumerate(indices, 1):
+        table.add_row(str(number), *[f"{u:.3f}" for u in outcome_utilities(scenario, index)])
     return table
 
 

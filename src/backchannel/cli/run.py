@@ -12,7 +12,7 @@ from backchannel.cli.common import (
     print_json,
     user_errors,
 )
-from backchannel.cli.render import outcome_table, terms
+from backchannel.cli.render import changes, outcome_table, terms
 from backchannel.protocols.runner import PROTOCOLS, RunOptions, run_negotiation
 from backchannel.protocols.transcript import Event, Transcript
 from backchannel.report.transcript_document import outcome_benchmarks, transcript_document
@@ -80,8 +80,9 @@ def tell(model: Scenario, transcript: Transcript) -> None:
         + ", ".join(f"{names[k]}: {v}" for k, v in settings["strategies"].items())
         + f"; seed {transcript.seed}."
     )
+    last_offer: dict[str, int] = {}
     for event in transcript.events:
-        line = describe(model, names, event)
+        line = describe(model, names, event, last_offer)
         if line:
             console.print(line, soft_wrap=True)
     result = transcript.result
@@ -99,7 +100,10 @@ def tell(model: Scenario, transcript: Transcript) -> None:
         )
 
 
-def describe(model: Scenario, names: dict[str, str], event: Event) -> str | None:
+def describe(
+    model: Scenario, names: dict[str, str], event: Event, last_offer: dict[str, int]
+) -> str | None:
+    """One line of the account; a side's repeat offers show only what moved since its last."""
     day = f"[dim]day {event.time_hours / 24:6.1f}[/]"
     if event.kind == "offer":
         assert event.delivered is not None
@@ -108,7 +112,14 @@ def describe(model: Scenario, names: dict[str, str], event: Event) -> str | None
             f"u({p.id})={model.utilities[event.delivered, k]:.2f}"
             for k, p in enumerate(model.parties)
         )
-        offer = terms(model, event.delivered)
+        sender = event.sender or ""
+        previous = last_offer.get(sender)
+        last_offer[sender] = event.delivered
+        offer = (
+            terms(model, event.delivered)
+            if previous is None
+            else changes(model, previous, event.delivered)
+        )
         return f"{day} round {event.round:3d}  {path}: {offer}  [cyan]{values}[/]"
     if event.kind in ("accept", "reject"):
         colour = "green" if event.kind == "accept" else "yellow"
