@@ -55,8 +55,10 @@ class Seat:
     def accepts_at(self, offer: np.ndarray, threshold: np.ndarray) -> np.ndarray:
         """``components.acceptable_at`` per run."""
         value = self.value(offer)
-        return self.table.allowed[offer] & (value >= self.reservation) & (
-            value >= threshold - TOLERANCE
+        return (
+            self.table.allowed[offer]
+            & (value >= self.reservation)
+            & (value >= threshold - TOLERANCE)
         )
 
 

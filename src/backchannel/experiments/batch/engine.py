@@ -1,0 +1,191 @@
+"""Alternating offers between two parties for many runs at once, round by round.
+
+This restates :class:`backchannel.protocols.alternating.AlternatingOffers` for arrays: every run
+is in the same round at the same time (two parties alternate, so the proposer is the same in
+every run), and a run leaves the arrays when it ends. Per run, the proposal, the simulated
+clock, the deadline checks and the result follow the step engine's arithmetic exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from backchannel.channel.route import Route
+from backchannel.experiments.batch.offers import OfferTable
+from backchannel.experiments.batch.strategies import BatchStrategy, Seat, python_power
+from backchannel.protocols.alternating import HOURS_PER_DAY
+from backchannel.scenario.model import Scenario
+
+REASONS = (
+    "agreement",
+    "round limit reached",
+    "deadline passed",
+    "deadline passed while a message was in transit",
+)
+AGREEMENT, ROUND_LIMIT, DEADLINE, IN_TRANSIT = range(4)
+
+
+@dataclass(frozen=True)
+class BatchInputs:
+    """Everything per run that may differ between runs (shape ``(runs, parties)``)."""
+
+    reservations: np.ndarray
+    time_discounts: np.ndarray
+
+    @classmethod
+    def fixed(cls, scenario: Scenario, runs: int) -> BatchInputs:
+        """Every run with the scenario's own values."""
+        res = np.tile([p.reservation for p in scenario.parties], (runs, 1)).astype(float)
+        disc = np.tile([p.time_discount for p in scenario.parties], (runs, 1)).astype(float)
+        return cls(res, disc)
+
+    @property
+    def runs(self) -> int:
+        return len(self.reservations)
+
+
+class Clock:
+    """Arrival times along a route that draws nothing (fixed delays, no loss or distortion).
+
+    Arrival is whatever ``Route.transmit`` says for that departure time, asked once per distinct
+    departure time, so the batch engine adds hop delays exactly as the step engine does.
+    """
+
+    def __init__(self, route: Route) -> None:
+        self.route = route
+        self._rng = np.random.default_rng(0)  # never drawn from: the route is deterministic
+
+    def arrival(self, sent_at: np.ndarray) -> np.ndarray:
+        unique, inverse = np.unique(sent_at, return_inverse=True)
+        arrivals = [self.route.transmit(0, t, self._rng).arrives_at_hours for t in unique.tolist()]
+        return np.asarray(arrivals, dtype=float)[inverse.reshape(sent_at.shape)]
+
+
+@dataclass
+class BatchOutcome:
+    """How each run ended, one entry per run (``agreement`` is -1 for no agreement)."""
+
+    agreement: np.ndarray
+    reason: np.ndarray
+    time_hours: np.ndarray
+    rounds: np.ndarray
+    utilities: np.ndarray
+    payoffs: np.ndarray
+
+    @classmethod
+    def empty(cls, runs: int, parties: int) -> BatchOutcome:
+        return cls(
+            agreement=np.full(runs, -1, dtype=np.int64),
+            reason=np.full(runs, -1, dtype=np.int8),
+            time_hours=np.zeros(runs),
+            rounds=np.zeros(runs, dtype=np.int64),
+            utilities=np.zeros((runs, parties)),
+            payoffs=np.zeros((runs, parties)),
+        )
+
+
+def deadline_hours(scenario: Scenario) -> np.ndarray:
+    """Each party's deadline in hours, as ``Seat.deadline_hours`` computes it."""
+    days = scenario.deadline_days
+    return np.array([HOURS_PER_DAY * min(days, p.deadline_days or days) for p in scenario.parties])
+
+
+def simulate(
+    scenario: Scenario,
+    strategies: tuple[BatchStrategy, BatchStrategy],
+    inputs: BatchInputs,
+    clock: Clock,
+    direct_contact: bool = False,
+    tables: tuple[OfferTable, OfferTable] | None = None,
+) -> BatchOutcome:
+    """Play ``inputs.runs`` negotiations of a two-party scenario; see the module docstring."""
+    if len(scenario.parties) != 2:
+        raise ValueError("the batch engine plays two-party scenarios only")
+    runs = inputs.runs
+    tables = tables or offer_tables(scenario)
+    seats = [Seat(tables[c], inputs.reservations[:, c].copy()) for c in (0, 1)]
+    party_deadlines = deadline_hours(scenario)
+    deadline = float(party_deadlines.min())
+    first = scenario.party_index(scenario.first_mover)
+    out = BatchOutcome.empty(runs, 2)
+    ids = np.arange(runs)
+    now = np.zeros(runs)
+    round_number = 0
+
+    def finish(mask: np.ndarray, agreement, reason: int, time_hours) -> None:
+        nonlocal ids, now
+        where = ids[mask]
+        out.agreement[where] = agreement[mask] if agreement is not None else -1
+        out.reason[where] = reason
+        out.time_hours[where] = time_hours[mask] if np.ndim(time_hours) else time_hours
+        out.rounds[where] = round_number
+        keep = ~mask
+        ids, now = ids[keep], now[keep]
+        for seat in seats:
+            seat.keep(keep)
+
+    while len(ids):
+        if round_number >= scenario.max_rounds:
+            finish(np.ones(len(ids), dtype=bool), None, ROUND_LIMIT, now)
+            break
+        finish(now > deadline, None, DEADLINE, deadline)
+        if not len(ids):
+            break
+        round_number += 1
+        proposer = first if round_number % 2 == 1 else 1 - first
+        receiver = 1 - proposer
+        relative = _relative_time(now, party_deadlines[proposer], round_number, scenario)
+        offer = strategies[proposer].propose(seats[proposer], relative)
+        decided = clock.arrival(now) + scenario.response_hours
+        seats[receiver].receive(offer)
+        relative = _relative_time(decided, party_deadlines[receiver], round_number, scenario)
+        accepted = strategies[receiver].respond(seats[receiver], relative, offer)
+        late = decided > deadline
+        agreed = accepted & ~late
+        now = decided
+        finish(late, None, IN_TRANSIT, deadline)
+        offer, agreed = offer[~late], agreed[~late]
+        if agreed.any():
+            closed = np.zeros(len(ids))
+            closed[agreed] = clock.arrival(now[agreed])
+            finish(agreed, offer, AGREEMENT, closed)
+    _settle(scenario, inputs, out, direct_contact)
+    return out
+
+
+def offer_tables(scenario: Scenario) -> tuple[OfferTable, OfferTable]:
+    """One offer table per party; reuse them across calls on the same scenario."""
+    return tuple(  # type: ignore[return-value]
+        OfferTable(scenario.space, scenario.utilities[:, c], scenario.allowed[:, c])
+        for c in range(len(scenario.parties))
+    )
+
+
+def _relative_time(
+    now: np.ndarray, party_deadline: float, round_number: int, scenario: Scenario
+) -> np.ndarray:
+    """``Seat.view``'s relative time: the clock or the round limit, whichever is closer."""
+    by_rounds = round_number / scenario.max_rounds
+    return np.minimum(np.maximum(now / party_deadline, by_rounds), 1.0)
+
+
+def _settle(
+    scenario: Scenario, inputs: BatchInputs, out: BatchOutcome, direct_contact: bool
+) -> None:
+    """Utilities and payoffs per run, as ``AlternatingOffers._finish`` computes them."""
+    agreed = out.agreement >= 0
+    for column, party in enumerate(scenario.parties):
+        value = inputs.reservations[:, column].copy()
+        value[agreed] = scenario.utilities[out.agreement[agreed], column]
+        payoff = value.copy()
+        if agreed.any():
+            discount = python_power(
+                inputs.time_discounts[agreed, column], out.time_hours[agreed] / HOURS_PER_DAY
+            )
+            payoff[agreed] = value[agreed] * discount
+        if direct_contact and party.refuses_direct_talks:
+            payoff = payoff - party.direct_contact_cost
+        out.utilities[:, column] = value
+        out.payoffs[:, column] = payoff

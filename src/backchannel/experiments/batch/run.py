@@ -1,0 +1,237 @@
+"""Many negotiations of one scenario, on the batch engine where it applies, step by step otherwise.
+
+How to use it (``compare``, tournaments, sweeps)::
+
+    from backchannel.experiments.batch import batch_supported, run_batch
+
+    rows = run_batch(scenario, "shuttle", {"us": "boulware"}, seeds, via=("oman",),
+                     draw=draw_scenario)          # one tidy row per seed, in seed order
+    rows[0]["engine"]                             # "batch" or "step": which engine played it
+
+``strategies`` overrides the scenario's strategy per party id (as ``--strategy`` does).
+``seeds`` are the runs' own seeds (``plan_runs`` job seeds): run ``i`` is exactly
+``run_negotiation(draw(scenario, seeds[i]), RunOptions(seed=seeds[i], ...))``, whichever engine
+plays it. ``draw(scenario, seed) -> Scenario`` gives a run its uncertain parameters; the batch
+engine takes from a drawn scenario the parties' reservation values and time discounts (runs
+whose utilities differ are grouped, one group per distinct set of utility functions).
+
+:func:`batch_supported` says whether the batch engine will be used (:func:`why_not_batch` says
+why not): two parties, the direct or shuttle protocol, strategies with an array form (boulware,
+linear, conceder, tit-for-tat, hardliner), a route that draws no randomness (fixed delays; no
+loss, distortion or leaks) and no timeline. Everything else runs on the step engine, and each
+row says which engine played it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from backchannel.channel.route import Route
+from backchannel.experiments.batch.engine import (
+    REASONS,
+    BatchInputs,
+    BatchOutcome,
+    Clock,
+    offer_tables,
+    simulate,
+)
+from backchannel.experiments.batch.strategies import batch_strategy
+from backchannel.protocols.runner import RunOptions, _route, run_negotiation
+from backchannel.protocols.transcript import Result
+from backchannel.scenario.model import Scenario
+
+Row = dict[str, Any]
+Draw = Callable[[Scenario, int], Scenario]
+BATCH_PROTOCOLS = ("direct", "shuttle")
+
+
+def run_batch(
+    scenario: Scenario,
+    protocol: str,
+    strategies: Mapping[str, str],
+    seeds: Sequence[int],
+    *,
+    via: tuple[str, ...] = (),
+    force_direct: bool = False,
+    draw: Draw | None = None,
+    runs: Sequence[int] | None = None,
+    engine: str = "auto",
+) -> list[Row]:
+    """One tidy row per seed (see the module docstring); ``engine`` may force "step"."""
+    options = RunOptions(
+        protocol=protocol, via=via, strategies=dict(strategies), force_direct=force_direct
+    )
+    route = _route(scenario, options)  # refuses a bad protocol/route before any work
+    runs = list(range(len(seeds))) if runs is None else list(runs)
+    scenarios = [draw(scenario, int(s)) for s in seeds] if draw else [scenario] * len(seeds)
+    use_batch = engine != "step" and why_not_batch(scenario, protocol, strategies, via=via) is None
+    if use_batch and draw is not None:
+        use_batch = all(_batch_route(_route(s, options)) for s in _distinct(scenarios))
+    if not use_batch:
+        return [
+            _step_row(s, options, int(seed), run)
+            for s, seed, run in zip(scenarios, seeds, runs, strict=True)
+        ]
+    names = _strategy_names(scenario, strategies)
+    rows: list[Row | None] = [None] * len(seeds)
+    for members, base in _groups(scenarios):
+        outcome = _simulate(base, [scenarios[i] for i in members], names, route, options)
+        for k, i in enumerate(members):
+            rows[i] = _batch_row(base, options, route, names, outcome, k, int(seeds[i]), runs[i])
+    return rows  # type: ignore[return-value]
+
+
+def batch_supported(
+    scenario: Scenario,
+    protocol: str,
+    strategies: Mapping[str, str] | None = None,
+    *,
+    via: tuple[str, ...] = (),
+) -> bool:
+    """True when :func:`run_batch` will use the batch engine for these settings."""
+    return why_not_batch(scenario, protocol, strategies or {}, via=via) is None
+
+
+def why_not_batch(
+    scenario: Scenario,
+    protocol: str,
+    strategies: Mapping[str, str] | None = None,
+    *,
+    via: tuple[str, ...] = (),
+) -> str | None:
+    """Why these settings need the step engine, or None if the batch engine applies."""
+    if protocol not in BATCH_PROTOCOLS:
+        return f"the {protocol} protocol runs step by step"
+    if len(scenario.parties) != 2:
+        return "the batch engine plays two-party negotiations only"
+    if getattr(scenario, "timeline", None) is not None:
+        return "a timeline changes the parties during the negotiation"
+    for party_id, name in _strategy_names(scenario, strategies or {}).items():
+        if batch_strategy(name) is None:
+            return f"strategy '{name}' ({party_id}) has no array form"
+    try:
+        route = _route(scenario, RunOptions(protocol=protocol, via=via, force_direct=True))
+    except ValueError as error:
+        return str(error)
+    if not _batch_route(route):
+        return "the channel draws randomness (loss, stochastic delay, distortion or leaks)"
+    return None
+
+
+def _batch_route(route: Route) -> bool:
+    """A route the batch engine's clock can replay: nothing random, nothing reworded."""
+    for hop in route.hops:
+        delay = getattr(hop, "delay", None)
+        if getattr(hop, "loss", 0.0) > 0.0 or getattr(hop, "leak", 0.0) > 0.0:
+            return False
+        if getattr(hop, "fidelity", ()) or (delay is not None and delay.stochastic):
+            return False
+    return True
+
+
+def _strategy_names(scenario: Scenario, overrides: Mapping[str, str]) -> dict[str, str]:
+    return {p.id: overrides.get(p.id, p.strategy) for p in scenario.parties}
+
+
+def _distinct(scenarios: list[Scenario]) -> list[Scenario]:
+    return list({id(s): s for s in scenarios}.values())
+
+
+def _groups(scenarios: list[Scenario]) -> list[tuple[list[int], Scenario]]:
+    """Runs that share utility functions and red lines (so they share offer tables)."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for i, s in enumerate(scenarios):
+        groups.setdefault(tuple(id(p.utility) for p in s.parties), []).append(i)
+    return [(members, scenarios[members[0]]) for members in groups.values()]
+
+
+def _simulate(
+    base: Scenario,
+    members: list[Scenario],
+    names: Mapping[str, str],
+    route: Route,
+    options: RunOptions,
+) -> BatchOutcome:
+    inputs = BatchInputs(
+        reservations=np.array([[p.reservation for p in s.parties] for s in members]),
+        time_discounts=np.array([[p.time_discount for p in s.parties] for s in members]),
+    )
+    strategies = tuple(batch_strategy(names[p.id]) for p in base.parties)
+    direct = options.protocol == "direct"
+    return simulate(base, strategies, inputs, Clock(route), direct, offer_tables(base))  # type: ignore[arg-type]
+
+
+def _common(scenario: Scenario, options: RunOptions, via: tuple[str, ...], names, seed, run):
+    row: Row = {
+        "run": run,
+        "seed": seed,
+        "scenario": scenario.name,
+        "protocol": options.protocol,
+        "via": ">".join(via),
+        "force_direct": options.force_direct,
+    }
+    row.update({f"strategy_{pid}": name for pid, name in names.items()})
+    return row
+
+
+def _batch_row(
+    scenario: Scenario,
+    options: RunOptions,
+    route: Route,
+    names: Mapping[str, str],
+    out: BatchOutcome,
+    k: int,
+    seed: int,
+    run: int,
+) -> Row:
+    agreement = int(out.agreement[k])
+    row = _common(scenario, options, route.via, names, seed, run)
+    row["engine"] = "batch"
+    result = Result(
+        agreement=agreement if agreement >= 0 else None,
+        reason=REASONS[int(out.reason[k])],
+        time_hours=float(out.time_hours[k]),
+        rounds=int(out.rounds[k]),
+        utilities={p.id: float(out.utilities[k, c]) for c, p in enumerate(scenario.parties)},
+        payoffs={p.id: float(out.payoffs[k, c]) for c, p in enumerate(scenario.parties)},
+    )
+    row.update(result_columns(result))
+    return row
+
+
+def _step_row(scenario: Scenario, options: RunOptions, seed: int, run: int) -> Row:
+    transcript = run_negotiation(scenario, _with_seed(options, seed))
+    assert transcript.result is not None
+    names = _strategy_names(scenario, options.strategies)
+    row = _common(scenario, options, tuple(transcript.settings["via"]), names, seed, run)
+    row["engine"] = "step"
+    row.update(result_columns(transcript.result))
+    return row
+
+
+def _with_seed(options: RunOptions, seed: int) -> RunOptions:
+    return RunOptions(
+        protocol=options.protocol,
+        via=options.via,
+        strategies=options.strategies,
+        seed=seed,
+        force_direct=options.force_direct,
+    )
+
+
+def result_columns(result: Result) -> Row:
+    """The outcome columns of a tidy row, the same for both engines."""
+    row: Row = {
+        "agreed": result.agreement is not None,
+        "agreement": result.agreement,
+        "reason": result.reason,
+        "rounds": result.rounds,
+        "time_hours": result.time_hours,
+    }
+    row.update({f"utility_{pid}": value for pid, value in result.utilities.items()})
+    row.update({f"payoff_{pid}": value for pid, value in result.payoffs.items()})
+    row["welfare"] = float(sum(result.payoffs.values()))
+    return row
