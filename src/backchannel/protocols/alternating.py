@@ -18,6 +18,7 @@ from backchannel.channel.route import Route
 from backchannel.protocols.transcript import Event, Result, Transcript
 from backchannel.protocols.views import Offer, PartyView, read_only
 from backchannel.scenario.model import Party, Scenario
+from backchannel.timeline.clock import TimelineClock, timeline_event
 
 HOURS_PER_DAY = 24.0
 RouteFor = Callable[[str, str], Route]
@@ -35,18 +36,20 @@ class Seat:
     """One party's private state during a negotiation."""
 
     def __init__(self, party: Party, strategy: Strategy, scenario: Scenario, column: int) -> None:
-        self.party = party
         self.strategy = strategy
         self.utilities = read_only(scenario.utilities[:, column])
-        acceptable = scenario.allowed[:, column] & (
-            scenario.utilities[:, column] >= party.reservation
-        )
-        self.acceptable = read_only(acceptable)
-        self.deadline_hours = HOURS_PER_DAY * min(
-            scenario.deadline_days, party.deadline_days or scenario.deadline_days
-        )
+        self.allowed = scenario.allowed[:, column]
+        self.negotiation_days = scenario.deadline_days
+        self.move_to(party)
         self.received: list[Offer] = []
         self.sent: list[int] = []
+
+    def move_to(self, party: Party) -> None:
+        """Take up the party's position (a timeline may move it while the talks run)."""
+        self.party = party
+        self.acceptable = read_only(self.allowed & (self.utilities >= party.reservation))
+        days = min(self.negotiation_days, party.deadline_days or self.negotiation_days)
+        self.deadline_hours = HOURS_PER_DAY * days
 
     def view(self, scenario: Scenario, now_hours: float, round_number: int) -> PartyView:
         # Time runs out by the clock or by the round limit, whichever is closer (as in NegMAS).
@@ -74,6 +77,8 @@ class AlternatingOffers:
         self.scenario = scenario
         self.route_for = route_for
         self.settings = settings
+        self._seats: list[Seat] = []
+        self._clock: TimelineClock | None = None
 
     def run(
         self,
@@ -89,8 +94,13 @@ class AlternatingOffers:
         deadline = min(seat.deadline_hours for seat in seats)
         order = _turn_order(scenario)
         self._record_start(transcript, seats)
+        self._seats = seats
+        self._clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
         now, turn, round_number = 0.0, 0, 0
         while True:
+            if self._clock is not None:  # pressure over time: positions move as the clock runs
+                self._follow_timeline(transcript, now, round_number + 1)
+                deadline = min(seat.deadline_hours for seat in seats)
             if round_number >= scenario.max_rounds:
                 return self._finish(transcript, None, "round limit reached", now, round_number)
             if now > deadline:
@@ -137,10 +147,13 @@ class AlternatingOffers:
     ) -> tuple[bool, float]:
         route = self.route_for(proposer.party.id, receiver.party.id)
         delivery = route.transmit(offer, now, rng)
+        arrived = delivery.arrives_at_hours
+        if self._clock is not None:  # a suspended or slowed hop holds the message
+            arrived = self._clock.arrival(delivery.via, now, arrived)
         transcript.record(
             Event(
                 kind="offer",
-                time_hours=delivery.arrives_at_hours,
+                time_hours=arrived,
                 round=round_number,
                 sender=proposer.party.id,
                 receiver=receiver.party.id,
@@ -150,7 +163,6 @@ class AlternatingOffers:
                 details={"sent_at_hours": now},
             )
         )
-        arrived = delivery.arrives_at_hours
         receiver.received.append(Offer(proposer.party.id, delivery.delivered, arrived))
         decided_at = arrived + self.scenario.response_hours
         view = receiver.view(self.scenario, decided_at, round_number)
@@ -193,6 +205,14 @@ class AlternatingOffers:
                         )
                     )
 
+    def _follow_timeline(self, transcript: Transcript, now: float, round_number: int) -> None:
+        """Move every seat to where the timeline puts its party at ``now``; record who moved."""
+        assert self._clock is not None
+        for change in self._clock.advance(now):
+            transcript.record(timeline_event(change, now, round_number))
+        for seat in self._seats:
+            seat.move_to(self._clock.situation.party(seat.party.id))
+
     def _finish(
         self,
         transcript: Transcript,
@@ -201,8 +221,10 @@ class AlternatingOffers:
         time_hours: float,
         rounds: int,
     ) -> Transcript:
+        if self._clock is not None:
+            self._follow_timeline(transcript, time_hours, rounds)
         utilities, payoffs = {}, {}
-        for column, party in enumerate(self.scenario.parties):
+        for column, party in enumerate(seat.party for seat in self._seats):
             if agreement is None:
                 value = party.reservation
                 payoff = value

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from pathlib import Path
 
 import numpy as np
 
+from backchannel.scenario.compile_channel import build_channel
 from backchannel.scenario.errors import Problem
-from backchannel.scenario.model import Channel, Intermediary, Package, Party, Scenario
-from backchannel.scenario.schema import IssueSpec, PartySpec, PreferencesSpec, ScenarioSpec
+from backchannel.scenario.model import Package, Party, Ratifier, Scenario
+from backchannel.scenario.schema import (
+    IssueSpec,
+    PartySpec,
+    PreferencesSpec,
+    RatifierSpec,
+    ScenarioSpec,
+)
+from backchannel.scenario.uncertainty import compile_uncertainty
 from backchannel.space.issues import DiscreteIssue, Issue, NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 from backchannel.space.utility import LinearAdditiveUtility
+from backchannel.timeline.build import build_timeline
 
 WEIGHT_TOLERANCE = 1e-6
 MAX_OUTCOMES = 50_000_000
@@ -23,9 +33,14 @@ class _Problems(list[Problem]):
 
 
 def compile_scenario(
-    spec: ScenarioSpec, known_strategies: Collection[str] | None = None
+    spec: ScenarioSpec,
+    known_strategies: Collection[str] | None = None,
+    base_dir: Path | None = None,
 ) -> tuple[Scenario | None, list[Problem]]:
-    """Build the :class:`Scenario`, or return every problem that prevents it."""
+    """Build the :class:`Scenario`, or return every problem that prevents it.
+
+    ``base_dir`` is the scenario file's folder: timeline data files are read relative to it.
+    """
     problems = _Problems()
     _check_unique(problems, "issues", [i.id for i in spec.issues])
     _check_unique(problems, "parties", [p.id for p in spec.parties])
@@ -47,9 +62,12 @@ def compile_scenario(
                 f"use one of: {', '.join(sorted(known_strategies))}",
             )
         utility = _build_utility(problems, where, party_spec, space)
+        ratifier = _build_ratifier(problems, where, party_spec, space)
         if utility is not None:
-            parties.append(_build_party(party_spec, utility))
-    channel = _build_channel(problems, spec)
+            parties.append(_build_party(party_spec, utility, ratifier))
+    channel = build_channel(
+        problems.add, spec, space, lambda where, prefs: _preferences(problems, where, prefs, space)
+    )
     party_ids = [p.id for p in spec.parties]
     first = spec.negotiation.first_mover or party_ids[0]
     if first not in party_ids:
@@ -59,6 +77,13 @@ def compile_scenario(
             f"use one of the party ids: {', '.join(party_ids)}",
         )
     packages = _build_packages(problems, spec, space)
+    timeline = None
+    if spec.timeline is not None:
+        hop_ids = [i.id for i in spec.channel.intermediaries]
+        timeline, found = build_timeline(spec.timeline, party_ids, hop_ids, base_dir)
+        problems.extend(found)
+    uncertainty, found = compile_uncertainty(spec)
+    problems.extend(found)
     if problems:
         return None, list(problems)
     scenario = Scenario(
@@ -73,6 +98,8 @@ def compile_scenario(
         response_hours=spec.negotiation.response_hours,
         packages=tuple(packages),
         spec=spec,
+        timeline=timeline,
+        uncertainty=uncertainty,
     )
     return scenario, []
 
@@ -96,7 +123,44 @@ def _build_issue(spec: IssueSpec) -> Issue:
     return NumericIssue.from_range(spec.id, name, r.min, r.max, r.step, spec.unit)
 
 
-def _build_party(spec: PartySpec, utility: LinearAdditiveUtility) -> Party:
+def _build_ratifier(
+    problems: _Problems, where: str, spec: PartySpec, space: OutcomeSpace
+) -> Ratifier | None:
+    """The party's domestic ratifier; it judges by the party's preferences unless it has its own."""
+    if spec.ratifier is None:
+        return None
+    own = spec.ratifier.model_copy(
+        update={"preferences": spec.ratifier.preferences or spec.preferences}
+    )
+    utility = _build_utility(problems, f"{where}.ratifier", own, space)
+    if utility is None:
+        return None
+    return Ratifier(
+        name=own.name,
+        utility=utility,
+        threshold=own.threshold,
+        decision_hours=own.decision_hours,
+    )
+
+
+def _preferences(
+    problems: _Problems, where: str, prefs: PreferencesSpec, space: OutcomeSpace
+) -> LinearAdditiveUtility | None:
+    """A utility from weights and value tables alone (an intermediary's own preferences)."""
+    before = len(problems)
+    weights = _weights(problems, f"{where}.weights", prefs, space)
+    tables = [
+        _value_table(problems, f"{where}.values", prefs, issue, float(w))
+        for issue, w in zip(space.issues, weights, strict=True)
+    ]
+    if len(problems) > before:
+        return None
+    return LinearAdditiveUtility(weights=weights, tables=tuple(tables))
+
+
+def _build_party(
+    spec: PartySpec, utility: LinearAdditiveUtility, ratifier: Ratifier | None = None
+) -> Party:
     return Party(
         id=spec.id,
         name=spec.name or spec.id,
@@ -107,11 +171,13 @@ def _build_party(spec: PartySpec, utility: LinearAdditiveUtility) -> Party:
         deadline_days=spec.deadline_days,
         refuses_direct_talks=spec.refuses_direct_talks,
         direct_contact_cost=spec.direct_contact_cost,
+        leak_cost=spec.leak_cost,
+        ratifier=ratifier,
     )
 
 
 def _build_utility(
-    problems: _Problems, where: str, spec: PartySpec, space: OutcomeSpace
+    problems: _Problems, where: str, spec: PartySpec | RatifierSpec, space: OutcomeSpace
 ) -> LinearAdditiveUtility | None:
     before = len(problems)
     prefs = spec.preferences
@@ -231,7 +297,7 @@ def _piecewise(
 
 
 def _red_lines(
-    problems: _Problems, where: str, spec: PartySpec, space: OutcomeSpace
+    problems: _Problems, where: str, spec: PartySpec | RatifierSpec, space: OutcomeSpace
 ) -> list[np.ndarray]:
     masks = [np.zeros(issue.size, dtype=bool) for issue in space.issues]
     for number, line in enumerate(spec.red_lines):
@@ -282,28 +348,6 @@ def _red_lines(
             )
         masks[column] |= excluded
     return masks
-
-
-def _build_channel(problems: _Problems, spec: ScenarioSpec) -> Channel:
-    channel = spec.channel
-    _check_unique(problems, "channel.intermediaries", [i.id for i in channel.intermediaries])
-    intermediaries = tuple(
-        Intermediary(id=i.id, name=i.name or i.id, delay_hours=i.delay_hours)
-        for i in channel.intermediaries
-    )
-    ids = [i.id for i in intermediaries]
-    route = channel.default_route or (ids[0] if ids else None)
-    if route is not None and route not in ids:
-        problems.add(
-            "channel.default_route",
-            f"'{route}' is not an intermediary",
-            f"use one of: {', '.join(ids) or '(declare channel.intermediaries first)'}",
-        )
-    return Channel(
-        direct_delay_hours=channel.direct_delay_hours,
-        intermediaries=intermediaries,
-        default_route=route,
-    )
 
 
 def _build_packages(problems: _Problems, spec: ScenarioSpec, space: OutcomeSpace) -> list[Package]:

@@ -69,7 +69,8 @@ def load_scenario(reference: str | Path = DEFAULT_SCENARIO) -> Scenario:
 def compile_spec(spec: ScenarioSpec, file: str = "<scenario>") -> Scenario:
     from backchannel.agents.registry import strategy_names
 
-    scenario, problems = compile_scenario(spec, known_strategies=strategy_names())
+    base_dir = Path(file).parent if file != "<scenario>" else None
+    scenario, problems = compile_scenario(spec, strategy_names(), base_dir)
     if scenario is None:
         raise ScenarioError(file, problems)
     return scenario

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from backchannel.channel.delays import Delay
+from backchannel.channel.fidelity import Bias, FidelityStep
 from backchannel.scenario.schema import ScenarioSpec
 from backchannel.space.outcomes import OutcomeSpace
 from backchannel.space.utility import LinearAdditiveUtility
+
+if TYPE_CHECKING:
+    from backchannel.scenario.uncertainty import Uncertainty
+    from backchannel.timeline.model import Timeline
+
+
+@dataclass(frozen=True)
+class Ratifier:
+    """A domestic ratifier: approves a deal worth at least ``threshold`` on its own utility."""
+
+    name: str
+    utility: LinearAdditiveUtility
+    threshold: float
+    decision_hours: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -23,13 +40,22 @@ class Party:
     deadline_days: float | None = None
     refuses_direct_talks: bool = False
     direct_contact_cost: float = 0.0
+    leak_cost: float = 0.0
+    ratifier: Ratifier | None = None
 
 
 @dataclass(frozen=True)
 class Intermediary:
+    """A hop of the channel; ``delay_hours`` is the nominal (mean) delay of ``delay``."""
+
     id: str
     name: str
     delay_hours: float
+    delay: Delay | None = None
+    loss: float = 0.0
+    leak: float = 0.0
+    fidelity: tuple[FidelityStep, ...] = ()
+    bias: Bias | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +63,16 @@ class Channel:
     direct_delay_hours: float = 1.0
     intermediaries: tuple[Intermediary, ...] = ()
     default_route: str | None = None
+    routes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    timeout_hours: float | None = None
+    max_attempts: int = 10
+
+    def chain(self, name: str) -> tuple[str, ...]:
+        """Intermediary ids of a named route, or of the single intermediary ``name``."""
+        named = dict(self.routes)
+        if name in named:
+            return named[name]
+        return (self.intermediary(name).id,)
 
     def intermediary(self, intermediary_id: str) -> Intermediary:
         for item in self.intermediaries:
@@ -68,6 +104,8 @@ class Scenario:
     response_hours: float = 0.0
     packages: tuple[Package, ...] = ()
     spec: ScenarioSpec | None = field(default=None, repr=False)
+    timeline: Timeline | None = field(default=None, repr=False)
+    uncertainty: Uncertainty | None = field(default=None, repr=False)
 
     @property
     def party_ids(self) -> tuple[str, ...]:

@@ -8,7 +8,8 @@ visible and are never mistaken for facts.
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -108,6 +109,17 @@ class ReservationSpec(Annotated_):
     value: Unit
 
 
+class RatifierSpec(Annotated_):
+    """Who must approve a deal at home (a supreme leader, a legislature): a second, private
+    acceptance test. Without ``preferences`` it judges by the party's own preferences."""
+
+    name: str
+    threshold: Unit = Field(description="least utility, on the ratifier's preferences, it approves")
+    preferences: PreferencesSpec | None = None
+    red_lines: list[RedLineSpec] = Field(default_factory=list)
+    decision_hours: NonNegative = Field(0.0, description="time the ratifier takes to decide")
+
+
 class PartySpec(Annotated_):
     id: Identifier
     name: str | None = None
@@ -123,6 +135,10 @@ class PartySpec(Annotated_):
     direct_contact_cost: Unit = Field(
         0.0, description="utility lost by this party if it is made to talk directly"
     )
+    leak_cost: Unit = Field(
+        0.0, description="utility lost by this party each time progress leaks to the press"
+    )
+    ratifier: RatifierSpec | None = None
 
     @property
     def reservation_value(self) -> float:
@@ -133,10 +149,89 @@ class PartySpec(Annotated_):
         )
 
 
+class DelaySpec(Annotated_):
+    """A delay distribution in hours: fixed, uniform, triangular or lognormal."""
+
+    distribution: Literal["fixed", "uniform", "triangular", "lognormal"]
+    hours: NonNegative | None = None
+    low: NonNegative | None = None
+    high: NonNegative | None = None
+    mode: NonNegative | None = None
+    median: NonNegative | None = None
+    sigma: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _parameters(self) -> DelaySpec:
+        needs = {
+            "fixed": ("hours",),
+            "uniform": ("low", "high"),
+            "triangular": ("low", "mode", "high"),
+            "lognormal": ("median", "sigma"),
+        }[self.distribution]
+        missing = [k for k in needs if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.distribution} delay needs {', '.join(needs)}")
+        low, high = self.low or 0.0, self.high if self.high is not None else 0.0
+        if self.distribution in ("uniform", "triangular") and high < low:
+            raise ValueError("'high' must be at least 'low'")
+        if self.distribution == "triangular" and not low <= (self.mode or 0.0) <= high:
+            raise ValueError("'mode' must lie between 'low' and 'high'")
+        return self
+
+
+class FidelitySpec(Annotated_):
+    """One way an intermediary changes what it carries (see ``backchannel.channel.fidelity``)."""
+
+    kind: Literal["round", "drop", "blur", "lean", "noise"]
+    issue: str | None = None
+    probability: Probability = 1.0
+    step: Annotated[float, Field(gt=0.0)] | None = Field(None, description="for 'round'")
+    default: str | float | None = Field(None, description="for 'drop': the value put instead")
+    toward: dict[str, str | float] | str | None = Field(
+        None, description="for 'lean': terms (or a package id) the intermediary prefers"
+    )
+    steps: Annotated[int, Field(ge=1)] = 1
+
+    @model_validator(mode="after")
+    def _needs(self) -> FidelitySpec:
+        if self.kind in ("round", "drop", "blur") and self.issue is None:
+            raise ValueError(f"a '{self.kind}' step needs the 'issue' it changes")
+        if self.kind == "round" and self.step is None:
+            raise ValueError("a 'round' step needs the coarser 'step' to round to")
+        if self.kind == "drop" and self.default is None:
+            raise ValueError("a 'drop' step needs the 'default' value put in place of the issue")
+        return self
+
+
+class BiasSpec(Annotated_):
+    """An intermediary's own preferences (a biased mediator): favour a party, or own weights."""
+
+    favours: str | None = None
+    preferences: PreferencesSpec | None = None
+    strength: Unit = Field(1.0, description="0: cares only about joint welfare; 1: fully biased")
+
+    @model_validator(mode="after")
+    def _one(self) -> BiasSpec:
+        if (self.favours is None) == (self.preferences is None):
+            raise ValueError("give exactly one of 'favours' (a party id) or 'preferences'")
+        return self
+
+
 class IntermediarySpec(Annotated_):
     id: Identifier
     name: str | None = None
     delay_hours: NonNegative = Field(24.0, description="time for a message to cross this hop")
+    delay: DelaySpec | None = Field(None, description="a delay distribution (replaces delay_hours)")
+    loss: Probability = Field(0.0, description="chance that a message is lost on this hop")
+    leak: Probability = Field(0.0, description="chance that a passage leaks to the press")
+    fidelity: list[FidelitySpec] = Field(default_factory=list)
+    bias: BiasSpec | None = None
+
+    @model_validator(mode="after")
+    def _one_delay(self) -> IntermediarySpec:
+        if self.delay is not None and "delay_hours" in self.model_fields_set:
+            raise ValueError("give either 'delay_hours' (fixed) or 'delay' (a distribution)")
+        return self
 
 
 class ChannelSpec(Annotated_):
@@ -146,6 +241,15 @@ class ChannelSpec(Annotated_):
     intermediaries: list[IntermediarySpec] = Field(default_factory=list)
     default_route: str | None = Field(
         None, description="intermediary id used by the shuttle protocol unless --via says otherwise"
+    )
+    routes: dict[str, list[str]] = Field(
+        default_factory=dict, description="named chains of intermediaries, e.g. doha-muscat"
+    )
+    timeout_hours: Annotated[float, Field(gt=0.0)] | None = Field(
+        None, description="a sender re-sends a lost message after this long (default: 2x delay)"
+    )
+    max_attempts: Annotated[int, Field(ge=1)] = Field(
+        10, description="times a sender tries before it gives up on a message"
     )
 
 
@@ -166,6 +270,138 @@ class PackageSpec(Annotated_):
     terms: dict[str, str | float]
 
 
+class EffectSpec(Annotated_):
+    """A declared change to one party or one channel hop (a modelling assumption).
+
+    On an event the numbers are changes from the event's date on; on an indicator they are
+    changes per unit of the indicator above its value on the day the clock starts.
+    """
+
+    party: str | None = None
+    intermediary: str | None = Field(None, description="an intermediary id, or 'direct'")
+    reservation: float | None = Field(None, description="change in the reservation value")
+    deadline_days: float | None = Field(None, description="change in the party's deadline")
+    time_discount: float | None = Field(None, description="change in the daily time discount")
+    direct_contact_cost: float | None = None
+    refuses_direct_talks: bool | None = None
+    suspended: bool | None = Field(None, description="messages wait until the hop resumes")
+    delay_hours: float | None = Field(None, description="change in the hop's delay")
+    leak: float | None = Field(None, description="change in the hop's leak probability")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> EffectSpec:
+        if (self.party is None) == (self.intermediary is None):
+            raise ValueError("name exactly one target: 'party' or 'intermediary'")
+        party_fields = ("reservation", "deadline_days", "time_discount", "direct_contact_cost")
+        party_fields += ("refuses_direct_talks",)
+        hop_fields = ("suspended", "delay_hours", "leak")
+        mine, other = (party_fields, hop_fields) if self.party else (hop_fields, party_fields)
+        wrong = [f for f in other if getattr(self, f) is not None]
+        if wrong:
+            target = "a party" if self.party else "an intermediary"
+            raise ValueError(f"{', '.join(wrong)} cannot change {target}; use {', '.join(mine)}")
+        if all(getattr(self, f) is None for f in mine):
+            raise ValueError(f"say what changes: one of {', '.join(mine)}")
+        return self
+
+
+class EventSpec(Annotated_):
+    """A dated event; without a date it is a possible event that what-if runs can schedule."""
+
+    id: Identifier
+    name: str | None = None
+    date: dt.date | None = None
+    lasts_days: Annotated[float, Field(gt=0.0)] | None = None
+    effects: list[EffectSpec] = Field(default_factory=list)
+
+
+class IndicatorSpec(Annotated_):
+    """An observable series (inline ``points`` or a ``csv`` file of ``date,value`` rows)."""
+
+    id: Identifier
+    name: str | None = None
+    unit: str = ""
+    watch: str | None = Field(None, description="where an observer reads this indicator")
+    points: list[tuple[dt.date, float]] | None = None
+    csv: str | None = Field(None, description="path relative to the scenario file")
+    effects: list[EffectSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> IndicatorSpec:
+        if (self.points is None) == (self.csv is None):
+            raise ValueError("give the series either as 'points' or as a 'csv' file, not both")
+        return self
+
+
+class TimelineSpec(Annotated_):
+    """Pressure over time: the day the clock starts, dated events and indicator series."""
+
+    start: dt.date
+    illustrative: bool = False
+    events: list[EventSpec] = Field(default_factory=list)
+    indicators: list[IndicatorSpec] = Field(default_factory=list)
+
+
+class DistributionSpec(Annotated_):
+    """An uncertain number: ``normal`` (mean, sd), ``uniform`` (low, high) or ``triangular``
+    (low, mode, high). A missing mean or mode is the value stated elsewhere in the file."""
+
+    distribution: Literal["normal", "uniform", "triangular"]
+    mean: float | None = None
+    sd: NonNegative | None = None
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+
+    @model_validator(mode="after")
+    def _parameters(self) -> DistributionSpec:
+        needed = {"normal": ("sd",), "uniform": ("low", "high"), "triangular": ("low", "high")}
+        allowed = {"normal": ("mean", "sd"), "uniform": ("low", "high")}
+        allowed["triangular"] = ("low", "mode", "high")
+        missing = [k for k in needed[self.distribution] if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.distribution} distribution needs {', '.join(missing)}")
+        extra = [
+            k
+            for k in ("mean", "sd", "low", "high", "mode")
+            if getattr(self, k) is not None and k not in allowed[self.distribution]
+        ]
+        if extra:
+            raise ValueError(
+                f"{', '.join(extra)} does not apply to a {self.distribution} distribution; "
+                f"use {', '.join(allowed[self.distribution])}"
+            )
+        return self
+
+
+class WeightsUncertaintySpec(Annotated_):
+    """Weights drawn from a Dirichlet centred on the stated ones (zero weights stay zero)."""
+
+    distribution: Literal["dirichlet"] = "dirichlet"
+    concentration: float = Field(
+        gt=0.0, description="larger is surer: the spread of each weight shrinks like 1/sqrt(c)"
+    )
+
+
+class PartyUncertaintySpec(Annotated_):
+    weights: WeightsUncertaintySpec | None = None
+    reservation: DistributionSpec | None = Field(
+        None, description="drawn values are clipped to [0, 1]"
+    )
+
+
+class IntermediaryUncertaintySpec(Annotated_):
+    delay_hours: DistributionSpec = Field(description="drawn values are clipped at 0")
+
+
+class UncertaintySpec(Annotated_):
+    """What the modeller does not know; each run of ``backchannel compare`` draws from it."""
+
+    parties: dict[str, PartyUncertaintySpec] = Field(default_factory=dict)
+    intermediaries: dict[str, IntermediaryUncertaintySpec] = Field(default_factory=dict)
+    direct_delay_hours: DistributionSpec | None = None
+
+
 class ScenarioSpec(Annotated_):
     name: Identifier
     title: str | None = None
@@ -176,3 +412,5 @@ class ScenarioSpec(Annotated_):
     channel: ChannelSpec = Field(default_factory=ChannelSpec)
     negotiation: NegotiationSpec = Field(default_factory=NegotiationSpec)
     packages: list[PackageSpec] = Field(default_factory=list)
+    uncertainty: UncertaintySpec | None = None
+    timeline: TimelineSpec | None = None

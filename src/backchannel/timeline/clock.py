@@ -1,0 +1,133 @@
+"""Follow a running negotiation along its timeline: what changed since the last look.
+
+A protocol keeps one :class:`TimelineClock` per negotiation and calls :meth:`advance` before
+each round; it updates its seats from :attr:`TimelineClock.situation` and records every returned
+:class:`Change` as a ``timeline`` event, so the transcript shows when someone's position moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from backchannel.protocols.transcript import Event
+from backchannel.scenario.model import Scenario
+from backchannel.timeline.apply import Situation, held_until, state_at
+from backchannel.timeline.effects import DIRECT_LINE
+from backchannel.timeline.events import HOURS_PER_DAY, fired_between
+from backchannel.timeline.model import Timeline
+
+# A drift driven by indicators is reported once it is at least this large (events always are).
+NOTABLE = {
+    "reservation": 0.01,
+    "deadline_days": 1.0,
+    "time_discount": 1e-4,
+    "direct_contact_cost": 0.01,
+    "extra_delay_hours": 1.0,
+    "leak": 0.01,
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A moved position: ``fields`` maps each changed field to ``(before, after)``."""
+
+    target: tuple[str, str]
+    fields: dict[str, tuple[object, object]]
+    causes: tuple[str, ...]
+
+
+class TimelineClock:
+    """The timeline as seen from inside one negotiation."""
+
+    def __init__(self, timeline: Timeline, scenario: Scenario) -> None:
+        self.timeline = timeline
+        self.scenario = scenario
+        self.situation = state_at(timeline, scenario, 0.0)
+        self._reported = _snapshot(self.situation)
+        self._last = 0.0
+        self.horizon_hours = scenario.deadline_days * HOURS_PER_DAY
+
+    def advance(self, hours: float) -> list[Change]:
+        """Move the clock to ``hours``; the changes worth telling since the last report."""
+        situation = state_at(self.timeline, self.scenario, hours)
+        start = self.timeline.start
+        fired = [e for e in self.timeline.events if fired_between(e, start, self._last, hours)]
+        moved = [
+            i
+            for i in self.timeline.indicators
+            if i.value_at(start, hours) != i.value_at(start, self._last)
+        ]
+        changes = []
+        for target, values in _snapshot(situation).items():
+            before = self._reported[target]
+            diff = {k: (before[k], v) for k, v in values.items() if _differs(before[k], v)}
+            events = [e.id for e in fired if e.touches(target)]
+            notable = any(
+                k not in NOTABLE or abs(float(b) - float(a)) >= NOTABLE[k]  # type: ignore[arg-type]
+                for k, (b, a) in diff.items()
+            )
+            if diff and (events or notable):
+                causes = events + [
+                    i.id for i in moved if any(e.target == target for e in i.effects)
+                ]
+                changes.append(Change(target, diff, tuple(causes)))
+                self._reported[target] = values
+        self.situation, self._last = situation, hours
+        return changes
+
+    def arrival(self, via: tuple[str, ...], sent_at: float, arrives_at: float) -> float:
+        """When a message sent at ``sent_at`` really arrives, given suspended or slower hops.
+
+        A message held by a hop that does not resume before the negotiation's deadline is
+        reported as arriving one day after the deadline.
+        """
+        hops = via or (DIRECT_LINE,)
+        extra = sum(self.situation.extra_delay.get(h, 0.0) for h in hops)
+        release = max(held_until(self.timeline, h, sent_at) for h in hops)
+        arrival = arrives_at + max(extra, sent_at - arrives_at) + (release - sent_at)
+        return min(arrival, self.horizon_hours + HOURS_PER_DAY)
+
+
+def timeline_event(change: Change, hours: float, round_number: int) -> Event:
+    """The transcript entry for a change of position."""
+    kind, target = change.target
+    return Event(
+        kind="timeline",
+        time_hours=hours,
+        round=round_number,
+        sender=target if kind == "party" else None,
+        via=(target,) if kind == "hop" else (),
+        details={
+            "target": kind,
+            "id": target,
+            "changes": {k: {"before": b, "after": a} for k, (b, a) in change.fields.items()},
+            "causes": list(change.causes),
+        },
+    )
+
+
+def _snapshot(situation: Situation) -> dict[tuple[str, str], dict[str, object]]:
+    shot: dict[tuple[str, str], dict[str, object]] = {}
+    for p in situation.parties:
+        shot[("party", p.id)] = {
+            "reservation": p.reservation,
+            "deadline_days": p.deadline_days,
+            "time_discount": p.time_discount,
+            "direct_contact_cost": p.direct_contact_cost,
+            "refuses_direct_talks": p.refuses_direct_talks,
+        }
+    for hop, extra in situation.extra_delay.items():
+        shot[("hop", hop)] = {
+            "extra_delay_hours": extra,
+            "leak": situation.leak.get(hop, 0.0),
+            "suspended": hop in situation.suspended,
+        }
+    return shot
+
+
+def _differs(before: object, after: object) -> bool:
+    if isinstance(before, bool) or isinstance(after, bool) or before is None or after is None:
+        return before != after
+    return not np.isclose(float(before), float(after), rtol=0.0, atol=1e-9)  # type: ignore[arg-type]
