@@ -96,3 +96,34 @@ def test_hardliner_never_moves(split) -> None:
 def test_registering_a_name_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="already registered"):
         register("boulware")(type("Again", (), {"name": "boulware"}))
+
+
+def test_frequency_model_learns_what_the_other_side_insists_on() -> None:
+    from backchannel.agents.opponent_model import frequency_estimate
+    from backchannel.space.issues import DiscreteIssue
+    from backchannel.space.outcomes import OutcomeSpace
+
+    space = OutcomeSpace(
+        (
+            DiscreteIssue("a", "a", ("x", "y")),
+            DiscreteIssue("b", "b", ("p", "q", "r")),
+        )
+    )
+    # The other side always asks for a=y and moves around on b.
+    offers = [space.index({"a": "y", "b": b}) for b in ("p", "q", "r", "q")]
+    estimate = frequency_estimate(space, offers)
+    assert np.argmax(estimate) == space.index({"a": "y", "b": "q"})
+    assert estimate[space.index({"a": "y", "b": "p"})] > estimate[space.index({"a": "x", "b": "q"})]
+
+
+def test_opponent_model_finds_more_joint_gain_than_boulware_on_the_flagship() -> None:
+    from backchannel.protocols.runner import RunOptions, run_negotiation
+
+    scenario = load_scenario("iran-us")
+    welfare = {}
+    for name in ("boulware", "opponent-model"):
+        options = RunOptions(strategies={"us": name, "iran": "linear"})
+        result = run_negotiation(scenario, options).result
+        assert result is not None and result.agreement is not None
+        welfare[name] = sum(result.utilities.values())
+    assert welfare["opponent-model"] > welfare["boulware"] + 0.05
