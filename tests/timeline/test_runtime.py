@@ -1,0 +1,58 @@
+"""The negotiation engine follows the timeline and says so in the transcript."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from backchannel.protocols.runner import RunOptions, run_negotiation
+
+DAY = 24.0
+
+
+def test_transcript_records_who_moved_and_why(pressure) -> None:
+    transcript = run_negotiation(pressure, RunOptions(protocol="shuttle"))
+    moves = transcript.of_kind("timeline")
+    ultimatum = [e for e in moves if "ultimatum" in e.details["causes"]]
+    assert len(ultimatum) == 1
+    event = ultimatum[0]
+    assert event.sender == "b"
+    assert event.details["changes"]["reservation"] == {"before": 0.3, "after": pytest.approx(0.5)}
+    assert event.time_hours >= 5 * DAY
+    strike = [e for e in moves if e.details["id"] == "broker"]
+    assert [e.details["changes"]["suspended"]["after"] for e in strike] == [True, False]
+
+
+def test_moved_reservation_binds_the_agreement(pressure) -> None:
+    transcript = run_negotiation(pressure, RunOptions(protocol="shuttle"))
+    assert transcript.result.agreed
+    assert transcript.result.time_hours > 5 * DAY
+    assert transcript.result.utilities["b"] >= 0.5 - 1e-9  # the ultimatum raised b's floor
+
+
+def test_suspended_hop_holds_messages(pressure) -> None:
+    transcript = run_negotiation(pressure, RunOptions(protocol="shuttle"))
+    held = [
+        e for e in transcript.of_kind("offer") if 2 * DAY <= e.details["sent_at_hours"] < 4 * DAY
+    ]
+    assert held
+    assert all(e.time_hours == pytest.approx(4 * DAY + 12) for e in held)
+
+
+def test_without_a_timeline_nothing_moves(pressure) -> None:
+    plain = replace(pressure, timeline=None)
+    transcript = run_negotiation(plain, RunOptions(protocol="shuttle"))
+    assert transcript.of_kind("timeline") == []
+    with_timeline = run_negotiation(pressure, RunOptions(protocol="shuttle"))
+    assert transcript.result.agreement != with_timeline.result.agreement
+
+
+def test_breakdown_pays_the_reservation_of_the_day(pressure) -> None:
+    never = replace(pressure, timeline=pressure.timeline.with_event_date("sanctions", None))
+    strict = never.with_party("b", reservation=0.75)
+    strict = replace(strict, timeline=never.timeline)
+    transcript = run_negotiation(strict, RunOptions(protocol="shuttle"))
+    assert not transcript.result.agreed
+    # b's ultimatum lifts 0.75 to 0.95; the breakdown pays what walking away is worth by then
+    assert transcript.result.payoffs["b"] == pytest.approx(0.95)
