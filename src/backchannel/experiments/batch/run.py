@@ -18,7 +18,7 @@ whose utilities differ are grouped, one group per distinct set of utility functi
 :func:`batch_supported` says whether the batch engine will be used (:func:`why_not_batch` says
 why not): two parties, the direct or shuttle protocol, strategies with an array form (boulware,
 linear, conceder, tit-for-tat, hardliner), a route that draws no randomness (fixed delays; no
-loss, distortion or leaks) and no timeline. Everything else runs on the step engine, and each
+loss, distortion or leaks), no timeline and no ratifiers. Everything else runs on the step engine, and each
 row says which engine played it.
 """
 
@@ -109,6 +109,9 @@ def why_not_batch(
         return "the batch engine plays two-party negotiations only"
     if getattr(scenario, "timeline", None) is not None:
         return "a timeline changes the parties during the negotiation"
+    for party in scenario.parties:
+        if getattr(party, "ratifier", None) is not None:
+            return f"{party.id} has a ratifier, which the batch engine does not model"
     for party_id, name in _strategy_names(scenario, strategies or {}).items():
         if batch_strategy(name) is None:
             return f"strategy '{name}' ({party_id}) has no array form"

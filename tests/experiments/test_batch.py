@@ -1,0 +1,78 @@
+"""run_batch: which engine plays what, tidy rows, and the flagship against the step engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from backchannel.agents.registry import register
+from backchannel.agents.time_based import Boulware
+from backchannel.experiments.batch import batch_supported, run_batch, why_not_batch
+from backchannel.protocols.runner import RunOptions, RunRefused, run_negotiation
+from backchannel.scenario.loader import load_scenario
+from backchannel.scenario.model import Scenario
+
+
+@register("batch-test-stubborn", "a Boulware that never accepts (test only)")
+class Stubborn(Boulware):
+    name = "batch-test-stubborn"
+
+    def respond(self, view, offer):
+        return False
+
+
+@pytest.fixture(scope="module")
+def flagship() -> Scenario:
+    return load_scenario("iran-us")
+
+
+@pytest.fixture
+def split(fixtures) -> Scenario:
+    return load_scenario(fixtures / "split.yaml")
+
+
+def test_flagship_rows_match_the_step_engine(flagship: Scenario) -> None:
+    seeds = [11, 12]
+    for strategies in ({}, {"us": "boulware", "iran": "conceder"}):
+        batch = run_batch(flagship, "shuttle", strategies, seeds)
+        for row, seed in zip(batch, seeds, strict=True):
+            options = RunOptions(protocol="shuttle", strategies=strategies, seed=seed)
+            result = run_negotiation(flagship, options).result
+            assert row["engine"] == "batch"
+            assert (row["agreement"], row["rounds"], row["reason"]) == (
+                result.agreement,
+                result.rounds,
+                result.reason,
+            )
+            assert row["payoff_us"] == result.payoffs["us"]
+            assert row["welfare"] == sum(result.payoffs.values())
+
+
+def test_a_strategy_without_array_form_falls_back_to_the_step_engine(split: Scenario) -> None:
+    strategies = {"a": "batch-test-stubborn"}
+    assert not batch_supported(split, "direct", strategies)
+    assert "batch-test-stubborn" in why_not_batch(split, "direct", strategies)
+    rows = run_batch(split, "direct", strategies, [0, 1])
+    assert [row["engine"] for row in rows] == ["step", "step"]
+    for row, seed in zip(rows, [0, 1], strict=True):
+        options = RunOptions(protocol="direct", strategies=strategies, seed=seed)
+        assert row["agreement"] == run_negotiation(split, options).result.agreement
+
+
+def test_rows_are_tidy_and_in_seed_order(split: Scenario) -> None:
+    rows = run_batch(split, "shuttle", {"a": "conceder"}, [5, 6, 7], runs=[10, 11, 12])
+    assert [(r["run"], r["seed"]) for r in rows] == [(10, 5), (11, 6), (12, 7)]
+    assert rows[0]["via"] == "broker" and rows[0]["strategy_a"] == "conceder"
+    assert rows[0]["strategy_b"] == "boulware"
+    assert all(isinstance(v, (int, float, str, bool, type(None))) for v in rows[0].values())
+
+
+def test_direct_talks_are_refused_unless_forced(flagship: Scenario) -> None:
+    with pytest.raises(RunRefused, match="force-direct"):
+        run_batch(flagship, "direct", {}, [0])
+    rows = run_batch(flagship, "direct", {}, [0], force_direct=True)
+    assert rows[0]["engine"] == "batch"
+    assert rows[0]["force_direct"] is True
+
+
+def test_unknown_protocols_are_named(split: Scenario) -> None:
+    assert why_not_batch(split, "single-text") is not None
