@@ -18,8 +18,8 @@ whose utilities differ are grouped, one group per distinct set of utility functi
 :func:`batch_supported` says whether the batch engine will be used (:func:`why_not_batch` says
 why not): two parties, the direct or shuttle protocol, strategies with an array form (boulware,
 linear, conceder, tit-for-tat, hardliner), a route that draws no randomness (fixed delays; no
-loss, distortion or leaks), no timeline and no ratifiers. Everything else runs on the step engine, and each
-row says which engine played it.
+loss, distortion or leaks), no timeline and no ratifiers. Everything else runs on the step
+engine, and each row says which engine played it.
 """
 
 from __future__ import annotations
