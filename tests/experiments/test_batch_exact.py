@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backchannel.experiments.batch import batch_supported, run_batch
+from backchannel.experiments.plan import job_rng
+from backchannel.experiments.uncertainty import draw_scenario
 from backchannel.scenario.loader import compile_spec
 from backchannel.scenario.model import Scenario
 from backchannel.scenario.schema import ScenarioSpec
@@ -89,18 +88,32 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             "response_hours": draw(st.sampled_from([0.0, 1.0, 5.0])),
         },
     }
+    if draw(st.booleans()):
+        data["uncertainty"] = draw(uncertainty())
     return compile_spec(ScenarioSpec.model_validate(data))
 
 
-def jitter(scenario: Scenario, seed: int) -> Scenario:
-    """A per-run draw: reservation values moved by up to 0.2 (clipped to [0, 1])."""
-    shifts = np.random.default_rng(seed).uniform(-0.2, 0.2, len(scenario.parties))
-    return scenario.with_parties(
-        tuple(
-            replace(p, reservation=float(np.clip(p.reservation + s, 0.0, 1.0)))
-            for p, s in zip(scenario.parties, shifts, strict=True)
-        )
-    )
+@st.composite
+def uncertainty(draw: st.DrawFn) -> dict:
+    """Uncertain reservation values, sometimes weights, and the hops' delays."""
+    block: dict = {
+        "parties": {
+            "a": {"reservation": {"distribution": "uniform", "low": 0.0, "high": 0.6}},
+            "b": {"reservation": {"distribution": "normal", "sd": 0.1}},
+        },
+        "intermediaries": {
+            "broker": {"delay_hours": {"distribution": "uniform", "low": 1.0, "high": 9.0}}
+        },
+        "direct_delay_hours": {"distribution": "triangular", "low": 0.2, "high": 4.0},
+    }
+    if draw(st.booleans()):
+        block["parties"]["b"]["weights"] = {"concentration": 20.0}
+    return block
+
+
+def drawn(scenario: Scenario, seed: int) -> Scenario:
+    """A run's own scenario, drawn as experiments draw it."""
+    return draw_scenario(scenario, job_rng(seed, 0))
 
 
 def without_engine(rows: list[dict]) -> list[dict]:
@@ -116,8 +129,8 @@ def without_engine(rows: list[dict]) -> list[dict]:
 )
 def test_batch_rows_equal_step_rows(scenario, protocol, names, uncertain) -> None:
     strategies = {"a": names[0], "b": names[1]}
-    seeds = [3, 1, 4, 1, 5]
-    draw = jitter if uncertain else None
+    seeds = [3, 1, 4, 1, 5, 9, 2, 6]
+    draw = drawn if uncertain else None
     assert batch_supported(scenario, protocol, strategies)
     common = {"force_direct": True, "draw": draw}
     batch = run_batch(scenario, protocol, strategies, seeds, **common)

@@ -29,38 +29,28 @@ AGREEMENT, ROUND_LIMIT, DEADLINE, IN_TRANSIT = range(4)
 
 @dataclass(frozen=True)
 class BatchInputs:
-    """Everything per run that may differ between runs (shape ``(runs, parties)``)."""
+    """Everything per run that may differ between runs.
+
+    ``reservations`` and ``time_discounts`` have shape ``(runs, parties)``; ``hop_delays``
+    ``(runs, hops)`` holds the fixed delay of each hop of the route, which a message crosses in
+    order (``Route.transmit`` adds them one after the other, and so does the batch engine).
+    """
 
     reservations: np.ndarray
     time_discounts: np.ndarray
+    hop_delays: np.ndarray
 
     @classmethod
-    def fixed(cls, scenario: Scenario, runs: int) -> BatchInputs:
+    def fixed(cls, scenario: Scenario, route: Route, runs: int) -> BatchInputs:
         """Every run with the scenario's own values."""
         res = np.tile([p.reservation for p in scenario.parties], (runs, 1)).astype(float)
         disc = np.tile([p.time_discount for p in scenario.parties], (runs, 1)).astype(float)
-        return cls(res, disc)
+        hops = np.tile([h.delay_hours for h in route.hops], (runs, 1)).astype(float)
+        return cls(res, disc, hops)
 
     @property
     def runs(self) -> int:
         return len(self.reservations)
-
-
-class Clock:
-    """Arrival times along a route that draws nothing (fixed delays, no loss or distortion).
-
-    Arrival is whatever ``Route.transmit`` says for that departure time, asked once per distinct
-    departure time, so the batch engine adds hop delays exactly as the step engine does.
-    """
-
-    def __init__(self, route: Route) -> None:
-        self.route = route
-        self._rng = np.random.default_rng(0)  # never drawn from: the route is deterministic
-
-    def arrival(self, sent_at: np.ndarray) -> np.ndarray:
-        unique, inverse = np.unique(sent_at, return_inverse=True)
-        arrivals = [self.route.transmit(0, t, self._rng).arrives_at_hours for t in unique.tolist()]
-        return np.asarray(arrivals, dtype=float)[inverse.reshape(sent_at.shape)]
 
 
 @dataclass
@@ -96,7 +86,6 @@ def simulate(
     scenario: Scenario,
     strategies: tuple[BatchStrategy, BatchStrategy],
     inputs: BatchInputs,
-    clock: Clock,
     direct_contact: bool = False,
     tables: tuple[OfferTable, OfferTable] | None = None,
 ) -> BatchOutcome:
@@ -112,17 +101,23 @@ def simulate(
     out = BatchOutcome.empty(runs, 2)
     ids = np.arange(runs)
     now = np.zeros(runs)
+    hops = inputs.hop_delays
     round_number = 0
 
+    def arrival(sent_at: np.ndarray) -> np.ndarray:
+        for column in range(hops.shape[1]):
+            sent_at = sent_at + hops[:, column]
+        return sent_at
+
     def finish(mask: np.ndarray, agreement, reason: int, time_hours) -> None:
-        nonlocal ids, now
+        nonlocal ids, now, hops
         where = ids[mask]
         out.agreement[where] = agreement[mask] if agreement is not None else -1
         out.reason[where] = reason
         out.time_hours[where] = time_hours[mask] if np.ndim(time_hours) else time_hours
         out.rounds[where] = round_number
         keep = ~mask
-        ids, now = ids[keep], now[keep]
+        ids, now, hops = ids[keep], now[keep], hops[keep]
         for seat in seats:
             seat.keep(keep)
 
@@ -138,7 +133,7 @@ def simulate(
         receiver = 1 - proposer
         relative = _relative_time(now, party_deadlines[proposer], round_number, scenario)
         offer = strategies[proposer].propose(seats[proposer], relative)
-        decided = clock.arrival(now) + scenario.response_hours
+        decided = arrival(now) + scenario.response_hours
         seats[receiver].receive(offer)
         relative = _relative_time(decided, party_deadlines[receiver], round_number, scenario)
         accepted = strategies[receiver].respond(seats[receiver], relative, offer)
@@ -148,9 +143,7 @@ def simulate(
         finish(late, None, IN_TRANSIT, deadline)
         offer, agreed = offer[~late], agreed[~late]
         if agreed.any():
-            closed = np.zeros(len(ids))
-            closed[agreed] = clock.arrival(now[agreed])
-            finish(agreed, offer, AGREEMENT, closed)
+            finish(agreed, offer, AGREEMENT, arrival(now))
     _settle(scenario, inputs, out, direct_contact)
     return out
 

@@ -34,7 +34,6 @@ from backchannel.experiments.batch.engine import (
     REASONS,
     BatchInputs,
     BatchOutcome,
-    Clock,
     offer_tables,
     simulate,
 )
@@ -68,8 +67,9 @@ def run_batch(
     runs = list(range(len(seeds))) if runs is None else list(runs)
     scenarios = [draw(scenario, int(s)) for s in seeds] if draw else [scenario] * len(seeds)
     use_batch = engine != "step" and why_not_batch(scenario, protocol, strategies, via=via) is None
-    if use_batch and draw is not None:
-        use_batch = all(_batch_route(_route(s, options)) for s in _distinct(scenarios))
+    routes = _routes(scenarios, options) if use_batch else {}
+    if use_batch and not all(_batch_route(r) for r in routes.values()):
+        use_batch = False
     if not use_batch:
         return [
             _step_row(s, options, int(seed), run)
@@ -78,7 +78,8 @@ def run_batch(
     names = _strategy_names(scenario, strategies)
     rows: list[Row | None] = [None] * len(seeds)
     for members, base in _groups(scenarios):
-        outcome = _simulate(base, [scenarios[i] for i in members], names, route, options)
+        members_ = [scenarios[i] for i in members]
+        outcome = _simulate(base, members_, names, routes, options)
         for k, i in enumerate(members):
             rows[i] = _batch_row(base, options, route, names, outcome, k, int(seeds[i]), runs[i])
     return rows  # type: ignore[return-value]
@@ -139,8 +140,13 @@ def _strategy_names(scenario: Scenario, overrides: Mapping[str, str]) -> dict[st
     return {p.id: overrides.get(p.id, p.strategy) for p in scenario.parties}
 
 
-def _distinct(scenarios: list[Scenario]) -> list[Scenario]:
-    return list({id(s): s for s in scenarios}.values())
+def _routes(scenarios: list[Scenario], options: RunOptions) -> dict[int, Route]:
+    """Each distinct channel's route (drawn delays give a run its own channel)."""
+    routes: dict[int, Route] = {}
+    for s in scenarios:
+        if id(s.channel) not in routes:
+            routes[id(s.channel)] = _route(s, options)
+    return routes
 
 
 def _groups(scenarios: list[Scenario]) -> list[tuple[list[int], Scenario]]:
@@ -155,16 +161,20 @@ def _simulate(
     base: Scenario,
     members: list[Scenario],
     names: Mapping[str, str],
-    route: Route,
+    routes: Mapping[int, Route],
     options: RunOptions,
 ) -> BatchOutcome:
+    delays = {key: [h.delay_hours for h in route.hops] for key, route in routes.items()}
     inputs = BatchInputs(
-        reservations=np.array([[p.reservation for p in s.parties] for s in members]),
-        time_discounts=np.array([[p.time_discount for p in s.parties] for s in members]),
+        reservations=np.array([[p.reservation for p in s.parties] for s in members], dtype=float),
+        time_discounts=np.array(
+            [[p.time_discount for p in s.parties] for s in members], dtype=float
+        ),
+        hop_delays=np.array([delays[id(s.channel)] for s in members], dtype=float),
     )
     strategies = tuple(batch_strategy(names[p.id]) for p in base.parties)
     direct = options.protocol == "direct"
-    return simulate(base, strategies, inputs, Clock(route), direct, offer_tables(base))  # type: ignore[arg-type]
+    return simulate(base, strategies, inputs, direct, offer_tables(base))  # type: ignore[arg-type]
 
 
 def _common(scenario: Scenario, options: RunOptions, via: tuple[str, ...], names, seed, run):
