@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from backchannel.cli import analyze, run, scenarios
+from backchannel.cli import analyze, compare, interop, run, scenarios
 
 app = typer.Typer(
     name="backchannel",
@@ -14,7 +14,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (run, analyze, scenarios):
+for module in (run, analyze, scenarios, interop, compare):
     module.register(app)
 
 

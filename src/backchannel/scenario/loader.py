@@ -42,7 +42,8 @@ def resolve(reference: str | Path) -> Path:
             Problem(
                 path="",
                 message="no such file, and no bundled scenario has this name",
-                fix=f"give a path to a .yaml/.json file or one of: {', '.join(bundled_names())}",
+                fix="give a path to a .yaml/.json file, a GENIUS folder or domain .xml, or one "
+                f"of: {', '.join(bundled_names())}",
             )
         ],
     )
@@ -51,13 +52,29 @@ def resolve(reference: str | Path) -> Path:
 def load_spec(reference: str | Path) -> ScenarioSpec:
     """Parse and validate the file's structure (types, ranges, required fields)."""
     path = resolve(reference)
+    if path.is_dir() or path.suffix.lower() == ".xml":
+        from backchannel.scenario.genius import read_genius_path
+
+        return read_genius_path(path)
     text = _read(path)
     data, lines = _parse(path, text)
+    data = _scenario_of_transcript(data)
     try:
         return ScenarioSpec.model_validate(data)
     except ValidationError as error:
         problems = [_problem_from_pydantic(e, lines) for e in error.errors()]
         raise ScenarioError(str(path), problems) from None
+
+
+TRANSCRIPT_FORMAT = "backchannel-live-transcript"
+
+
+def _scenario_of_transcript(data: dict[str, Any]) -> dict[str, Any]:
+    """A transcript exported by the live service carries its scenario (the agreement included
+    as a package), so ``backchannel analyze transcript.json`` analyses that negotiation."""
+    if data.get("format") == TRANSCRIPT_FORMAT and isinstance(data.get("scenario"), dict):
+        return data["scenario"]
+    return data
 
 
 def load_scenario(reference: str | Path = DEFAULT_SCENARIO) -> Scenario:
