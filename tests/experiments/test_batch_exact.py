@@ -70,7 +70,7 @@ def party(draw: st.DrawFn, pid: str, spec_issues: list[dict]) -> dict:
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> Scenario:
+def scenarios(draw: st.DrawFn, uncertain: bool = False) -> Scenario:
     spec_issues = draw(issues())
     data = {
         "name": "random",
@@ -88,7 +88,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             "response_hours": draw(st.sampled_from([0.0, 1.0, 5.0])),
         },
     }
-    if draw(st.booleans()):
+    if uncertain:
         data["uncertainty"] = draw(uncertainty())
     return compile_spec(ScenarioSpec.model_validate(data))
 
@@ -122,12 +122,13 @@ def without_engine(rows: list[dict]) -> list[dict]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    scenario=scenarios(),
+    data=st.data(),
     protocol=st.sampled_from(["direct", "shuttle"]),
     names=st.tuples(st.sampled_from(BATCHABLE), st.sampled_from(BATCHABLE)),
     uncertain=st.booleans(),
 )
-def test_batch_rows_equal_step_rows(scenario, protocol, names, uncertain) -> None:
+def test_batch_rows_equal_step_rows(data, protocol, names, uncertain) -> None:
+    scenario = data.draw(scenarios(uncertain))
     strategies = {"a": names[0], "b": names[1]}
     seeds = [3, 1, 4, 1, 5, 9, 2, 6]
     draw = drawn if uncertain else None
