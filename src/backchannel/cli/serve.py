@@ -1,0 +1,82 @@
+"""``backchannel serve`` (the live web service) and ``backchannel verify-log``."""
+
+from __future__ import annotations
+
+import typer
+
+from backchannel.cli.common import console, errors
+from backchannel.service.settings import DEFAULT_DATABASE_URL
+
+DATABASE_HELP = "SQLAlchemy database URL (a SQLite file needs no setup; postgresql+psycopg://...)."
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    database_url: str = typer.Option(
+        None, "--database-url", help=DATABASE_HELP + f" [default: {DEFAULT_DATABASE_URL}]"
+    ),
+) -> None:
+    """Run the live mediation service (the database is migrated on start)."""
+    import uvicorn
+
+    from backchannel.service.app import create_app
+
+    settings = _settings(database_url)
+    try:
+        app = create_app(settings)
+    except Exception as error:  # a wrong URL or an unreachable server, said plainly
+        errors.print(f"[bold red]error:[/] cannot open the database: {error}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(f"Backchannel is serving on http://{host}:{port}/ (database: {_shown(settings)})")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def verify_log(
+    database_url: str = typer.Option(
+        None, "--database-url", help=DATABASE_HELP + f" [default: {DEFAULT_DATABASE_URL}]"
+    ),
+) -> None:
+    """Check the tamper-evident event log: exits 1 naming any edited or deleted entry."""
+    from backchannel.service.eventlog import verify
+    from backchannel.service.storage.db import make_engine, session_factory
+
+    settings = _settings(database_url)
+    try:
+        engine = make_engine(settings.database_url)
+        with session_factory(engine)() as session:
+            verdict = verify(session)
+    except Exception as error:
+        errors.print(
+            f"[bold red]error:[/] cannot read the log in {_shown(settings)}: {error}",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from None
+    if verdict.ok:
+        console.print(f"The log is intact: {verdict.entries} entries, every link verified.")
+        return
+    for problem in verdict.problems:
+        errors.print(f"[bold red]tampered:[/] {problem}", soft_wrap=True)
+    errors.print(f"{len(verdict.problems)} problem(s) in {verdict.entries} entries.")
+    raise typer.Exit(1)
+
+
+def _settings(database_url: str | None):  # type: ignore[no-untyped-def]
+    from backchannel.service.settings import Settings
+
+    return Settings(database_url=database_url) if database_url else Settings()
+
+
+def _shown(settings) -> str:  # type: ignore[no-untyped-def]
+    """The URL without any password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(settings.database_url).render_as_string(hide_password=True)
+    except Exception:
+        return "the given URL"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command("verify-log")(verify_log)

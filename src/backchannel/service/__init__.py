@@ -1,0 +1,5 @@
+"""The live service: a mediator, private party rooms, persistence and a tamper-evident log.
+
+Build the application with :func:`backchannel.service.app.create_app`; nothing here reads
+files, the environment or the network at import.
+"""

@@ -1,0 +1,71 @@
+"""``create_app(settings)``: the web application, built on demand (no work at import)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from backchannel.service.errors import ServiceError, install_handlers
+from backchannel.service.routes import (
+    assistant,
+    drafts,
+    events,
+    messages,
+    negotiations,
+    pages,
+    sessions,
+)
+from backchannel.service.security import CrossSiteGuard, Sessions, ensure_csrf_cookie
+from backchannel.service.settings import Settings
+from backchannel.service.storage.db import make_engine, migrate, session_factory
+
+ROUTERS = (negotiations, sessions, messages, drafts, assistant, events, pages)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for ``settings``: database connected and migrated, routes mounted."""
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+    if settings.migrate_on_start:
+        migrate(engine)
+    app = FastAPI(title="Backchannel", summary="Live mediated negotiation", version="1")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = session_factory(engine)
+    app.state.sessions = Sessions(settings.secret_key, secure=settings.cookie_secure)
+    package = resources.files("backchannel.service")
+    app.state.templates = Jinja2Templates(directory=str(package / "templates"))
+    app.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
+    for module in ROUTERS:
+        app.include_router(module.router)
+    install_handlers(app)
+    _html_errors(app)
+    app.add_middleware(CrossSiteGuard)
+
+    @app.middleware("http")
+    async def _csrf_cookie(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        ensure_csrf_cookie(request, response)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app
+
+
+def _html_errors(app: FastAPI) -> None:
+    """Pages answer errors with a readable page; the API keeps its JSON answers."""
+    json_handler = app.exception_handlers[ServiceError]
+
+    async def handler(request: Request, error: ServiceError) -> HTMLResponse | JSONResponse:
+        if request.url.path.startswith("/api/"):
+            return await json_handler(request, error)  # type: ignore[no-any-return]
+        return app.state.templates.TemplateResponse(
+            request, "error.html", {"error": error}, status_code=error.status
+        )
+
+    app.add_exception_handler(ServiceError, handler)

@@ -1,0 +1,337 @@
+"""What happens in a live negotiation: each change is stored and logged in one transaction.
+
+Routes call these functions and commit; nothing here knows about HTTP beyond ``ServiceError``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backchannel.agents.registry import strategy_names
+from backchannel.scenario.model import Scenario
+from backchannel.service import agents, eventlog
+from backchannel.service.errors import ServiceError
+from backchannel.service.scenarios import (
+    check_adjustment,
+    compiled,
+    outcome_of,
+    terms_of,
+    with_adjustments,
+)
+from backchannel.service.security import MEDIATOR, new_token, token_hash
+from backchannel.service.storage.models import Draft, Message, Negotiation, Seat
+
+PARTY_KINDS = ("proposal", "accept", "reject", "note")
+RELAY_KINDS = ("proposal", "accept", "reject", "note")
+
+
+def create(db: Session, spec: dict[str, Any]) -> tuple[Negotiation, str, dict[str, str]]:
+    """A new negotiation; returns it with the mediator's token and one token per party seat."""
+    mediator_token = new_token()
+    negotiation = Negotiation(
+        id=uuid.uuid4().hex,
+        title=spec.get("title") or spec["name"],
+        scenario_name=spec["name"],
+        scenario_spec=spec,
+        status="setup",
+        mediator_token_hash=token_hash(mediator_token),
+        mediator_generation=1,
+        seed=secrets.randbits(62),
+    )
+    db.add(negotiation)
+    db.flush()
+    tokens = {}
+    for party in spec["parties"]:
+        tokens[party["id"]] = new_token()
+        db.add(
+            Seat(
+                negotiation_id=negotiation.id,
+                party_id=party["id"],
+                token_hash=token_hash(tokens[party["id"]]),
+                generation=1,
+                joined=False,
+            )
+        )
+    eventlog.append(
+        db, negotiation.id, "created", {"scenario": spec["name"], "parties": list(tokens)}
+    )
+    return negotiation, mediator_token, tokens
+
+
+def seats(db: Session, negotiation: Negotiation) -> list[Seat]:
+    rows = db.execute(
+        select(Seat).where(Seat.negotiation_id == negotiation.id).order_by(Seat.id)
+    ).scalars()
+    return list(rows)
+
+
+def seat(db: Session, negotiation: Negotiation, party_id: str) -> Seat:
+    for item in seats(db, negotiation):
+        if item.party_id == party_id:
+            return item
+    known = ", ".join(s.party_id for s in seats(db, negotiation))
+    raise ServiceError(404, f"no party '{party_id}' in this negotiation", f"use one of: {known}")
+
+
+def scenario(db: Session, negotiation: Negotiation) -> Scenario:
+    """The scenario with what each party confided (its adjusted preferences)."""
+    adjustments = {s.party_id: s.preferences for s in seats(db, negotiation) if s.preferences}
+    return compiled(with_adjustments(negotiation.scenario_spec, adjustments))
+
+
+def messages(db: Session, negotiation: Negotiation, party: str | None = None) -> list[Message]:
+    """All messages, or only those a party sent or was passed."""
+    query = select(Message).where(Message.negotiation_id == negotiation.id)
+    if party is not None:
+        query = query.where((Message.sender == party) | (Message.recipient == party))
+    return list(db.execute(query.order_by(Message.id)).scalars())
+
+
+def drafts(db: Session, negotiation: Negotiation) -> list[Draft]:
+    query = select(Draft).where(Draft.negotiation_id == negotiation.id).order_by(Draft.version)
+    return list(db.execute(query).scalars())
+
+
+def _require_status(negotiation: Negotiation, *allowed: str, action: str) -> None:
+    if negotiation.status not in allowed:
+        raise ServiceError(
+            409,
+            f"cannot {action}: the negotiation is {negotiation.status}",
+            f"this is possible only while it is {' or '.join(allowed)}",
+        )
+
+
+def set_agent(db: Session, negotiation: Negotiation, party_id: str, strategy: str | None) -> Seat:
+    _require_status(negotiation, "setup", action="change who sits in a seat")
+    if strategy is not None and strategy not in strategy_names():
+        raise ServiceError(
+            422, f"unknown strategy '{strategy}'", f"use one of: {', '.join(strategy_names())}"
+        )
+    target = seat(db, negotiation, party_id)
+    target.agent = strategy
+    eventlog.append(db, negotiation.id, "seat", {"party": party_id, "agent": strategy})
+    return target
+
+
+def reissue(db: Session, negotiation: Negotiation, party_id: str) -> str:
+    """A new invitation for a seat; the old link and every session opened with it stop working."""
+    target = seat(db, negotiation, party_id)
+    token = new_token()
+    target.token_hash, target.generation = token_hash(token), target.generation + 1
+    eventlog.append(db, negotiation.id, "invitation_reissued", {"party": party_id})
+    return token
+
+
+def adjust(
+    db: Session, negotiation: Negotiation, party_id: str, weights: dict, reservation: float
+) -> None:
+    _require_status(negotiation, "setup", action="adjust preferences")
+    check_adjustment(scenario(db, negotiation), weights, reservation)
+    target = seat(db, negotiation, party_id)
+    target.preferences = {"weights": dict(weights), "reservation": float(reservation)}
+    db.flush()
+    scenario(db, negotiation)  # compiles, so a bad adjustment is refused now (ScenarioError)
+    eventlog.append(db, negotiation.id, "preferences", {"party": party_id, **target.preferences})
+
+
+def start(db: Session, negotiation: Negotiation) -> None:
+    _require_status(negotiation, "setup", action="start")
+    negotiation.status = "open"
+    eventlog.append(db, negotiation.id, "started", {})
+    model = scenario(db, negotiation)
+    for item in seats(db, negotiation):
+        if item.agent and item.party_id == model.first_mover:
+            outcome = agents.opening(model, item.party_id, item.agent, negotiation.seed, item.id)
+            _store(db, negotiation, item.party_id, MEDIATOR, "proposal", model, outcome, "")
+
+
+def party_message(
+    db: Session,
+    negotiation: Negotiation,
+    party_id: str,
+    kind: str,
+    terms: dict | None,
+    text: str,
+) -> Message:
+    """A party speaks to the mediator (the only one it can speak to)."""
+    _require_status(negotiation, "open", action="send messages")
+    model = scenario(db, negotiation)
+    outcome = _outcome_for(db, negotiation, model, party_id, kind, terms)
+    message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
+    _check_agreement(db, negotiation)
+    return message
+
+
+def relay(
+    db: Session,
+    negotiation: Negotiation,
+    recipient: str,
+    kind: str | None,
+    terms: dict | None,
+    text: str | None,
+    source_id: int | None,
+) -> Message:
+    """The mediator passes something to one party: a received message as is, or edited."""
+    _require_status(negotiation, "open", action="pass messages on")
+    target = seat(db, negotiation, recipient)
+    model = scenario(db, negotiation)
+    source = None
+    if source_id is not None:
+        source = db.get(Message, source_id)
+        if source is None or source.negotiation_id != negotiation.id:
+            raise ServiceError(404, f"no message {source_id} here", "pass on a listed message")
+    kind = kind or (source.kind if source else "note")
+    if terms is None and source is not None and kind in ("proposal", "accept", "reject"):
+        terms = source.terms
+    text = text if text is not None else (source.text if source else "")
+    if kind == "proposal" and terms is None:
+        raise ServiceError(422, "a proposal needs terms", "give a value for every issue")
+    outcome = outcome_of(model, terms) if terms is not None else None
+    edited = source is not None and (outcome != source.outcome or text != source.text)
+    message = _store(
+        db, negotiation, MEDIATOR, recipient, kind, model, outcome, text, source, edited
+    )
+    if target.agent and kind == "proposal":
+        _agent_answers(db, negotiation, model, target)
+    return message
+
+
+def _agent_answers(db: Session, negotiation: Negotiation, model: Scenario, target: Seat) -> None:
+    history = messages(db, negotiation, target.party_id)
+    received = [
+        m.outcome for m in history if m.recipient == target.party_id and m.kind == "proposal"
+    ]
+    sent = [m.outcome for m in history if m.sender == target.party_id and m.kind == "proposal"]
+    move = agents.answer(
+        model,
+        target.party_id,
+        target.agent or "",
+        negotiation.seed,
+        target.id,
+        [int(o) for o in received if o is not None],
+        [int(o) for o in sent if o is not None],
+    )
+    party = target.party_id
+    if move.accept:
+        _store(db, negotiation, party, MEDIATOR, "accept", model, received[-1], "")
+    else:
+        _store(db, negotiation, party, MEDIATOR, "reject", model, received[-1], "")
+        _store(db, negotiation, party, MEDIATOR, "proposal", model, move.counter, "")
+    _check_agreement(db, negotiation)
+
+
+def add_draft(db: Session, negotiation: Negotiation, terms: dict, note: str) -> Draft:
+    _require_status(negotiation, "setup", "open", action="draft a text")
+    model = scenario(db, negotiation)
+    outcome = outcome_of(model, terms)
+    version = len(drafts(db, negotiation)) + 1
+    draft = Draft(
+        negotiation_id=negotiation.id,
+        version=version,
+        terms=terms_of(model, outcome),
+        outcome=outcome,
+        note=note,
+    )
+    db.add(draft)
+    eventlog.append(
+        db, negotiation.id, "draft", {"version": version, "terms": draft.terms, "note": note}
+    )
+    return draft
+
+
+def close(db: Session, negotiation: Negotiation) -> None:
+    _require_status(negotiation, "setup", "open", "agreed", action="close")
+    negotiation.status = "closed"
+    eventlog.append(db, negotiation.id, "closed", {"agreement": negotiation.agreement})
+
+
+def _outcome_for(
+    db: Session, negotiation: Negotiation, model: Scenario, party_id: str, kind: str, terms
+) -> int | None:
+    if terms is not None:
+        return outcome_of(model, terms)
+    if kind == "proposal":
+        raise ServiceError(422, "a proposal needs terms", "give a value for every issue")
+    if kind in ("accept", "reject"):
+        passed = [
+            m
+            for m in messages(db, negotiation, party_id)
+            if m.recipient == party_id and m.kind == "proposal"
+        ]
+        if not passed:
+            raise ServiceError(
+                409, f"nothing to {kind} yet", "wait until the mediator passes you a proposal"
+            )
+        return passed[-1].outcome
+    return None
+
+
+def _store(
+    db: Session,
+    negotiation: Negotiation,
+    sender: str,
+    recipient: str,
+    kind: str,
+    model: Scenario,
+    outcome: int | None,
+    text: str,
+    source: Message | None = None,
+    edited: bool = False,
+) -> Message:
+    message = Message(
+        negotiation_id=negotiation.id,
+        sender=sender,
+        recipient=recipient,
+        kind=kind,
+        outcome=outcome,
+        terms=terms_of(model, outcome) if outcome is not None else None,
+        text=text,
+        source_id=source.id if source is not None else None,
+        edited=edited,
+    )
+    db.add(message)
+    db.flush()
+    eventlog.append(
+        db,
+        negotiation.id,
+        "message",
+        {
+            "id": message.id,
+            "sender": sender,
+            "recipient": recipient,
+            "kind": kind,
+            "terms": message.terms,
+            "text": text,
+            "source": message.source_id,
+            "edited": edited,
+        },
+    )
+    return message
+
+
+def positions(db: Session, negotiation: Negotiation) -> dict[str, int | None]:
+    """Each party's current position: its latest proposal or acceptance (None after a reject)."""
+    current: dict[str, int | None] = {s.party_id: None for s in seats(db, negotiation)}
+    for message in messages(db, negotiation):
+        if message.sender in current and message.kind in ("proposal", "accept", "reject"):
+            current[message.sender] = None if message.kind == "reject" else message.outcome
+    return current
+
+
+def _check_agreement(db: Session, negotiation: Negotiation) -> None:
+    values = set(positions(db, negotiation).values())
+    if len(values) == 1 and None not in values and negotiation.status == "open":
+        negotiation.status = "agreed"
+        negotiation.agreement = int(values.pop())  # type: ignore[arg-type]
+        model = scenario(db, negotiation)
+        eventlog.append(
+            db,
+            negotiation.id,
+            "agreement",
+            {"outcome": negotiation.agreement, "terms": terms_of(model, negotiation.agreement)},
+        )

@@ -1,0 +1,140 @@
+"""Negotiations: create (from a bundled or uploaded scenario), mediator view, seats, lifecycle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+
+from backchannel.agents.registry import describe_strategies
+from backchannel.scenario.loader import bundled_names
+from backchannel.service import eventlog, live, presenters
+from backchannel.service.deps import Db, Mediator
+from backchannel.service.errors import ServiceError
+from backchannel.service.scenarios import bundled_spec, uploaded_spec, with_adjustments
+from backchannel.service.schemas import (
+    AgentIn,
+    CreatedOut,
+    InvitationOut,
+    MediatorViewOut,
+)
+from backchannel.service.security import MEDIATOR, Grant
+
+router = APIRouter(prefix="/api", tags=["negotiations"])
+EXPORT_FORMAT = "backchannel-live-transcript"
+
+
+def invitation_link(request: Request, token: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/join/{token}"
+
+
+@router.get("/scenarios")
+def scenarios() -> list[str]:
+    """Bundled scenarios a negotiation can start from."""
+    return bundled_names()
+
+
+@router.get("/strategies")
+def strategies() -> dict[str, str]:
+    """Built-in agents that can fill a seat."""
+    return describe_strategies()
+
+
+@router.post("/negotiations", status_code=201)
+async def create(
+    request: Request,
+    response: Response,
+    db: Db,
+    scenario: str | None = Form(None),
+    file: UploadFile | None = File(None),
+) -> CreatedOut:
+    """Open a negotiation; the caller becomes its mediator and gets one link per seat."""
+    if file is not None and file.filename:
+        spec = uploaded_spec(file.filename, await file.read())
+    elif scenario:
+        spec = bundled_spec(scenario)
+    else:
+        raise ServiceError(
+            422,
+            "no scenario given",
+            f"send 'scenario' (one of: {', '.join(bundled_names())}) or upload a 'file'",
+        )
+    negotiation, mediator_token, tokens = live.create(db, spec)
+    db.commit()
+    request.app.state.sessions.store(request, response, Grant(negotiation.id, MEDIATOR, None, 1))
+    return CreatedOut(
+        id=negotiation.id,
+        title=negotiation.title,
+        mediator_link=invitation_link(request, mediator_token),
+        invitations={party: invitation_link(request, t) for party, t in tokens.items()},
+    )
+
+
+@router.get("/negotiations/{negotiation_id}")
+def mediator_view(caller: Mediator, db: Db) -> MediatorViewOut:
+    """Everything: seats, every message sent and passed on, drafts, positions."""
+    return presenters.mediator_view(db, caller.negotiation)
+
+
+@router.post("/negotiations/{negotiation_id}/seats/{party}/agent")
+def set_agent(party: str, body: AgentIn, caller: Mediator, db: Db) -> MediatorViewOut:
+    """Fill a seat with a built-in agent (or give it back to a person with ``null``)."""
+    live.set_agent(db, caller.negotiation, party, body.strategy)
+    db.commit()
+    return presenters.mediator_view(db, caller.negotiation)
+
+
+@router.post("/negotiations/{negotiation_id}/seats/{party}/invitation")
+def reissue(party: str, request: Request, caller: Mediator, db: Db) -> InvitationOut:
+    """A fresh link for a seat; the old link and its sessions are revoked."""
+    token = live.reissue(db, caller.negotiation, party)
+    db.commit()
+    return InvitationOut(party=party, link=invitation_link(request, token))
+
+
+@router.post("/negotiations/{negotiation_id}/start")
+def start(caller: Mediator, db: Db) -> MediatorViewOut:
+    live.start(db, caller.negotiation)
+    db.commit()
+    return presenters.mediator_view(db, caller.negotiation)
+
+
+@router.post("/negotiations/{negotiation_id}/close")
+def close(caller: Mediator, db: Db) -> MediatorViewOut:
+    live.close(db, caller.negotiation)
+    db.commit()
+    return presenters.mediator_view(db, caller.negotiation)
+
+
+@router.get("/negotiations/{negotiation_id}/export")
+def export(caller: Mediator, db: Db) -> dict[str, Any]:
+    """The full transcript; its ``scenario`` (agreement included as a package) is analysable."""
+    negotiation = caller.negotiation
+    view = presenters.mediator_view(db, negotiation)
+    adjustments = {s.party_id: s.preferences for s in live.seats(db, negotiation) if s.preferences}
+    scenario = with_adjustments(negotiation.scenario_spec, adjustments)
+    if view.agreement is not None:
+        taken = {p["id"] for p in scenario.get("packages", [])}
+        package_id = "agreement" if "agreement" not in taken else "live-agreement"
+        scenario.setdefault("packages", []).append(
+            {"id": package_id, "name": "Agreement reached live", "terms": view.agreement.terms}
+        )
+    return {
+        "format": EXPORT_FORMAT,
+        "version": 1,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "negotiation": {
+            "id": negotiation.id,
+            "title": negotiation.title,
+            "status": negotiation.status,
+            "created_at": negotiation.created_at.isoformat(),
+        },
+        "scenario": scenario,
+        "adjusted_preferences": adjustments,
+        "seats": [s.model_dump(mode="json") for s in view.seats],
+        "messages": [m.model_dump(mode="json") for m in view.messages],
+        "drafts": [d.model_dump(mode="json") for d in view.drafts],
+        "agreement": view.agreement.model_dump(mode="json") if view.agreement else None,
+        "log": eventlog.entries_for(db, negotiation.id),
+    }

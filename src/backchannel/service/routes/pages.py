@@ -1,0 +1,46 @@
+"""Server-rendered pages: home, the mediator's desk and a party's room (plus live fragments)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from backchannel.agents.registry import strategy_names
+from backchannel.scenario.loader import bundled_names
+from backchannel.service import presenters
+from backchannel.service.deps import Db, current_caller
+from backchannel.service.security import MEDIATOR
+
+router = APIRouter(include_in_schema=False)
+
+
+def _render(request: Request, name: str, **context: object) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, name, context)
+
+
+@router.get("/")
+def home(request: Request) -> HTMLResponse:
+    return _render(request, "home.html", scenarios=bundled_names())
+
+
+def _context(request: Request, negotiation_id: str, db: Db) -> tuple[str, dict[str, object]]:
+    caller = current_caller(negotiation_id, request, db)
+    if caller.role == MEDIATOR:
+        view = presenters.mediator_view(db, caller.negotiation)
+        return "mediate", {"view": view, "strategies": strategy_names()}
+    room = presenters.party_room(db, caller.negotiation, caller.party or "")
+    return "room", {"room": room}
+
+
+@router.get("/n/{negotiation_id}")
+def negotiation_page(negotiation_id: str, request: Request, db: Db) -> HTMLResponse:
+    """The mediator's desk or the caller's own room, depending on the session."""
+    page, context = _context(request, negotiation_id, db)
+    return _render(request, f"{page}.html", negotiation_id=negotiation_id, **context)
+
+
+@router.get("/n/{negotiation_id}/live")
+def live_fragment(negotiation_id: str, request: Request, db: Db) -> HTMLResponse:
+    """The part of the page that changes, re-rendered for live updates."""
+    page, context = _context(request, negotiation_id, db)
+    return _render(request, f"_{page}_live.html", negotiation_id=negotiation_id, **context)

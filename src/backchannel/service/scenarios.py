@@ -1,0 +1,148 @@
+"""Scenarios for live negotiations: loading (bundled or uploaded), preferences, terms.
+
+A negotiation stores its scenario as the validated spec; each seat may store adjusted weights
+and a reservation value. The scenario the mediator's assistant works on is the spec with every
+seat's adjustments (what the parties confided); a party's own utilities come from the same one.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+import numpy as np
+
+from backchannel.scenario.errors import Problem, ScenarioError
+from backchannel.scenario.loader import SUFFIXES, compile_spec, load_spec
+from backchannel.scenario.model import Scenario
+from backchannel.scenario.schema import ScenarioSpec
+from backchannel.service.errors import ServiceError
+from backchannel.service.eventlog import canonical
+
+MAX_UPLOAD_BYTES = 1 << 20
+
+
+def bundled_spec(name: str) -> dict[str, Any]:
+    """The spec of a bundled scenario (or ``ScenarioError`` naming the choices)."""
+    return spec_document(load_spec(name))
+
+
+def uploaded_spec(filename: str, content: bytes) -> dict[str, Any]:
+    """Validate an uploaded scenario file exactly as the command line does."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ScenarioError(
+            filename,
+            [Problem("", f"unknown file type '{suffix}'", "upload a .yaml, .yml or .json file")],
+        )
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ScenarioError(
+            filename, [Problem("", "the file is larger than 1 MB", "upload a smaller file")]
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        try:
+            spec = load_spec(path)
+            compile_spec(spec, filename)
+        except ScenarioError as error:
+            raise ScenarioError(filename, error.problems) from None
+    return spec_document(spec)
+
+
+def spec_document(spec: ScenarioSpec) -> dict[str, Any]:
+    return spec.model_dump(mode="json", exclude_none=True)
+
+
+def with_adjustments(spec: dict[str, Any], adjustments: dict[str, dict[str, Any]]) -> dict:
+    """The spec with some parties' weights and reservation values replaced."""
+    adjusted = copy.deepcopy(spec)
+    for party in adjusted["parties"]:
+        change = adjustments.get(party["id"])
+        if not change:
+            continue
+        if "weights" in change:
+            party["preferences"]["weights"] = dict(change["weights"])
+        if "reservation" in change:
+            party["reservation"] = float(change["reservation"])
+    return adjusted
+
+
+_CACHE: OrderedDict[str, Scenario] = OrderedDict()
+_CACHE_LOCK = Lock()
+_CACHE_SIZE = 64
+
+
+def compiled(spec: dict[str, Any]) -> Scenario:
+    """The compiled scenario for a spec document, cached (compiling is pure)."""
+    key = hashlib.sha256(canonical(spec).encode()).hexdigest()
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    scenario = compile_spec(ScenarioSpec.model_validate(spec), spec.get("name", "<scenario>"))
+    with _CACHE_LOCK:
+        _CACHE[key] = scenario
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return scenario
+
+
+def outcome_of(scenario: Scenario, terms: dict[str, Any]) -> int:
+    """The outcome index of a complete package; a 422 names the issue and its options."""
+    space = scenario.space
+    unknown = [key for key in terms if key not in space.issue_ids]
+    if unknown:
+        raise ServiceError(
+            422,
+            f"'{unknown[0]}' is not an issue of this negotiation",
+            f"use the issues: {', '.join(space.issue_ids)}",
+        )
+    for issue in space.issues:
+        if issue.id not in terms:
+            raise ServiceError(
+                422,
+                f"the package gives no value for issue '{issue.id}'",
+                f"choose one of: {', '.join(issue.labels)}",
+            )
+        try:
+            issue.index_of(terms[issue.id])
+        except (KeyError, ValueError, TypeError):
+            raise ServiceError(
+                422,
+                f"'{terms[issue.id]}' is not an option of issue '{issue.id}'",
+                f"choose one of: {', '.join(issue.labels)}",
+            ) from None
+    return space.index(terms)
+
+
+def terms_of(scenario: Scenario, index: int) -> dict[str, Any]:
+    return scenario.space.outcome(index)
+
+
+def utility(scenario: Scenario, party_id: str, index: int) -> tuple[float, bool]:
+    """A party's utility for an outcome and whether it crosses none of its red lines."""
+    column = scenario.party_index(party_id)
+    return float(scenario.utilities[index, column]), bool(scenario.allowed[index, column])
+
+
+def check_adjustment(scenario: Scenario, weights: dict[str, float], reservation: float) -> None:
+    """Refuse weights that do not cover the issues or do not sum to 1 (before compiling)."""
+    missing = [i for i in scenario.space.issue_ids if i not in weights]
+    if missing:
+        raise ServiceError(422, f"no weight for issue '{missing[0]}'", "give a weight per issue")
+    unknown = [i for i in weights if i not in scenario.space.issue_ids]
+    if unknown:
+        raise ServiceError(422, f"'{unknown[0]}' is not an issue", "use the listed issues only")
+    if any(w < 0 for w in weights.values()):
+        raise ServiceError(422, "weights cannot be negative", "use numbers of 0 or more")
+    total = float(sum(weights.values()))
+    if not np.isclose(total, 1.0, atol=1e-6):
+        raise ServiceError(422, f"weights sum to {total:.4g}, not 1", "make the weights sum to 1")
+    if not 0.0 <= reservation <= 1.0:
+        raise ServiceError(422, "the reservation value must be in [0, 1]", "use 0 to 1")

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, repository functions and Alembic migrations."""
