@@ -7,7 +7,8 @@ API (small on purpose; compare, the batch engine and tournaments all use it)::
     columns(rows) -> dict[str, ndarray]   # column arrays for vectorised summaries
 
 Columns are the union of the rows' keys in order of first appearance; a key a row lacks is
-written as empty (null). Parquet keeps types and is the better format for large sweeps; it
+written as empty (null). CSV cannot tell an empty text from a missing value: both read back as
+None. Parquet keeps types and is the better format for large sweeps; it
 needs ``pyarrow`` (``pip install 'backchannel[experiments]'``). CSV needs nothing extra.
 """
 

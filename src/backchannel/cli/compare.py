@@ -1,0 +1,216 @@
+"""``backchannel compare``: every protocol many times on the same draws; the cost of indirection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from backchannel.cli.common import (
+    UsageProblem,
+    console,
+    errors,
+    open_scenario,
+    parse_assignments,
+    print_json,
+    user_errors,
+)
+from backchannel.experiments.compare import (
+    CompareError,
+    CompareSettings,
+    Comparison,
+    parse_arms,
+    run_comparison,
+)
+from backchannel.experiments.executors import BACKENDS, BackendUnavailable
+from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE
+from backchannel.experiments.results import ResultsError, write_results
+from backchannel.protocols import runner
+from backchannel.scenario.model import Scenario
+
+
+def compare(
+    scenario: str = typer.Argument(None, help="Scenario file or bundled name [default: iran-us]."),
+    protocols: str = typer.Option(
+        None,
+        "--protocols",
+        "-p",
+        help="Comma-separated PROTOCOL or PROTOCOL@ROUTE (e.g. direct,shuttle,shuttle@qatar) "
+        "[default: every protocol].",
+    ),
+    runs: int = typer.Option(100, "--runs", "-n", help="Runs per protocol."),
+    seed: int = typer.Option(0, "--seed", help="Plan seed; the same seed gives the same rows."),
+    via: list[str] = typer.Option(
+        [], "--via", help="Route for mediated protocols without @ROUTE (repeat for a chain)."
+    ),
+    strategy: list[str] = typer.Option(
+        [], "--strategy", "-s", help="PARTY=NAME, e.g. us=boulware (every run, every protocol)."
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    plot: Path = typer.Option(None, "--plot", help="Write the distributions to a PNG file."),
+    out: Path = typer.Option(
+        None, "--out", help="Write one row per run to a .parquet or .csv file."
+    ),
+    backend: str = typer.Option("local", "--backend", help=f"One of: {', '.join(BACKENDS)}."),
+    workers: int = typer.Option(None, "--workers", help="Processes for --backend process."),
+    ray_address: str = typer.Option(
+        None, "--ray-address", help="Ray cluster for --backend ray (e.g. ray://host:10001)."
+    ),
+    chunk_size: int = typer.Option(
+        DEFAULT_CHUNK_SIZE, "--chunk-size", help="Runs per unit of work (results do not change)."
+    ),
+) -> None:
+    """Run every protocol many times on the same drawn scenarios and compare the results."""
+    with user_errors(), _experiment_errors():
+        model = open_scenario(scenario)
+        arms = parse_arms(protocols or ",".join(runner.PROTOCOLS), model, via)
+        if ray_address and backend != "ray":
+            raise UsageProblem("--ray-address only applies with --backend ray")
+        if out is not None and out.suffix.lower() not in (".parquet", ".csv"):
+            raise UsageProblem(f"--out {out}: end the file name with .parquet or .csv")
+        settings = CompareSettings(
+            arms=arms,
+            runs=runs,
+            seed=seed,
+            strategies=tuple(parse_assignments(strategy, "--strategy").items()),
+            chunk_size=chunk_size,
+        )
+        with _progress(runs, enabled=not json_output) as advance:
+            comparison = run_comparison(
+                model,
+                settings,
+                backend=backend,
+                workers=workers,
+                ray_address=ray_address,
+                progress=advance,
+            )
+        if out is not None:
+            write_results(comparison.rows, out)
+        if plot is not None:
+            from backchannel.report.compare_plot import plot_comparison
+
+            plot_comparison(comparison, plot)
+    if json_output:
+        print_json(comparison_document(model, comparison, out, plot))
+        return
+    _print(model, comparison, out, plot)
+
+
+@contextmanager
+def _experiment_errors() -> Iterator[None]:
+    try:
+        yield
+    except (CompareError, BackendUnavailable, ResultsError) as error:
+        raise UsageProblem(str(error)) from None
+
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        yield None
+        return
+    bar = Progress(
+        TextColumn("runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+    )
+    task = bar.add_task("runs", total=total)
+    with bar:
+        yield lambda done: bar.advance(task, done)
+
+
+def comparison_document(
+    model: Scenario, comparison: Comparison, out: Path | None, plot: Path | None
+) -> dict[str, Any]:
+    settings = comparison.settings
+    return {
+        "scenario": model.name,
+        "runs": settings.runs,
+        "seed": settings.seed,
+        "strategies": dict(settings.strategies),
+        "uncertainty": model.uncertainty.describe() if model.uncertainty else [],
+        "arms": [
+            {
+                "label": arm.label,
+                "protocol": arm.protocol,
+                "via": list(arm.via),
+                "counterfactual_direct": arm.force_direct,
+                "engines": comparison.engines[arm.label],
+            }
+            for arm in settings.arms
+        ],
+        "summary": [s.to_dict() for s in comparison.summaries],
+        "results_file": str(out) if out else None,
+        "plot": str(plot) if plot else None,
+    }
+
+
+def _print(model: Scenario, comparison: Comparison, out: Path | None, plot: Path | None) -> None:
+    settings = comparison.settings
+    console.rule(f"[bold]{model.title}: {settings.runs} runs per protocol, seed {settings.seed}")
+    if model.uncertainty is not None:
+        console.print("Each run draws: " + "; ".join(model.uncertainty.describe()) + ".")
+    else:
+        console.print("The scenario declares no uncertainty: every run plays the same numbers.")
+    for arm in settings.arms:
+        if arm.force_direct:
+            refusing = [p for p in model.parties if p.refuses_direct_talks]
+            names = ", ".join(p.name for p in refusing)
+            prices = ", ".join(f"{p.direct_contact_cost:g}" for p in refusing)
+            console.print(
+                f"[yellow]'{arm.label}' is a counterfactual:[/] {names} refuses direct talks, so "
+                f"the direct line is simulated as if forced (it pays a domestic price of "
+                f"{prices} in its payoff, hence in welfare)."
+            )
+    console.print(summary_table(comparison))
+    engines = "; ".join(f"{label}: {', '.join(e)}" for label, e in comparison.engines.items())
+    console.print(f"[dim]Engines used — {engines}.[/]")
+    console.print(
+        "[dim]agree: share of runs with an agreement. days: simulated days to agreement (median, "
+        "90th percentile), over agreements. welfare: sum of payoffs after time discounting and "
+        "any price of direct contact, all runs. →front., →Nash: mean distance in utility space "
+        "of agreements from the Pareto frontier and from the Nash solution. miscalc.: share of "
+        "runs with a zone of agreement that ended without one.[/]"
+    )
+    if out is not None:
+        console.print(f"One row per run written to {out}.")
+    if plot is not None:
+        console.print(f"Distributions plotted to {plot}.")
+
+
+def summary_table(comparison: Comparison) -> Table:
+    table = Table(title="Per protocol", title_justify="left")
+    table.add_column("protocol", no_wrap=True)
+    for name in ("agree", "days p50/p90", "welfare", "→front.", "→Nash", "miscalc."):
+        table.add_column(name, justify="right", no_wrap=True)
+    for s in comparison.summaries:
+        table.add_row(
+            s.arm,
+            _percent(s.agreement_rate),
+            f"{_number(s.median_days, 1)}/{_number(s.p90_days, 1)}",
+            _number(s.mean_welfare, 3),
+            _number(s.mean_distance_frontier, 3),
+            _number(s.mean_distance_nash, 3),
+            _percent(s.miscalculation_rate),
+        )
+    return table
+
+
+def _percent(rate: float) -> str:
+    return "–" if rate != rate else f"{rate:.1%}"
+
+
+def _number(value: float, digits: int) -> str:
+    return "–" if value != value else f"{value:.{digits}f}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(compare)

@@ -1,0 +1,203 @@
+"""Compare protocols (and channels) over many seeded runs: the cost of indirection, measured.
+
+A comparison is a plan of seeded runs (:mod:`~backchannel.experiments.plan`); run ``i`` draws
+its scenario once from the declared uncertainty and plays it under *every* arm (protocol, and
+route for the mediated ones) with the same seed, so the arms are compared on the same draws.
+Each negotiation goes through the batch engine where it applies and the step engine otherwise
+(:func:`~backchannel.experiments.batch.run_batch`); each row says which. The executor
+(:mod:`~backchannel.experiments.executors`) decides where chunks run; the rows are the same for
+every backend and chunk size.
+
+An arm is written ``PROTOCOL`` or ``PROTOCOL@ROUTE``, where ``ROUTE`` is an intermediary, a
+named route, or a chain joined by ``+`` (``shuttle@qatar+oman``). ``direct`` in a scenario
+where a party refuses direct talks is simulated as the counterfactual direct line
+(``force_direct``): the refusing party pays its domestic price of direct contact.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from backchannel.analysis.outcome_space import SpaceAnalysis, analyze_space
+from backchannel.experiments.batch import run_batch
+from backchannel.experiments.executors import execute
+from backchannel.experiments.metrics import Summary, agreement_metrics, summarise
+from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, job_rng, plan_runs
+from backchannel.experiments.uncertainty import draw_scenario
+from backchannel.protocols import runner
+from backchannel.scenario.model import Scenario
+
+Row = dict[str, Any]
+DRAW_STREAM = 0  # job_rng stream that draws a run's uncertain scenario
+
+
+class CompareError(ValueError):
+    """A comparison asked for something the scenario or the engine cannot do; says the fix."""
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One protocol as compared: its label in the output and how to run it."""
+
+    label: str
+    protocol: str
+    via: tuple[str, ...] = ()
+    force_direct: bool = False
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    arms: tuple[Arm, ...]
+    runs: int
+    seed: int = 0
+    strategies: tuple[tuple[str, str], ...] = ()
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    engine: str = "auto"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    scenario: str
+    settings: CompareSettings
+    rows: list[Row]
+    summaries: list[Summary]
+    engines: dict[str, list[str]] = field(default_factory=dict)
+
+
+def parse_arms(text: str, scenario: Scenario, via: Sequence[str] = ()) -> tuple[Arm, ...]:
+    """Arms from ``--protocols`` text such as ``"direct,shuttle,shuttle@qatar"``.
+
+    Protocol names are checked against ``runner.PROTOCOLS`` as it is when called.
+    """
+    known = tuple(runner.PROTOCOLS)
+    labels = [item.strip() for item in text.split(",") if item.strip()]
+    if not labels:
+        raise CompareError(f"--protocols lists no protocol; choose from: {', '.join(known)}")
+    arms = []
+    for label in labels:
+        protocol, _, route = label.partition("@")
+        if protocol not in known:
+            raise CompareError(
+                f"unknown protocol '{protocol}' in --protocols; choose from: {', '.join(known)} "
+                "(optionally PROTOCOL@ROUTE, e.g. shuttle@qatar)"
+            )
+        if route and protocol == "direct":
+            raise CompareError(f"'{label}': the direct protocol takes no route; write 'direct'")
+        chain = tuple(r for r in route.split("+") if r) if route else tuple(via)
+        if protocol == "direct":
+            chain = ()
+        refuses = any(p.refuses_direct_talks for p in scenario.parties)
+        arms.append(Arm(label, protocol, chain, force_direct=protocol == "direct" and refuses))
+    repeated = {a.label for a in arms if [b.label for b in arms].count(a.label) > 1}
+    if repeated:
+        raise CompareError(f"--protocols lists {', '.join(sorted(repeated))} more than once")
+    return tuple(arms)
+
+
+def check_settings(scenario: Scenario, settings: CompareSettings) -> None:
+    """Refuse bad settings before any work (``runner.RunRefused`` explains a bad arm)."""
+    if settings.runs < 1:
+        raise CompareError("--runs must be at least 1")
+    if settings.chunk_size < 1:
+        raise CompareError("--chunk-size must be at least 1")
+    overrides = dict(settings.strategies)
+    seeds = np.random.SeedSequence(0).spawn(len(scenario.parties))
+    runner.build_strategies(scenario, overrides, seeds)  # unknown party or strategy
+    for arm in settings.arms:
+        run_batch(scenario, arm.protocol, overrides, [], via=arm.via, force_direct=arm.force_direct)
+
+
+def run_comparison(
+    scenario: Scenario,
+    settings: CompareSettings,
+    *,
+    backend: str = "local",
+    workers: int | None = None,
+    ray_address: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Plan, execute and summarise a comparison."""
+    check_settings(scenario, settings)
+    chunks = plan_runs(settings.seed, settings.runs, settings.chunk_size)
+    worker = functools.partial(run_chunk, scenario, settings)
+    rows = execute(
+        chunks, worker, backend, workers=workers, ray_address=ray_address, progress=progress
+    )
+    labels = [arm.label for arm in settings.arms]
+    engines = {
+        label: sorted({str(row["engine"]) for row in rows if row["arm"] == label})
+        for label in labels
+    }
+    return Comparison(scenario.name, settings, rows, summarise(rows, labels), engines)
+
+
+def draw_for(scenario: Scenario, seed: int) -> Scenario:
+    """Run ``seed``'s scenario: the base one drawn with the run's own draw generator."""
+    return draw_scenario(scenario, job_rng(seed, DRAW_STREAM))
+
+
+def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> list[Row]:
+    """Every arm on every run of ``chunk``: rows ordered by run, then by arm."""
+    seeds = [job.seed for job in chunk.jobs]
+    runs = [job.index for job in chunk.jobs]
+    drawn = {seed: draw_for(scenario, seed) for seed in seeds}
+    analyses: dict[int, SpaceAnalysis] = {}
+    for s in drawn.values():
+        if id(s) not in analyses:
+            analyses[id(s)] = analyze_space(s)
+    overrides = dict(settings.strategies)
+    by_arm = []
+    for arm in settings.arms:
+        rows = run_batch(
+            scenario,
+            arm.protocol,
+            overrides,
+            seeds,
+            via=arm.via,
+            force_direct=arm.force_direct,
+            draw=lambda _base, seed: drawn[seed],
+            runs=runs,
+            engine=settings.engine,
+        )
+        by_arm.append([_tidy(row, arm) for row in rows])
+    for rows in by_arm:
+        _add_metrics(rows, [drawn[seed] for seed in seeds], analyses)
+    return [rows[k] for k in range(len(seeds)) for rows in by_arm]
+
+
+def _tidy(row: Row, arm: Arm) -> Row:
+    out: Row = {"arm": arm.label}
+    out.update({k: v.item() if isinstance(v, np.generic) else v for k, v in row.items()})
+    hours = out.get("time_hours")
+    out["time_days"] = None if hours is None else float(hours) / 24.0
+    return out
+
+
+def _add_metrics(
+    rows: list[Row], scenarios: list[Scenario], analyses: Mapping[int, SpaceAnalysis]
+) -> None:
+    """Zone of agreement and distances, vectorised over the rows that share a drawn scenario."""
+    groups: dict[int, list[int]] = {}
+    for k, s in enumerate(scenarios):
+        groups.setdefault(id(s), []).append(k)
+    for key, members in groups.items():
+        s, analysis = scenarios[members[0]], analyses[key]
+        agreements = np.array(
+            [-1 if rows[k]["agreement"] is None else int(rows[k]["agreement"]) for k in members]
+        )
+        utilities = s.utilities[np.maximum(agreements, 0)]
+        metrics = agreement_metrics(analysis, utilities, agreements)
+        for position, k in enumerate(members):
+            row = rows[k]
+            row["zopa"] = analysis.zopa_exists
+            row["miscalculation"] = analysis.zopa_exists and not row["agreed"]
+            for name, values in metrics.items():
+                value = float(values[position])
+                row[name] = None if np.isnan(value) else value
+            for party in s.parties:
+                row[f"reservation_{party.id}"] = float(party.reservation)
