@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from backchannel.cli import analyze, compare, interop, run, scenarios, serve, whatif
+from backchannel.cli import analyze, compare, interop, run, scenarios, serve, tournament, whatif
 
 app = typer.Typer(
     name="backchannel",
@@ -14,7 +14,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (run, analyze, scenarios, interop, compare, serve, whatif):
+for module in (run, analyze, scenarios, interop, compare, serve, whatif, tournament):
     module.register(app)
 
 
