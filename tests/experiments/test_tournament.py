@@ -100,7 +100,7 @@ def test_direct_with_a_refusing_party_is_forced_and_said(split: Scenario) -> Non
 
 
 def test_unknown_strategy_is_named(split: Scenario) -> None:
-    with pytest.raises(TournamentError, match="unknown strategy 'nope'.*--load"):
+    with pytest.raises(TournamentError, match=r"unknown strategy 'nope'.*--load"):
         plan_tournament([split], ["nope"], ["direct"], 1)
 
 
