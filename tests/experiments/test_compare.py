@@ -11,6 +11,7 @@ from backchannel.experiments.compare import (
     parse_arms,
     run_comparison,
 )
+from backchannel.experiments.variants import with_channel_variant
 from backchannel.protocols import runner
 from backchannel.protocols.runner import RunOptions, RunRefused, run_negotiation
 
@@ -71,7 +72,8 @@ def test_each_run_is_one_draw_played_by_every_arm_as_the_step_engine_would(uncer
                 protocol=arm.protocol, via=arm.via, seed=row["seed"], force_direct=arm.force_direct
             )
             result = run_negotiation(drawn, options).result
-            assert (row["agreement"], row["rounds"]) == (result.agreement, result.rounds), run
+            got = (row["agreement"], row["rounds"], row["time_hours"])
+            assert got == (result.agreement, result.rounds, result.time_hours), run
 
 
 def test_zone_and_distances_match_brute_force_on_each_drawn_scenario(uncertain):
@@ -109,3 +111,27 @@ def test_summaries_follow_the_rows(uncertain):
         zone = [r for r in mine if r["zopa"]]
         assert summary.miscalculations == sum(not r["agreed"] for r in zone)
         assert comparison.engines[summary.arm]
+
+
+def test_channel_variants_switch_off_loss_and_distortion_only(uncertain):
+    arms = "shuttle@other,shuttle@other:faithful,shuttle@other:lossless,shuttle@other:undistorted"
+    parsed = parse_arms(arms, uncertain)
+    assert [a.variant for a in parsed] == ["", "faithful", "lossless", "undistorted"]
+    faithful = with_channel_variant(uncertain, "faithful").channel.intermediary("other")
+    assert (faithful.loss, faithful.fidelity, faithful.delay_hours) == (0.0, (), 30.0)
+    lossless = with_channel_variant(uncertain, "lossless").channel.intermediary("other")
+    assert lossless.loss == 0.0 and lossless.fidelity
+    assert with_channel_variant(uncertain, "lossless").utilities is uncertain.utilities
+    comparison = run_comparison(uncertain, CompareSettings(parsed, runs=40, seed=2))
+    assert comparison.engines["shuttle@other"] == ["step"]  # loss draws randomness
+    assert comparison.engines["shuttle@other:faithful"] == ["batch"]
+    lossy, clean = comparison.summaries[0], comparison.summaries[1]
+    assert lossy.miscalculation_rate > clean.miscalculation_rate
+    row = next(r for r in comparison.rows if r["arm"] == "shuttle@other:faithful")
+    drawn = with_channel_variant(draw_for(uncertain, row["seed"]), "faithful")
+    options = RunOptions(protocol="shuttle", via=("other",), seed=row["seed"])
+    assert run_negotiation(drawn, options).result.agreement == row["agreement"]
+    with pytest.raises(CompareError, match="unknown channel variant 'perfect'"):
+        parse_arms("shuttle:perfect", uncertain)
+    with pytest.raises(CompareError, match="takes no route or variant"):
+        parse_arms("direct:faithful", uncertain)

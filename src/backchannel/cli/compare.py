@@ -30,6 +30,7 @@ from backchannel.experiments.compare import (
 from backchannel.experiments.executors import BACKENDS, BackendUnavailable
 from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE
 from backchannel.experiments.results import ResultsError, write_results
+from backchannel.experiments.variants import VARIANTS
 from backchannel.protocols import runner
 from backchannel.scenario.model import Scenario
 
@@ -40,8 +41,8 @@ def compare(
         None,
         "--protocols",
         "-p",
-        help="Comma-separated PROTOCOL or PROTOCOL@ROUTE (e.g. direct,shuttle,shuttle@qatar) "
-        "[default: every protocol].",
+        help="Comma-separated PROTOCOL[@ROUTE][:VARIANT], e.g. direct,shuttle,shuttle@qatar,"
+        f"shuttle:faithful; variants: {', '.join(VARIANTS)} [default: every protocol].",
     ),
     runs: int = typer.Option(100, "--runs", "-n", help="Runs per protocol."),
     seed: int = typer.Option(0, "--seed", help="Plan seed; the same seed gives the same rows."),
@@ -143,6 +144,7 @@ def comparison_document(
                 "protocol": arm.protocol,
                 "via": list(arm.via),
                 "counterfactual_direct": arm.force_direct,
+                "channel_variant": arm.variant or None,
                 "engines": comparison.engines[arm.label],
             }
             for arm in settings.arms
@@ -170,6 +172,8 @@ def _print(model: Scenario, comparison: Comparison, out: Path | None, plot: Path
                 f"the direct line is simulated as if forced (it pays a domestic price of "
                 f"{prices} in its payoff, hence in welfare)."
             )
+        if arm.variant:
+            console.print(f"'{arm.label}': the same channel, but {VARIANTS[arm.variant]}.")
     console.print(summary_table(comparison))
     engines = "; ".join(f"{label}: {', '.join(e)}" for label, e in comparison.engines.items())
     console.print(f"[dim]Engines used — {engines}.[/]")

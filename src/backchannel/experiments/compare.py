@@ -8,8 +8,11 @@ Each negotiation goes through the batch engine where it applies and the step eng
 (:mod:`~backchannel.experiments.executors`) decides where chunks run; the rows are the same for
 every backend and chunk size.
 
-An arm is written ``PROTOCOL`` or ``PROTOCOL@ROUTE``, where ``ROUTE`` is an intermediary, a
-named route, or a chain joined by ``+`` (``shuttle@qatar+oman``). ``direct`` in a scenario
+An arm is written ``PROTOCOL[@ROUTE][:VARIANT]``: ``ROUTE`` is an intermediary, a named route,
+or a chain joined by ``+`` (``shuttle@qatar+oman``); ``VARIANT`` switches a property of every
+hop off (:mod:`~backchannel.experiments.variants`: ``lossless``, ``undistorted``,
+``faithful``), e.g. ``shuttle:faithful`` is the same channel without loss or distortion, so
+``shuttle`` against it isolates what loss and distortion cost. ``direct`` in a scenario
 where a party refuses direct talks is simulated as the counterfactual direct line
 (``force_direct``): the refusing party pays its domestic price of direct contact.
 """
@@ -29,6 +32,7 @@ from backchannel.experiments.executors import execute
 from backchannel.experiments.metrics import Summary, agreement_metrics, summarise
 from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, job_rng, plan_runs
 from backchannel.experiments.uncertainty import draw_scenario
+from backchannel.experiments.variants import VARIANTS, with_channel_variant
 from backchannel.protocols import runner
 from backchannel.scenario.model import Scenario
 
@@ -48,6 +52,7 @@ class Arm:
     protocol: str
     via: tuple[str, ...] = ()
     force_direct: bool = False
+    variant: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,19 +85,29 @@ def parse_arms(text: str, scenario: Scenario, via: Sequence[str] = ()) -> tuple[
         raise CompareError(f"--protocols lists no protocol; choose from: {', '.join(known)}")
     arms = []
     for label in labels:
-        protocol, _, route = label.partition("@")
+        head, _, variant = label.partition(":")
+        protocol, _, route = head.partition("@")
         if protocol not in known:
             raise CompareError(
                 f"unknown protocol '{protocol}' in --protocols; choose from: {', '.join(known)} "
-                "(optionally PROTOCOL@ROUTE, e.g. shuttle@qatar)"
+                "(optionally PROTOCOL@ROUTE:VARIANT, e.g. shuttle@qatar or shuttle:faithful)"
             )
-        if route and protocol == "direct":
-            raise CompareError(f"'{label}': the direct protocol takes no route; write 'direct'")
+        if variant and variant not in VARIANTS:
+            raise CompareError(
+                f"unknown channel variant '{variant}' in '{label}'; choose one of: "
+                + "; ".join(f"{k} ({v})" for k, v in VARIANTS.items())
+            )
+        if (route or variant) and protocol == "direct":
+            raise CompareError(
+                f"'{label}': the direct line has no intermediary, so it takes no route or "
+                "variant; write 'direct'"
+            )
         chain = tuple(r for r in route.split("+") if r) if route else tuple(via)
         if protocol == "direct":
             chain = ()
         refuses = any(p.refuses_direct_talks for p in scenario.parties)
-        arms.append(Arm(label, protocol, chain, force_direct=protocol == "direct" and refuses))
+        forced = protocol == "direct" and refuses
+        arms.append(Arm(label, protocol, chain, force_direct=forced, variant=variant))
     repeated = {a.label for a in arms if [b.label for b in arms].count(a.label) > 1}
     if repeated:
         raise CompareError(f"--protocols lists {', '.join(sorted(repeated))} more than once")
@@ -109,7 +124,8 @@ def check_settings(scenario: Scenario, settings: CompareSettings) -> None:
     seeds = np.random.SeedSequence(0).spawn(len(scenario.parties))
     runner.build_strategies(scenario, overrides, seeds)  # unknown party or strategy
     for arm in settings.arms:
-        run_batch(scenario, arm.protocol, overrides, [], via=arm.via, force_direct=arm.force_direct)
+        base = with_channel_variant(scenario, arm.variant) if arm.variant else scenario
+        run_batch(base, arm.protocol, overrides, [], via=arm.via, force_direct=arm.force_direct)
 
 
 def run_comparison(
@@ -153,14 +169,18 @@ def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> li
     overrides = dict(settings.strategies)
     by_arm = []
     for arm in settings.arms:
+        base, played = scenario, drawn
+        if arm.variant:
+            base = with_channel_variant(scenario, arm.variant)
+            played = {seed: with_channel_variant(s, arm.variant) for seed, s in drawn.items()}
         rows = run_batch(
-            scenario,
+            base,
             arm.protocol,
             overrides,
             seeds,
             via=arm.via,
             force_direct=arm.force_direct,
-            draw=lambda _base, seed: drawn[seed],
+            draw=lambda _base, seed, played=played: played[seed],
             runs=runs,
             engine=settings.engine,
         )

@@ -64,7 +64,7 @@ def draw_scenario(scenario: Scenario, rng: np.random.Generator) -> Scenario:
         parties.append(drawn)
     channel = _draw_channel(scenario.channel, uncertainty, rng)
     result = replace(scenario, parties=tuple(parties), channel=channel)
-    _share_arrays(scenario, result, redrawn)
+    share_arrays(scenario, result, redrawn)
     return result
 
 
@@ -113,7 +113,7 @@ def _with_delay(hop: Intermediary, hours: float) -> Intermediary:
     return replace(hop, delay_hours=hours, delay=delay)
 
 
-def _share_arrays(base: Scenario, drawn: Scenario, redrawn: list[int]) -> None:
+def share_arrays(base: Scenario, drawn: Scenario, redrawn: list[int]) -> None:
     """Seed the new scenario's cached arrays from the base instead of recomputing them.
 
     ``Scenario.utilities`` and ``Scenario.allowed`` are ``cached_property`` values kept in the

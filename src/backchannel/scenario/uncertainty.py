@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backchannel.channel.delays import Delay
 from backchannel.scenario.errors import Problem
-from backchannel.scenario.schema import DistributionSpec, ScenarioSpec
+from backchannel.scenario.schema import DistributionSpec, IntermediarySpec, ScenarioSpec
+
+_DELAY_FIELDS = ("distribution", "hours", "low", "high", "mode", "median", "sigma")
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def compile_uncertainty(spec: ScenarioSpec) -> tuple[Uncertainty | None, list[Pr
             known = ", ".join(hops) or "(declare channel.intermediaries first)"
             problems.append(Problem(where, f"'{hop_id}' is not an intermediary", f"use: {known}"))
             continue
-        stated = hops[hop_id].delay_hours
+        stated = _nominal_delay(hops[hop_id])
         dist = _resolve(problems, f"{where}.delay_hours", item.delay_hours, stated, float("inf"))
         delays.append((hop_id, dist))
     direct = None
@@ -116,6 +119,16 @@ def compile_uncertainty(spec: ScenarioSpec) -> tuple[Uncertainty | None, list[Pr
     if problems:
         return None, problems
     return Uncertainty(tuple(resolved), tuple(delays), direct), []
+
+
+def _nominal_delay(hop: IntermediarySpec) -> float:
+    """The hop's stated delay: ``delay_hours``, or the mean of its ``delay`` distribution."""
+    if hop.delay is None:
+        return hop.delay_hours
+    given = {
+        k: v for k, v in hop.delay.model_dump().items() if k in _DELAY_FIELDS and v is not None
+    }
+    return Delay(**given).mean
 
 
 def _resolve(
