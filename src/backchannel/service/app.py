@@ -19,7 +19,7 @@ from backchannel.service.routes import (
     pages,
     sessions,
 )
-from backchannel.service.security import CrossSiteGuard, Sessions, ensure_csrf_cookie
+from backchannel.service.security import CrossSiteGuard, Sessions
 from backchannel.service.settings import Settings
 from backchannel.service.storage.db import make_engine, migrate, session_factory
 
@@ -36,6 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
+    reader = make_engine(settings.database_url, immediate=False) if _is_sqlite(settings) else engine
+    app.state.read_sessionmaker = session_factory(reader)
     app.state.sessions = Sessions(settings.secret_key, secure=settings.cookie_secure)
     package = resources.files("backchannel.service")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
@@ -46,15 +48,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _html_errors(app)
     app.add_middleware(CrossSiteGuard)
 
-    @app.middleware("http")
-    async def _csrf_cookie(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        ensure_csrf_cookie(request, response)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
-
     return app
+
+
+def _is_sqlite(settings: Settings) -> bool:
+    return settings.database_url.startswith("sqlite")
 
 
 def _html_errors(app: FastAPI) -> None:

@@ -15,7 +15,10 @@ from backchannel.service.storage.models import Negotiation, Seat
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    session = request.app.state.sessionmaker()
+    """A session for this request: requests that may write take the write lock up front."""
+    state = request.app.state
+    reads_only = request.method in ("GET", "HEAD") and not request.url.path.startswith("/join/")
+    session = (state.read_sessionmaker if reads_only else state.sessionmaker)()
     try:
         yield session
     finally:

@@ -48,15 +48,19 @@ def uploaded_spec(filename: str, content: bytes) -> dict[str, Any]:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
         try:
-            spec = load_spec(path)
-            compile_spec(spec, filename)
+            document = spec_document(load_spec(path))
+            compiled(document)
         except ScenarioError as error:
             raise ScenarioError(filename, error.problems) from None
-    return spec_document(spec)
+    return document
 
 
 def spec_document(spec: ScenarioSpec) -> dict[str, Any]:
-    return spec.model_dump(mode="json", exclude_none=True)
+    """The spec as stored with a negotiation. A pressure timeline drives simulated time only
+    (and may name data files beside the scenario), so a live negotiation leaves it out."""
+    document = spec.model_dump(mode="json", exclude_none=True)
+    document.pop("timeline", None)
+    return document
 
 
 def with_adjustments(spec: dict[str, Any], adjustments: dict[str, dict[str, Any]]) -> dict:

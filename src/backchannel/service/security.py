@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = "bc_session"
 CSRF_COOKIE = "bc_csrf"
@@ -84,26 +85,20 @@ class Sessions:
         )
 
 
-def ensure_csrf_cookie(request: Request, response: Response) -> str:
-    """The CSRF token for this browser, set as a (script-readable) cookie if new."""
-    token = request.cookies.get(CSRF_COOKIE) or new_token()
-    if request.cookies.get(CSRF_COOKIE) != token:
-        response.set_cookie(CSRF_COOKIE, token, samesite="strict", httponly=False)
-    return token
-
-
 class CrossSiteGuard:
-    """ASGI middleware: refuse cross-site unsafe requests before any handler runs."""
+    """ASGI middleware: refuse cross-site unsafe requests before any handler runs, and give
+    every browser its CSRF cookie (plus a few protective headers) on the way out."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        problem = _cross_site_problem(request)
+        send = _with_headers(send, request.cookies.get(CSRF_COOKIE))
+        problem = None if scope["method"] in SAFE_METHODS else _cross_site_problem(request)
         if problem is None:
             await self.app(scope, receive, send)
             return
@@ -112,6 +107,21 @@ class CrossSiteGuard:
             status_code=403,
         )
         await response(scope, receive, send)
+
+
+def _with_headers(send: Send, csrf: str | None) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            headers.setdefault("X-Content-Type-Options", "nosniff")
+            headers.setdefault("Referrer-Policy", "same-origin")
+            if not csrf:
+                headers.append(
+                    "Set-Cookie", f"{CSRF_COOKIE}={new_token()}; Path=/; SameSite=Strict"
+                )
+        await send(message)
+
+    return wrapped
 
 
 def _cross_site_problem(request: Request) -> str | None:

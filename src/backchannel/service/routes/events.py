@@ -22,14 +22,14 @@ router = APIRouter(prefix="/api/negotiations/{negotiation_id}", tags=["events"])
 
 
 def _version(request: Request, negotiation_id: str) -> int:
-    with request.app.state.sessionmaker() as db:
+    with request.app.state.read_sessionmaker() as db:
         query = select(func.count(LogEntry.seq)).where(LogEntry.negotiation_id == negotiation_id)
         return int(db.execute(query).scalar_one())
 
 
 def _check_access(request: Request, negotiation_id: str) -> None:
     # A short-lived session: a stream must not hold a database transaction open.
-    with request.app.state.sessionmaker() as db:
+    with request.app.state.read_sessionmaker() as db:
         current_caller(negotiation_id, request, db)
 
 

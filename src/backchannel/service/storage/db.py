@@ -11,8 +11,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str) -> Engine:
-    """An engine; SQLite runs in WAL mode with ``synchronous=FULL`` so commits survive a crash."""
+def make_engine(url: str, immediate: bool = True) -> Engine:
+    """An engine; SQLite runs in WAL mode with ``synchronous=FULL`` so commits survive a crash.
+
+    With ``immediate`` (for requests that write) a SQLite transaction takes the write lock at
+    its start, so two writers never fail on upgrading a read lock; readers use plain ``BEGIN``.
+    """
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     _ensure_folder(url)
@@ -30,8 +34,7 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:  # type: ignore[no-untyped-def]
-        # IMMEDIATE takes the write lock up front: two writers never deadlock on an upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
