@@ -59,3 +59,34 @@ def make_pair(sizes: tuple[int, ...], seed: int, folder: Path, rounds: int = 100
     NegmasScenario(outcome_space=space, ufuns=ufuns).to_genius_folder(folder)
     ours = compile_spec(read_genius_path(folder, ImportOptions(rounds=rounds)))
     return Pair(tuple(ufuns), space, ours, folder)
+
+
+def make_uniform_pair(sizes: tuple[int, ...], seed: int, folder: Path, rounds: int) -> Pair:
+    """Uniformly random value tables (best value 1 per issue) and Dirichlet weights."""
+    negmas_module()
+    from negmas.inout import Scenario as NegmasScenario
+    from negmas.outcomes import make_issue, make_os
+    from negmas.preferences import LinearAdditiveUtilityFunction
+
+    rng = np.random.default_rng(seed)
+    issues = [make_issue([f"v{k}" for k in range(n)], f"i{j}") for j, n in enumerate(sizes)]
+    space = make_os(issues)
+    ufuns = []
+    for name in ("a", "b"):
+        weights = rng.dirichlet(np.ones(len(sizes))).tolist()
+        values = {}
+        for issue in issues:
+            raw = rng.random(len(issue.values))
+            values[issue.name] = dict(zip(issue.values, (raw / raw.max()).tolist(), strict=True))
+        ufuns.append(
+            LinearAdditiveUtilityFunction(
+                values=values,
+                weights=dict(zip([i.name for i in issues], weights, strict=True)),
+                outcome_space=space,
+                reserved_value=float(rng.uniform(0.1, 0.4)),
+                name=name,
+            )
+        )
+    NegmasScenario(outcome_space=space, ufuns=tuple(ufuns)).to_genius_folder(folder)
+    ours = compile_spec(read_genius_path(folder, ImportOptions(rounds=rounds)))
+    return Pair(tuple(ufuns), space, ours, folder)

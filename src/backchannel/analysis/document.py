@@ -17,7 +17,9 @@ CONVENTIONS = {
     "agreeable": "outcomes every party rates at or above its reservation value and that cross "
     "no red line",
     "pareto_frontier": "non-dominated outcomes among the agreeable ones",
-    "nash": "maximises the product of gains over the reservation values, among agreeable outcomes",
+    "nash": "maximises the product of gains over the reservation values, among agreeable outcomes "
+    "(the reservation value is the disagreement point even when it is below the party's worst "
+    "utility, where NegMAS uses the worst utility instead)",
     "kalai_smorodinsky": "maximises the smallest gain as a share of each party's best agreeable "
     "gain (discrete max-min), among agreeable outcomes",
     "utilitarian": "maximises the sum of utilities among agreeable outcomes",

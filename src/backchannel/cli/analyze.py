@@ -77,7 +77,9 @@ def analyze(
                 note += "; vs Nash " + ", ".join(f"{k} {signed(v)}" for k, v in versus.items())
             package_rows.append((package.name, package.index, note))
         console.print(outcome_table(model, package_rows, "Named packages"))
-    console.print(f"[dim]Convention: {CONVENTIONS['agreeable']}; Nash {CONVENTIONS['nash']}.[/]")
+    console.print("[dim]Conventions:[/]")
+    for key, meaning in CONVENTIONS.items():
+        console.print(f"[dim]  {key.replace('_', ' ')}: {meaning}.[/]")
     if plot is not None:
         console.print(f"Plot written to {plot}")
 

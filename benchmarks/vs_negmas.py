@@ -1,0 +1,204 @@
+"""Backchannel next to NegMAS, in one process, on the same scenarios; prints a table of ratios.
+
+    pip install -e ".[crosscheck]"      # NegMAS is an optional extra, used only here and in tests
+    python benchmarks/vs_negmas.py      # add --quick to skip the 10^6-outcome case
+
+Scenarios are random linear-additive bilateral scenarios built as NegMAS utility functions,
+written by NegMAS as GENIUS XML and read by Backchannel, so both libraries work on exactly the
+same numbers.
+
+* negotiations per second: Boulware against conceder, alternating offers on a 1,000-outcome
+  scenario, NegMAS's ``SAOMechanism(n_steps=100)`` (each step: one offer from each side) against
+  Backchannel's direct protocol with 200 rounds (one offer each), so both allow 200 offers.
+  Backchannel is timed on the step engine (one negotiation at a time, as ``backchannel run``)
+  and on the batch engine (1,000 seeded runs at once, as ``compare`` and tournaments do).
+* Pareto frontier + Nash point on 10^3, 10^5 and 10^6 outcomes: NegMAS's ``pareto_frontier``
+  then ``nash_points``; Backchannel's ``analyze_space`` (which also finds Kalai-Smorodinsky and
+  the utilitarian point), each starting from the utility functions.
+* peak memory of each task (``tracemalloc``, measured in a separate pass so it does not slow
+  the timings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+import tracemalloc
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from backchannel.analysis.outcome_space import analyze_space
+from backchannel.experiments.batch import run_batch
+from backchannel.protocols.runner import RunOptions, run_negotiation
+from backchannel.scenario.genius import ImportOptions, read_genius_path
+from backchannel.scenario.loader import compile_spec
+from backchannel.scenario.model import Scenario
+
+warnings.filterwarnings("ignore")
+
+
+def negmas_pair(sizes: tuple[int, ...], seed: int, folder: Path, rounds: int = 200):
+    """Random linear-additive utility functions in NegMAS, and the same scenario in ours."""
+    from negmas.inout import Scenario as NegmasScenario
+    from negmas.outcomes import make_issue, make_os
+    from negmas.preferences import LinearAdditiveUtilityFunction
+
+    rng = np.random.default_rng(seed)
+    random.seed(seed)
+    issues = [make_issue([f"v{k}" for k in range(n)], f"i{j}") for j, n in enumerate(sizes)]
+    space = make_os(issues)
+    ufuns = []
+    for name in ("a", "b"):
+        weights = rng.dirichlet(np.ones(len(sizes)))
+        values = {
+            issue.name: dict(zip(issue.values, rng.random(len(issue.values)).tolist(), strict=True))
+            for issue in issues
+        }
+        for table in values.values():  # best value of each issue is 1, as generators do
+            top = max(table.values())
+            for key in table:
+                table[key] /= top
+        ufun = LinearAdditiveUtilityFunction(
+            values=values,
+            weights=dict(zip([i.name for i in issues], weights.tolist(), strict=True)),
+            outcome_space=space,
+            reserved_value=float(rng.uniform(0.1, 0.4)),
+            name=name,
+        )
+        ufuns.append(ufun)
+    NegmasScenario(outcome_space=space, ufuns=tuple(ufuns)).to_genius_folder(folder)
+    ours = compile_spec(read_genius_path(folder, ImportOptions(rounds=rounds)))
+    return tuple(ufuns), space, ours
+
+
+def per_second(task: Callable[[], object], seconds: float) -> tuple[float, object]:
+    """Runs of ``task`` per second over about ``seconds`` (at least one run)."""
+    start, count, result = time.perf_counter(), 0, None
+    while count == 0 or time.perf_counter() - start < seconds:
+        result = task()
+        count += 1
+    return count / (time.perf_counter() - start), result
+
+
+def peak_mib(task: Callable[[], object]) -> float:
+    tracemalloc.start()
+    task()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def negotiations(seconds: float) -> list[tuple[str, float, float, float, float]]:
+    from negmas.sao import SAOMechanism
+    from negmas.sao.negotiators import BoulwareTBNegotiator, ConcederTBNegotiator
+
+    with tempfile.TemporaryDirectory() as folder:
+        ufuns, space, ours = negmas_pair((10, 10, 10), 7, Path(folder))
+    first, second = ours.party_ids
+    options = RunOptions(protocol="direct", strategies={first: "boulware", second: "conceder"})
+
+    def theirs() -> object:
+        mechanism = SAOMechanism(outcome_space=space, n_steps=100)
+        mechanism.add(BoulwareTBNegotiator(name="a"), ufun=ufuns[0])
+        mechanism.add(ConcederTBNegotiator(name="b"), ufun=ufuns[1])
+        mechanism.run()
+        return mechanism.state.step
+
+    def step() -> object:
+        return run_negotiation(ours, options).result
+
+    batch_size = 1000
+
+    def batch() -> object:
+        return run_batch(ours, "direct", options.strategies, list(range(batch_size)))
+
+    their_rate, their_steps = per_second(theirs, seconds)
+    step_rate, result = per_second(step, seconds)
+    batch_rate, rows = per_second(batch, seconds)
+    batch_rate *= batch_size
+    assert rows[0]["engine"] == "batch", rows[0]
+    their_memory = peak_mib(theirs)
+    print(
+        f"  NegMAS agreed after {their_steps} steps; Backchannel after {result.rounds} rounds "
+        f"({result.reason})"
+    )
+    return [
+        ("negotiations/s, step engine", step_rate, their_rate, peak_mib(step), their_memory),
+        (
+            f"negotiations/s, batch engine ({batch_size:,} runs)",
+            batch_rate,
+            their_rate,
+            peak_mib(batch),  # all the runs together
+            their_memory,
+        ),
+    ]
+
+
+def frontier_and_nash(exponents: list[int]) -> list[tuple[str, float, float, float, float]]:
+    from negmas.preferences import nash_points, pareto_frontier
+
+    rows = []
+    for exponent in exponents:
+        sizes = (10,) * exponent
+        with tempfile.TemporaryDirectory() as folder:
+            ufuns, space, ours = negmas_pair(sizes, exponent, Path(folder))
+        spec = ours.spec
+
+        def mine(spec=spec) -> object:
+            scenario: Scenario = compile_spec(spec)  # fresh: utilities are computed inside
+            return analyze_space(scenario)
+
+        def theirs(ufuns=ufuns, space=space) -> object:
+            front, _ = pareto_frontier(ufuns, issues=space.issues)
+            return nash_points(ufuns, front, outcome_space=space)
+
+        start = time.perf_counter()
+        analysis = mine()
+        our_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        nash = theirs()
+        their_seconds = time.perf_counter() - start
+        our_point = ours.utilities[analysis.nash]  # type: ignore[attr-defined]
+        same = any(np.allclose(our_point, point, atol=1e-9) for point, _ in nash)  # type: ignore[union-attr]
+        print(f"  10^{exponent} outcomes: same Nash point in both: {same}")
+        rows.append(
+            (
+                f"frontier + Nash, 10^{exponent} outcomes (seconds)",
+                our_seconds,
+                their_seconds,
+                peak_mib(mine),
+                peak_mib(theirs),
+            )
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 10^6-outcome case")
+    parser.add_argument("--seconds", type=float, default=5.0, help="time per rate measurement")
+    args = parser.parse_args()
+    import negmas
+
+    print(f"NegMAS {negmas.__version__}")
+    rows = negotiations(args.seconds)
+    rows += frontier_and_nash([3, 5] if args.quick else [3, 5, 6])
+    print()
+    print("| task | Backchannel | NegMAS | speed-up | peak MiB (ours / NegMAS) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for label, ours, theirs, our_mib, their_mib in rows:
+        rate = label.startswith("negotiations")
+        speedup = ours / theirs if rate else theirs / ours
+        print(
+            f"| {label} | {ours:,.4g} | {theirs:,.4g} | {speedup:,.1f}x | "
+            f"{our_mib:,.2f} / {their_mib:,.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
