@@ -152,3 +152,34 @@ def _hop_at(item: Intermediary, extra_delay: float, leak: float) -> Intermediary
         if leak and field_name in names:
             changes[field_name] = clip("leak", getattr(item, field_name) + leak)
     return replace(item, **changes)
+
+
+def moves_during(timeline: Timeline, scenario: Scenario) -> bool:
+    """Whether the timeline changes anything between the start and the deadline.
+
+    If not, a negotiation runs exactly as it would without the timeline, so engines that do not
+    follow the clock (the batch engine) may still run it.
+    """
+    horizon = scenario.deadline_days * HOURS_PER_DAY
+    origin = np.zeros(1)
+    for event, begins in timeline.scheduled_hours():
+        if not event.effects:
+            continue
+        edges = [begins]
+        if event.lasts_days:
+            edges.append(begins + event.lasts_days * HOURS_PER_DAY)
+        if any(0 < edge <= horizon for edge in edges):
+            return True
+        switches = any(effect.switches for effect in event.effects)
+        if switches and in_force(event, timeline.start, origin)[0]:
+            return True
+    for indicator in timeline.indicators:
+        if not indicator.effects:
+            continue
+        hours = indicator.days_from(timeline.start) * HOURS_PER_DAY
+        probe = np.concatenate([[horizon], hours[(hours > 0) & (hours < horizon)]])
+        if np.any(
+            indicator.value_at(timeline.start, probe) != indicator.value_at(timeline.start, 0)
+        ):
+            return True
+    return False

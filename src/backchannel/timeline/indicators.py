@@ -1,5 +1,7 @@
 """Indicator series: observable numbers over time, from inline points or a ``date,value`` CSV.
 
+Lines of a CSV file that start with ``#`` are notes (e.g. where the numbers come from).
+
 Values between dates are interpolated linearly; before the first and after the last date the
 nearest value holds. An indicator's effects are changes *per unit* of the indicator above its
 value on the day the negotiation clock starts.
@@ -87,21 +89,27 @@ def read_csv_series(path: Path, where: str) -> tuple[list[dt.date], list[float]]
     except (OSError, UnicodeDecodeError) as error:
         problem = Problem(where, f"cannot read {path} ({error})", "check the file")
         raise SeriesError([problem]) from None
-    rows = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
-    header = tuple(cell.strip().lower() for cell in rows[0]) if rows else ()
+    numbered = [
+        (number, next(csv.reader([line])))
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    first, header_row = numbered[0] if numbered else (1, [])
+    header = tuple(cell.strip().lower() for cell in header_row)
     if header != CSV_HEADER:
         raise SeriesError(
             [
                 Problem(
                     where,
-                    f"{path} row 1: expected the header 'date,value', found '{','.join(header)}'",
+                    f"{path} row {first}: expected the header 'date,value', "
+                    f"found '{','.join(header)}'",
                     "start the file with the line: date,value",
                 )
             ]
         )
     dates: list[dt.date] = []
     values: list[float] = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in numbered[1:]:
         when, value = _parse_row(path, number, row, where)
         if dates and when <= dates[-1]:
             raise SeriesError(

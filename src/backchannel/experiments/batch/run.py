@@ -41,6 +41,7 @@ from backchannel.experiments.batch.strategies import batch_strategy
 from backchannel.protocols.runner import RunOptions, _route, run_negotiation
 from backchannel.protocols.transcript import Result
 from backchannel.scenario.model import Scenario
+from backchannel.timeline.apply import moves_during
 
 Row = dict[str, Any]
 Draw = Callable[[Scenario, int], Scenario]
@@ -108,7 +109,8 @@ def why_not_batch(
         return f"the {protocol} protocol runs step by step"
     if len(scenario.parties) != 2:
         return "the batch engine plays two-party negotiations only"
-    if getattr(scenario, "timeline", None) is not None:
+    timeline = getattr(scenario, "timeline", None)
+    if timeline is not None and moves_during(timeline, scenario):
         return "a timeline changes the parties during the negotiation"
     for party in scenario.parties:
         if getattr(party, "ratifier", None) is not None:
