@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from backchannel.cli import analyze, compare, interop, run, scenarios, serve, tournament, whatif
+from backchannel.cli import (
+    analyze,
+    brief,
+    compare,
+    interop,
+    run,
+    scenarios,
+    serve,
+    tournament,
+    whatif,
+)
 
 app = typer.Typer(
     name="backchannel",
@@ -14,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (run, analyze, scenarios, interop, compare, serve, whatif, tournament):
+for module in (run, analyze, scenarios, interop, compare, serve, whatif, tournament, brief):
     module.register(app)
 
 
