@@ -130,13 +130,13 @@ def parse_sweep(text: str) -> Sweep:
     try:
         if ":" in spec:
             start, stop, count = spec.split(":")
-            if int(count) < 2:
-                raise WhatIfError(f"--sweep '{text}': COUNT must be at least 2")
-            values = np.linspace(float(start), float(stop), int(count))
+            values = np.linspace(float(start), float(stop), max(int(count), 0))
         else:
             values = np.array([float(v) for v in spec.split(",")])
     except ValueError:
         raise WhatIfError(usage) from None
+    if len(values) < 2:
+        raise WhatIfError(f"--sweep '{text}': give at least 2 values (COUNT must be at least 2)")
     return Sweep(name.strip(), values)
 
 

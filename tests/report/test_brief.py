@@ -1,0 +1,83 @@
+"""The brief says what the analysis computed, and says something else when the scenario changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from backchannel.analysis.outcome_space import analyze_space, outcome_utilities
+from backchannel.cli.main import app
+from backchannel.report.brief import build_brief
+from backchannel.scenario.loader import load_scenario
+
+PRESSURE = Path(__file__).parents[1] / "timeline" / "pressure.yaml"
+
+
+@pytest.fixture(scope="module")
+def pressure():
+    return load_scenario(PRESSURE)
+
+
+@pytest.fixture(scope="module")
+def brief(pressure):
+    return build_brief(pressure, runs=2)
+
+
+def test_numbers_match_the_analysis(pressure, brief) -> None:
+    analysis = analyze_space(pressure)
+    text = brief.markdown()
+    assert f"{analysis.zopa_size:,} of the {analysis.outcome_count:,} possible deals" in text
+    nash = outcome_utilities(pressure, analysis.nash)
+    for party, value in zip(pressure.parties, nash, strict=True):
+        gain = value - party.reservation
+        assert f"{party.name} {value:.3f} ({gain:+.3f} over walking away)" in text
+    shuttle = brief.numbers["shuttle"]
+    assert f"{shuttle['agreement_rate']:.0%} ended in a deal" in text
+
+
+def test_three_parts_and_every_sentence_carries_a_number(brief) -> None:
+    assert [s.heading for s in brief.sections] == [
+        "What happens",
+        "Why it matters",
+        "What to watch",
+    ]
+    for section in brief.sections:
+        assert section.paragraphs or section.bullets
+        for sentence in section.paragraphs + section.bullets:
+            assert any(ch.isdigit() for ch in sentence), sentence
+
+
+def test_events_and_indicators_are_judged(brief) -> None:
+    events = brief.numbers["events"]
+    assert set(events) == {"ultimatum", "sanctions"}  # the strike moves only the channel
+    assert events["ultimatum"]["zone_with"] < events["ultimatum"]["zone_without"]
+    currency = brief.numbers["indicators"]["currency"]
+    assert currency["now"] == pytest.approx(0.2)
+    assert "Watch the official exchange rate" in brief.markdown()
+
+
+def test_text_changes_when_the_scenario_changes(pressure, brief) -> None:
+    stricter = pressure.with_party("a", reservation=0.45)
+    other = build_brief(stricter, runs=2)
+    assert other.numbers["zopa_size"] < brief.numbers["zopa_size"]
+    assert f"{other.numbers['zopa_size']:,} of the 101 possible deals" in other.markdown()
+    assert other.markdown() != brief.markdown()
+
+
+def test_no_zone_is_said_plainly(pressure) -> None:
+    impossible = pressure.with_party("a", reservation=0.9).with_party("b", reservation=0.9)
+    text = build_brief(impossible, runs=1).markdown()
+    assert "there is no zone of possible agreement today" in text
+    assert "none ended in a deal" in text
+
+
+def test_cli_writes_markdown_html_and_plots(tmp_path: Path) -> None:
+    out = tmp_path / "brief"
+    result = CliRunner().invoke(app, ["brief", str(PRESSURE), "-o", str(out), "--runs", "2"])
+    assert result.exit_code == 0, result.output
+    for name in ("brief.md", "brief.html", "outcome-space.png", "pressure.png"):
+        assert (out / name).stat().st_size > 0
+    html = (out / "brief.html").read_text()
+    assert "<h2>What to watch</h2>" in html and 'src="pressure.png"' in html
