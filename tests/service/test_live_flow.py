@@ -193,4 +193,5 @@ def test_export_is_analysable_by_the_command_line(app, tmp_path) -> None:
     result = CliRunner().invoke(cli, ["analyze", str(path), "--json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
-    assert "agreement" in json.dumps(document["packages"] if "packages" in document else document)
+    agreed = document["packages"]["agreement"]
+    assert agreed["outcome"] == export["agreement"]["terms"] and agreed["agreeable"]
