@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from backchannel.protocols.views import PartyView
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """What a party confides to a mediator: utilities, red-line mask and walk-away value."""
+
+    utilities: np.ndarray
+    allowed: np.ndarray
+    reservation: float
 
 
 class Strategy(ABC):
@@ -21,6 +31,9 @@ class Strategy(ABC):
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     stochastic: ClassVar[bool] = False
+    # Share of the gain above its reservation value that a party pretends it needs when it
+    # confides to a mediator (0: truthful). Strategic exaggeration in confidential mediation.
+    confide_exaggeration: ClassVar[float] = 0.0
 
     def __init__(self, rng: np.random.Generator | None = None) -> None:
         self.rng = rng if rng is not None else np.random.default_rng(0)
@@ -32,3 +45,16 @@ class Strategy(ABC):
     @abstractmethod
     def respond(self, view: PartyView, offer: int) -> bool:
         """Whether to accept ``offer`` (as delivered to this party)."""
+
+    def prefers(self, view: PartyView, first: int, second: int) -> bool:
+        """Whether this party prefers draft ``first`` to ``second`` (single-text mediation)."""
+        return view.utility_of(first) > view.utility_of(second) + 1e-12
+
+    def confide(self, view: PartyView) -> Confidence:
+        """Preferences told to a mediator in confidence: truthful unless the strategy
+        exaggerates its walk-away value by ``confide_exaggeration``."""
+        allowed = view.allowed if view.allowed is not None else view.acceptable
+        claimed = view.reservation + self.confide_exaggeration * (
+            view.best_utility - view.reservation
+        )
+        return Confidence(utilities=view.utilities, allowed=allowed, reservation=claimed)

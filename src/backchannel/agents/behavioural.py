@@ -42,6 +42,7 @@ class HardLiner(Strategy):
     """Demands ``firmness`` of the gain over its reservation value, from start to deadline."""
 
     name = "hardliner"
+    confide_exaggeration = 0.5  # tells a mediator it needs half its possible gain
 
     def __init__(self, rng: np.random.Generator | None = None, firmness: float = 1.0) -> None:
         super().__init__(rng)

@@ -1,30 +1,58 @@
-"""Routes: how a message travels from one party to another, directly or through intermediaries."""
+"""Routes: how a message travels from one party to another, directly or through intermediaries.
+
+``Route.transmit`` is the one entry point. Loss and resending, precisely:
+
+- Attempt 1 leaves at ``sent_at``; attempt ``k`` leaves at ``sent_at + (k - 1) * timeout``,
+  where ``timeout`` is the channel's ``timeout_hours`` or, when not declared, twice the route's
+  nominal delay (at least one hour). The sender re-sends the *same* text it first sent.
+- Each attempt crosses the hops in order (``channel.hops`` gives the draws per hop). A loss
+  ends the attempt; the next attempt starts from the sender at its own departure time.
+- The first attempt to cross every hop is the delivery. After ``max_attempts`` lost attempts,
+  or when the next attempt would leave after ``give_up_at_hours``, the message is never
+  delivered: ``delivered`` is None and ``arrives_at_hours`` is infinite.
+- *Sealed* messages (acceptances, answers to a mediator, confided preferences) are delayed and
+  may be lost, but intermediaries do not reword them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backchannel.scenario.model import Channel
+from backchannel.channel.bias import bias_utilities
+from backchannel.channel.hops import Hop, Passage, pass_hop
+from backchannel.space.outcomes import OutcomeSpace
 
+if TYPE_CHECKING:
+    from backchannel.scenario.model import Channel, Intermediary, Scenario
 
-@dataclass(frozen=True)
-class Hop:
-    """Passage through one intermediary (or the direct line when ``carrier`` is None)."""
+DEFAULT_MAX_ATTEMPTS = 10
 
-    carrier: str | None
-    delay_hours: float
+__all__ = ["Delivery", "Hop", "Passage", "Route", "direct_route", "route_via"]
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """What reached the receiver, when, and through whom."""
+    """What was sent, what reached the receiver (None if nothing did), when, through whom."""
 
     sent: int
-    delivered: int
+    delivered: int | None
     arrives_at_hours: float
     via: tuple[str, ...]
+    passages: tuple[Passage, ...] = ()
+    attempts: int = 1
+    departures: tuple[float, ...] = ()
+
+    @property
+    def arrived(self) -> bool:
+        return self.delivered is not None
+
+    @property
+    def changed(self) -> bool:
+        return self.arrived and self.delivered != self.sent
 
 
 @dataclass(frozen=True)
@@ -32,6 +60,9 @@ class Route:
     """An ordered chain of hops; an empty chain of intermediaries is the direct line."""
 
     hops: tuple[Hop, ...]
+    timeout_hours: float | None = None
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    space: OutcomeSpace | None = field(default=None, compare=False, repr=False)
 
     @property
     def via(self) -> tuple[str, ...]:
@@ -41,21 +72,87 @@ class Route:
     def is_direct(self) -> bool:
         return not self.via
 
-    def transmit(self, outcome: int, sent_at_hours: float, rng: np.random.Generator) -> Delivery:
-        """Carry ``outcome`` along the route. Faithful and lossless: each hop adds its delay."""
-        del rng  # reserved for stochastic hops (delay distributions, loss, distortion)
-        arrival = sent_at_hours + sum(h.delay_hours for h in self.hops)
-        return Delivery(sent=outcome, delivered=outcome, arrives_at_hours=arrival, via=self.via)
+    @property
+    def nominal_hours(self) -> float:
+        return sum(h.delay_hours for h in self.hops)
+
+    @property
+    def timeout(self) -> float:
+        if self.timeout_hours is not None:
+            return self.timeout_hours
+        return max(1.0, 2.0 * self.nominal_hours)
+
+    def transmit(
+        self,
+        outcome: int,
+        sent_at_hours: float,
+        rng: np.random.Generator,
+        *,
+        sealed: bool = False,
+        give_up_at_hours: float = math.inf,
+    ) -> Delivery:
+        """Carry ``outcome`` along the route (loss and resend semantics: module docstring)."""
+        passages: list[Passage] = []
+        departures: list[float] = []
+        attempt = 0
+        for attempt in range(1, self.max_attempts + 1):
+            start = sent_at_hours + (attempt - 1) * self.timeout
+            if attempt > 1 and start > give_up_at_hours:
+                attempt -= 1
+                break
+            departures.append(start)
+            text, now, arrived = outcome, start, True
+            for hop in self.hops:
+                passage = pass_hop(hop, text, now, rng, attempt, self.space, sealed)
+                if hop.carrier is not None:
+                    passages.append(passage)
+                if passage.lost:
+                    arrived = False
+                    break
+                assert passage.passed_on is not None and passage.left_at_hours is not None
+                text, now = passage.passed_on, passage.left_at_hours
+            if arrived:
+                return Delivery(
+                    outcome, text, now, self.via, tuple(passages), attempt, tuple(departures)
+                )
+        return Delivery(
+            outcome, None, math.inf, self.via, tuple(passages), attempt, tuple(departures)
+        )
 
 
 def direct_route(channel: Channel) -> Route:
     return Route((Hop(carrier=None, delay_hours=channel.direct_delay_hours),))
 
 
-def route_via(channel: Channel, intermediary_ids: list[str] | tuple[str, ...]) -> Route:
-    """A route through the named intermediaries in order; ``KeyError`` names an unknown one."""
+def route_via(
+    channel: Channel,
+    intermediary_ids: list[str] | tuple[str, ...],
+    scenario: Scenario | None = None,
+) -> Route:
+    """A route through the named intermediaries in order; ``KeyError`` names an unknown one.
+
+    Pass ``scenario`` when a hop changes messages or leans toward its bias (it needs the outcome
+    space and, for a bias that favours a party, that party's utilities).
+    """
     hops = tuple(
-        Hop(carrier=item.id, delay_hours=item.delay_hours)
-        for item in (channel.intermediary(i) for i in intermediary_ids)
+        _hop(item, scenario) for item in (channel.intermediary(i) for i in intermediary_ids)
     )
-    return Route(hops)
+    return Route(
+        hops,
+        timeout_hours=channel.timeout_hours,
+        max_attempts=channel.max_attempts,
+        space=scenario.space if scenario is not None else None,
+    )
+
+
+def _hop(item: Intermediary, scenario: Scenario | None) -> Hop:
+    bias = item.bias
+    return Hop(
+        carrier=item.id,
+        delay_hours=item.delay_hours,
+        delay=item.delay,
+        loss=item.loss,
+        leak=item.leak,
+        fidelity=item.fidelity,
+        bias=bias_utilities(scenario, bias) if scenario is not None and bias else None,
+    )

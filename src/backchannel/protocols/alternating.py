@@ -4,21 +4,36 @@ Parties take turns proposing. Each proposal travels to every other party along t
 (directly, or through intermediaries that take their time); each receiver answers what it
 *received*. A rejection hands the turn to the next party, whose counter-offer leaves when it has
 decided. Agreement needs every other party's acceptance; the deadline and a round limit end it.
+
+Distortion and agreement: a receiver accepts the text it *received*. When every receiver got
+the text that was sent, the deal is that text, closed when the (sealed) acceptance reaches the
+proposer. When an intermediary changed it, the acceptance travels back naming the changed text
+and the proposer, who never proposed it, must confirm it: a ``confirm`` makes it the deal; a
+refusal is recorded as a ``miscalculation`` (each side thought the other had agreed) and the
+proposer, having rejected those terms, moves next. Receivers who accepted different texts are
+a miscalculation too, and the turn passes on. A message lost on every attempt ends the talks.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from backchannel.agents.base import Strategy
 from backchannel.channel.route import Route
-from backchannel.protocols.transcript import Event, Result, Transcript
+from backchannel.protocols.messages import record_delivery
+from backchannel.protocols.settlement import conclude
+from backchannel.protocols.transcript import Event, Transcript
 from backchannel.protocols.views import Offer, PartyView, read_only
 from backchannel.scenario.model import Party, Scenario
 from backchannel.timeline.clock import TimelineClock, timeline_event
+
+if TYPE_CHECKING:
+    from backchannel.agents.mediators import ShuttlePolicy
 
 HOURS_PER_DAY = 24.0
 RouteFor = Callable[[str, str], Route]
@@ -30,6 +45,7 @@ class AlternatingSettings:
 
     name: str = "direct"
     direct_contact: bool = False
+    relay: ShuttlePolicy | None = None  # a shuttle mediator that may hold, batch or reword
 
 
 class Seat:
@@ -38,7 +54,7 @@ class Seat:
     def __init__(self, party: Party, strategy: Strategy, scenario: Scenario, column: int) -> None:
         self.strategy = strategy
         self.utilities = read_only(scenario.utilities[:, column])
-        self.allowed = scenario.allowed[:, column]
+        self.allowed = read_only(scenario.allowed[:, column])
         self.negotiation_days = scenario.deadline_days
         self.move_to(party)
         self.received: list[Offer] = []
@@ -65,6 +81,7 @@ class Seat:
             round=round_number,
             received=tuple(self.received),
             sent=tuple(self.sent),
+            allowed=self.allowed,
         )
 
 
@@ -110,30 +127,35 @@ class AlternatingOffers:
             offer = proposer.strategy.propose(proposer.view(scenario, now, round_number))
             proposer.sent.append(offer)
             decided_at, rejecter, last = now, None, proposer
+            accepted_texts: set[int] = set()
             for seat in seats:
                 if seat is proposer:
                     continue
                 last = seat
-                accepted, decided_at = self._deliver(
-                    transcript, proposer, seat, offer, now, round_number, rng
+                accepted, decided_at, text = self._deliver(
+                    transcript, proposer, seat, offer, now, round_number, rng, deadline
                 )
                 if decided_at > deadline:
-                    return self._finish(
-                        transcript,
-                        None,
-                        "deadline passed while a message was in transit",
-                        deadline,
-                        round_number,
-                    )
+                    why = "deadline passed while a message was in transit"
+                    if text is None:
+                        why = "a message was lost on every attempt and never arrived"
+                    return self._finish(transcript, None, why, deadline, round_number)
                 if not accepted:
                     rejecter = seat
                     break
+                accepted_texts.add(text)
             if rejecter is None:
-                back = self.route_for(last.party.id, proposer.party.id)
-                closed = back.transmit(offer, decided_at, rng).arrives_at_hours
-                return self._finish(transcript, offer, "agreement", closed, round_number)
+                ending = self._close(
+                    transcript, proposer, last, offer, accepted_texts, decided_at, round_number, rng
+                )
+                if isinstance(ending, Transcript):
+                    return ending
+                decided_at, rejecter = ending
             now = decided_at
-            turn = order.index(seats.index(rejecter)) if len(seats) == 2 else turn + 1
+            if rejecter is None or len(seats) != 2:
+                turn += 1
+            else:
+                turn = order.index(seats.index(rejecter))
 
     def _deliver(
         self,
@@ -144,29 +166,36 @@ class AlternatingOffers:
         now: float,
         round_number: int,
         rng: np.random.Generator,
-    ) -> tuple[bool, float]:
+        deadline: float = math.inf,
+    ) -> tuple[bool, float, int | None]:
+        """Carry ``offer`` to ``receiver`` and ask it; (accepted, decided at, text received)."""
         route = self.route_for(proposer.party.id, receiver.party.id)
-        delivery = route.transmit(offer, now, rng)
-        arrived = delivery.arrives_at_hours
-        if self._clock is not None:  # a suspended or slowed hop holds the message
-            arrived = self._clock.arrival(delivery.via, now, arrived)
-        transcript.record(
-            Event(
-                kind="offer",
-                time_hours=arrived,
-                round=round_number,
-                sender=proposer.party.id,
-                receiver=receiver.party.id,
-                outcome=delivery.sent,
-                delivered=delivery.delivered,
-                via=delivery.via,
-                details={"sent_at_hours": now},
+        text, leaves = offer, now
+        if self.settings.relay is not None:  # the shuttle mediator may hold, batch or reword
+            text, leaves = self.settings.relay.dispatch(
+                transcript, proposer.party.id, receiver.party.id, offer, now, round_number
             )
+        delivery = route.transmit(text, leaves, rng, give_up_at_hours=deadline)
+        arrived = delivery.arrives_at_hours
+        if self._clock is not None and delivery.arrived:  # a suspended hop holds the message
+            arrived = self._clock.arrival(delivery.via, leaves, arrived)
+        record_delivery(
+            transcript,
+            delivery,
+            round_number,
+            proposer.party.id,
+            receiver.party.id,
+            sent=offer,
+            sent_at_hours=now,
+            arrived_at_hours=arrived,
         )
-        receiver.received.append(Offer(proposer.party.id, delivery.delivered, arrived))
+        if delivery.delivered is None:
+            return False, math.inf, None
+        received = delivery.delivered
+        receiver.received.append(Offer(proposer.party.id, received, arrived))
         decided_at = arrived + self.scenario.response_hours
         view = receiver.view(self.scenario, decided_at, round_number)
-        accepted = bool(receiver.strategy.respond(view, delivery.delivered))
+        accepted = bool(receiver.strategy.respond(view, received))
         transcript.record(
             Event(
                 kind="accept" if accepted else "reject",
@@ -174,12 +203,79 @@ class AlternatingOffers:
                 round=round_number,
                 sender=receiver.party.id,
                 receiver=proposer.party.id,
-                outcome=delivery.delivered,
-                delivered=delivery.delivered,
+                outcome=received,
+                delivered=received,
                 via=delivery.via,
             )
         )
-        return accepted, decided_at
+        return accepted, decided_at, received
+
+    def _close(
+        self,
+        transcript: Transcript,
+        proposer: Seat,
+        acceptor: Seat,
+        offer: int,
+        texts: set[int],
+        decided_at: float,
+        round_number: int,
+        rng: np.random.Generator,
+    ) -> Transcript | tuple[float, Seat | None]:
+        """Every receiver accepted: the deal, or the miscalculation when texts differ
+        (semantics in the module docstring). Returns the finished transcript, or when and by
+        whom the talks go on."""
+        if len(texts) > 1:
+            transcript.record(
+                Event(
+                    kind="miscalculation",
+                    time_hours=decided_at,
+                    round=round_number,
+                    sender=proposer.party.id,
+                    outcome=offer,
+                    details={
+                        "accepted": sorted(texts),
+                        "why": "receivers accepted different texts",
+                    },
+                )
+            )
+            return decided_at, None
+        (text,) = texts
+        back = self.route_for(acceptor.party.id, proposer.party.id)
+        delivery = back.transmit(text, decided_at, rng, sealed=True)
+        record_delivery(
+            transcript,
+            delivery,
+            round_number,
+            acceptor.party.id,
+            proposer.party.id,
+            kind="acceptance",
+            sent_at_hours=decided_at,
+        )
+        if not delivery.arrived:
+            why = "the acceptance was lost on every attempt and never arrived"
+            return self._finish(transcript, None, why, decided_at, round_number)
+        closed = delivery.arrives_at_hours
+        if text == offer:
+            return self._finish(transcript, offer, "agreement", closed, round_number)
+        proposer.received.append(Offer(acceptor.party.id, text, closed))
+        confirm_at = closed + self.scenario.response_hours
+        view = proposer.view(self.scenario, confirm_at, round_number)
+        confirmed = bool(proposer.strategy.respond(view, text))
+        transcript.record(
+            Event(
+                kind="confirm" if confirmed else "miscalculation",
+                time_hours=confirm_at,
+                round=round_number,
+                sender=proposer.party.id,
+                receiver=acceptor.party.id,
+                outcome=offer,
+                delivered=text,
+                details={"why": "the accepted text was not the text proposed"},
+            )
+        )
+        if confirmed:
+            return self._finish(transcript, text, "agreement", confirm_at, round_number)
+        return confirm_at, proposer
 
     def _record_start(self, transcript: Transcript, seats: list[Seat]) -> None:
         first, second = seats[0].party.id, seats[1].party.id
@@ -223,37 +319,16 @@ class AlternatingOffers:
     ) -> Transcript:
         if self._clock is not None:
             self._follow_timeline(transcript, time_hours, rounds)
-        utilities, payoffs = {}, {}
-        for column, party in enumerate(seat.party for seat in self._seats):
-            if agreement is None:
-                value = party.reservation
-                payoff = value
-            else:
-                value = float(self.scenario.utilities[agreement, column])
-                payoff = value * party.time_discount ** (time_hours / HOURS_PER_DAY)
-            if self.settings.direct_contact and party.refuses_direct_talks:
-                payoff -= party.direct_contact_cost
-            utilities[party.id], payoffs[party.id] = value, payoff
-        kind = "agreement" if agreement is not None else "breakdown"
-        transcript.record(
-            Event(
-                kind=kind,
-                time_hours=time_hours,
-                round=rounds,
-                outcome=agreement,
-                delivered=agreement,
-                details={"reason": reason},
-            )
+        return conclude(
+            self.scenario,
+            transcript,
+            agreement,
+            reason,
+            time_hours,
+            rounds,
+            direct_contact=self.settings.direct_contact,
+            parties=[seat.party for seat in self._seats],
         )
-        transcript.result = Result(
-            agreement=agreement,
-            reason=reason,
-            time_hours=time_hours,
-            rounds=rounds,
-            utilities=utilities,
-            payoffs=payoffs,
-        )
-        return transcript
 
 
 def _turn_order(scenario: Scenario) -> list[int]:

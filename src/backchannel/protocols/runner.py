@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from backchannel.agents.base import Strategy
+from backchannel.agents.mediators import create_mediator
 from backchannel.agents.registry import create_strategy
 from backchannel.channel.route import Route, direct_route, route_via
 from backchannel.protocols.alternating import AlternatingOffers, AlternatingSettings
+from backchannel.protocols.confidential import run_confidential
+from backchannel.protocols.single_text import run_single_text
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
 
-PROTOCOLS = ("direct", "shuttle")
+PROTOCOLS = ("direct", "shuttle", "single-text", "confidential")
+MEDIATED = ("single-text", "confidential")
 
 
 class RunRefused(ValueError):
@@ -28,6 +33,8 @@ class RunOptions:
     strategies: Mapping[str, str] = field(default_factory=dict)
     seed: int = 0
     force_direct: bool = False
+    mediator: str | None = None  # policy name (agents.mediators); None: the protocol's default
+    post_settlement: bool = True  # confidential: try to improve a settled deal for both
 
 
 def run_negotiation(scenario: Scenario, options: RunOptions = RunOptions()) -> Transcript:
@@ -36,9 +43,7 @@ def run_negotiation(scenario: Scenario, options: RunOptions = RunOptions()) -> T
     seeds = np.random.SeedSequence(options.seed)
     protocol_seed, *party_seeds = seeds.spawn(1 + len(scenario.parties))
     strategies = build_strategies(scenario, options.strategies, party_seeds)
-    settings = AlternatingSettings(
-        name=options.protocol, direct_contact=options.protocol == "direct"
-    )
+    mediator = _mediator(scenario, options, route)
     transcript = Transcript(
         scenario=scenario.name,
         protocol=options.protocol,
@@ -48,10 +53,40 @@ def run_negotiation(scenario: Scenario, options: RunOptions = RunOptions()) -> T
             "via": list(route.via),
             "strategies": {pid: s.name for pid, s in strategies.items()},
             "force_direct": options.force_direct,
+            "mediator": mediator.name,
         },
     )
+    rng = np.random.default_rng(protocol_seed)
+    if options.protocol == "single-text":
+        return run_single_text(scenario, strategies, route, mediator, rng, transcript)
+    if options.protocol == "confidential":
+        return run_confidential(
+            scenario, strategies, route, mediator, rng, transcript, options.post_settlement
+        )
+    settings = AlternatingSettings(
+        name=options.protocol,
+        direct_contact=options.protocol == "direct",
+        relay=mediator if options.protocol == "shuttle" and mediator.name != "relay" else None,
+    )
     engine = AlternatingOffers(scenario, lambda _a, _b: route, settings)
-    return engine.run(strategies, np.random.default_rng(protocol_seed), transcript)
+    return engine.run(strategies, rng, transcript)
+
+
+def _mediator(scenario: Scenario, options: RunOptions, route: Route) -> Any:
+    """The protocol's mediator policy, told what it may know: the space, its own bias."""
+    protocol = options.protocol
+    context: dict[str, object] = {}
+    if protocol in ("direct", "shuttle"):
+        context = {"space": scenario.space, "mediator_id": (route.via or ("direct",))[0]}
+    elif protocol == "confidential":
+        lead = route.hops[0] if route.via else None
+        bias = scenario.channel.intermediary(lead.carrier).bias if lead and lead.carrier else None
+        if bias is not None and lead is not None:
+            context = {"bias": lead.bias, "bias_strength": bias.strength}
+    try:
+        return create_mediator(options.mediator, protocol, **context)
+    except KeyError as error:
+        raise RunRefused(str(error.args[0])) from None
 
 
 def build_strategies(
@@ -93,15 +128,16 @@ def _route(scenario: Scenario, options: RunOptions) -> Route:
                 f"({party.direct_contact_cost:g} utility)."
             )
         return direct_route(scenario.channel)
-    via = options.via or (
+    named = options.via or (
         (scenario.channel.default_route,) if scenario.channel.default_route else ()
     )
-    if not via:
+    if not named:
         raise RunRefused(
             f"scenario '{scenario.name}' declares no intermediary; add one under "
             "channel.intermediaries or use --protocol direct"
         )
     try:
-        return route_via(scenario.channel, via)
+        via = [hop for name in named for hop in scenario.channel.chain(name)]
+        return route_via(scenario.channel, via, scenario)
     except KeyError as error:
         raise RunRefused(str(error.args[0])) from None

@@ -36,6 +36,7 @@ class PartyView:
     round: int
     received: tuple[Offer, ...]
     sent: tuple[int, ...]
+    allowed: np.ndarray | None = None  # outcomes none of this party's red lines exclude
 
     @property
     def best_utility(self) -> float:

@@ -1,0 +1,138 @@
+"""A mediated session: the mediator exchanges messages with each party across the route.
+
+Used by single-text and confidential mediation. The mediator sits with the route's lead
+intermediary; every message between it and a party crosses the whole route (its delays, losses
+and distortions) one way, and the party's answer (sealed: delayed or lost, never reworded)
+crosses it back. Parties answer in parallel, each after ``response_hours``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from backchannel.agents.base import Strategy
+from backchannel.channel.route import Route
+from backchannel.protocols.alternating import Seat
+from backchannel.protocols.messages import record_delivery
+from backchannel.protocols.settlement import conclude
+from backchannel.protocols.transcript import Event, Transcript
+from backchannel.protocols.views import Offer, PartyView
+from backchannel.scenario.model import Scenario
+
+
+class MediatedSession:
+    """Seats, clock and channel of one mediated negotiation."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        strategies: Mapping[str, Strategy],
+        route: Route,
+        rng: np.random.Generator,
+        transcript: Transcript,
+        protocol: str,
+    ) -> None:
+        self.scenario = scenario
+        self.route = route
+        self.rng = rng
+        self.transcript = transcript
+        self.mediator_id = route.via[0] if route.via else "mediator"
+        self.seats = {
+            party.id: Seat(party, strategies[party.id], scenario, column)
+            for column, party in enumerate(scenario.parties)
+        }
+        self.deadline = min(seat.deadline_hours for seat in self.seats.values())
+        transcript.record(
+            Event(
+                kind="start",
+                time_hours=0.0,
+                round=0,
+                via=route.via,
+                details={"protocol": protocol, "mediator": self.mediator_id},
+            )
+        )
+
+    def view(self, party_id: str, at_hours: float, round_number: int) -> PartyView:
+        return self.seats[party_id].view(self.scenario, at_hours, round_number)
+
+    def send(
+        self, party_id: str, text: int, at_hours: float, round_number: int, kind: str
+    ) -> tuple[int | None, float]:
+        """Carry a text from the mediator to a party: (what it received or None, arrival)."""
+        delivery = self.route.transmit(text, at_hours, self.rng, give_up_at_hours=self.deadline)
+        record_delivery(
+            self.transcript,
+            delivery,
+            round_number,
+            self.mediator_id,
+            party_id,
+            kind=kind,
+            sent_at_hours=at_hours,
+        )
+        if delivery.delivered is None:
+            return None, math.inf
+        seat = self.seats[party_id]
+        seat.received.append(Offer(self.mediator_id, delivery.delivered, delivery.arrives_at_hours))
+        return delivery.delivered, delivery.arrives_at_hours
+
+    def reply(
+        self,
+        party_id: str,
+        text: int | None,
+        at_hours: float,
+        round_number: int,
+        kind: str = "answer",
+        details: dict | None = None,
+    ) -> float:
+        """A party's sealed answer back to the mediator; its arrival time (inf if lost)."""
+        delivery = self.route.transmit(
+            text if text is not None else 0,
+            at_hours,
+            self.rng,
+            sealed=True,
+            give_up_at_hours=self.deadline,
+        )
+        record_delivery(
+            self.transcript,
+            delivery,
+            round_number,
+            party_id,
+            self.mediator_id,
+            kind=kind,
+            sent_at_hours=at_hours,
+            details=details,
+            carries_terms=text is not None,
+        )
+        return delivery.arrives_at_hours
+
+    def note(self, kind: str, at_hours: float, round_number: int, **details: object) -> None:
+        """An event only the mediator knows of (``visibility: mediator``)."""
+        self.transcript.record(
+            Event(
+                kind=kind,
+                time_hours=at_hours,
+                round=round_number,
+                sender=self.mediator_id,
+                details={"visibility": "mediator", **details},
+            )
+        )
+
+    def finish(
+        self, agreement: int | None, reason: str, at_hours: float, rounds: int
+    ) -> Transcript:
+        return conclude(self.scenario, self.transcript, agreement, reason, at_hours, rounds)
+
+    def out_of_time(self, now: float, rounds: int) -> Transcript | None:
+        """The ending when the round limit or the deadline has come, else None."""
+        if rounds >= self.scenario.max_rounds:
+            return self.finish(None, "round limit reached", now, rounds)
+        if now > self.deadline:
+            why = "deadline passed" if math.isfinite(now) else "a message was lost on every attempt"
+            return self.finish(None, why, self.deadline, rounds)
+        return None
+
+    def progress(self, now: float, rounds: int) -> float:
+        return min(1.0, max(now / self.deadline, rounds / self.scenario.max_rounds))

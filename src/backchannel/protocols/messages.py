@@ -1,0 +1,111 @@
+"""Record a message's journey in the transcript: every hop, loss, resend, change and leak.
+
+The analyst's transcript keeps what was sent and what each intermediary passed on; a party's
+view only ever receives the delivered text (see ``protocols.views``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backchannel.channel.route import Delivery
+from backchannel.protocols.transcript import Event, Transcript
+
+
+def record_delivery(
+    transcript: Transcript,
+    delivery: Delivery,
+    round_number: int,
+    sender: str | None,
+    receiver: str | None,
+    *,
+    kind: str = "offer",
+    sent: int | None = None,
+    sent_at_hours: float,
+    arrived_at_hours: float | None = None,
+    details: dict[str, Any] | None = None,
+    carries_terms: bool = True,
+) -> None:
+    """Hop, lost, resend and leak events, then one ``kind`` event (or ``undelivered``).
+
+    ``sent`` overrides the original text (when a mediator reworded it before it left);
+    ``arrived_at_hours`` overrides the arrival time (when a timeline held the message).
+    ``carries_terms`` False: the message is no package (confided preferences); no terms shown.
+    """
+    shown = (lambda text: text) if carries_terms else (lambda text: None)
+    departures = list(delivery.departures) or [sent_at_hours]
+    for passage in delivery.passages:
+        when = passage.left_at_hours if not passage.lost else passage.entered_at_hours
+        transcript.record(
+            Event(
+                kind="hop",
+                time_hours=when,
+                round=round_number,
+                sender=sender,
+                receiver=receiver,
+                outcome=shown(passage.carried),
+                delivered=shown(passage.passed_on),
+                via=(passage.carrier,) if passage.carrier else (),
+                details={
+                    "message": kind,
+                    "attempt": passage.attempt,
+                    "entered_at_hours": passage.entered_at_hours,
+                    "lost": passage.lost,
+                    "changes": list(passage.changes),
+                },
+            )
+        )
+        if passage.lost:
+            transcript.record(
+                Event(
+                    kind="lost",
+                    time_hours=when,
+                    round=round_number,
+                    sender=sender,
+                    receiver=receiver,
+                    outcome=shown(passage.carried),
+                    via=(passage.carrier,) if passage.carrier else (),
+                    details={"message": kind, "attempt": passage.attempt},
+                )
+            )
+            if passage.attempt < len(departures):
+                transcript.record(
+                    Event(
+                        kind="resend",
+                        time_hours=departures[passage.attempt],
+                        round=round_number,
+                        sender=sender,
+                        receiver=receiver,
+                        outcome=shown(delivery.sent),
+                        via=delivery.via,
+                        details={"message": kind, "attempt": passage.attempt + 1},
+                    )
+                )
+        if passage.leaked:
+            transcript.record(
+                Event(
+                    kind="leak",
+                    time_hours=when,
+                    round=round_number,
+                    via=(passage.carrier,) if passage.carrier else (),
+                    details={"message": kind, "carrier": passage.carrier, "public": True},
+                )
+            )
+    arrival = delivery.arrives_at_hours if arrived_at_hours is None else arrived_at_hours
+    transcript.record(
+        Event(
+            kind=kind if delivery.arrived else "undelivered",
+            time_hours=arrival if delivery.arrived else departures[-1],
+            round=round_number,
+            sender=sender,
+            receiver=receiver,
+            outcome=shown(delivery.sent if sent is None else sent),
+            delivered=shown(delivery.delivered),
+            via=delivery.via,
+            details={
+                "sent_at_hours": sent_at_hours,
+                **({"attempts": delivery.attempts} if delivery.attempts > 1 else {}),
+                **(details or {}),
+            },
+        )
+    )

@@ -1,0 +1,69 @@
+"""How every protocol ends: ratification, then payoffs, the final event and the result.
+
+Payoffs: an agreement is worth its utility discounted by each party's daily ``time_discount``
+over the simulated days it took; a breakdown is worth the reservation value. A party that was
+made to talk directly pays its ``direct_contact_cost``; every public leak costs each party its
+``leak_cost`` (the scenario's price of progress becoming public).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from backchannel.protocols.ratification import ratify
+from backchannel.protocols.transcript import Event, Result, Transcript
+from backchannel.scenario.model import Party, Scenario
+
+HOURS_PER_DAY = 24.0
+
+
+def conclude(
+    scenario: Scenario,
+    transcript: Transcript,
+    agreement: int | None,
+    reason: str,
+    time_hours: float,
+    rounds: int,
+    *,
+    direct_contact: bool = False,
+    parties: Sequence[Party] | None = None,
+) -> Transcript:
+    """Ratify an agreement, then record the ending and set ``transcript.result``.
+
+    ``parties`` are the parties as they stand at the end (a timeline may have moved them).
+    """
+    if agreement is not None:
+        veto, time_hours = ratify(scenario, transcript, agreement, time_hours, rounds)
+        if veto is not None:
+            agreement, reason = None, veto
+    leaks = len(transcript.of_kind("leak"))
+    utilities, payoffs = {}, {}
+    for column, party in enumerate(parties or scenario.parties):
+        if agreement is None:
+            value = payoff = party.reservation
+        else:
+            value = float(scenario.utilities[agreement, column])
+            payoff = value * party.time_discount ** (time_hours / HOURS_PER_DAY)
+        if direct_contact and party.refuses_direct_talks:
+            payoff -= party.direct_contact_cost
+        payoff -= leaks * party.leak_cost
+        utilities[party.id], payoffs[party.id] = value, payoff
+    transcript.record(
+        Event(
+            kind="agreement" if agreement is not None else "breakdown",
+            time_hours=time_hours,
+            round=rounds,
+            outcome=agreement,
+            delivered=agreement,
+            details={"reason": reason},
+        )
+    )
+    transcript.result = Result(
+        agreement=agreement,
+        reason=reason,
+        time_hours=time_hours,
+        rounds=rounds,
+        utilities=utilities,
+        payoffs=payoffs,
+    )
+    return transcript

@@ -1,0 +1,103 @@
+"""Single negotiating text: the mediator drafts one full package and improves it by votes.
+
+Each round the mediator sends every party the standing draft and one amendment (a change to
+one issue). Each party answers, in confidence, whether it accepts the draft as the deal and
+whether it prefers the amended text (``Strategy.respond`` and ``Strategy.prefers``, on the texts
+it *received*). The talks end with a draft every party accepts as sent, or in breakdown at the
+deadline or round limit. The mediator's policy decides which amendments stand: hill climbing
+keeps only those every party prefers; annealing also keeps some that a party dislikes, less
+often as time runs out (Klein, Faratin, Sayama and Bar-Yam 2003, "Negotiating complex
+contracts": with interdependent issues annealing reaches better contracts for both).
+
+The first draft is the scenario's first named package (a plan already on the table), or a
+random package when there is none. A party that accepted a text the channel changed has not
+accepted the mediator's draft: the mediator records a ``miscalculation`` and goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from backchannel.agents.base import Strategy
+from backchannel.agents.mediators import SingleTextSearch
+from backchannel.channel.route import Route
+from backchannel.protocols.mediated import MediatedSession
+from backchannel.protocols.transcript import Transcript
+from backchannel.scenario.model import Scenario
+
+
+def run_single_text(
+    scenario: Scenario,
+    strategies: Mapping[str, Strategy],
+    route: Route,
+    search: SingleTextSearch,
+    rng: np.random.Generator,
+    transcript: Transcript,
+) -> Transcript:
+    session = MediatedSession(scenario, strategies, route, rng, transcript, "single-text")
+    if scenario.packages:
+        draft, origin = scenario.packages[0].index, scenario.packages[0].id
+    else:
+        draft, origin = int(rng.integers(scenario.space.size)), "random"
+    session.note("draft", 0.0, 0, text=draft, origin=origin, policy=search.name)
+    now, rounds = 0.0, 0
+    while True:
+        ending = session.out_of_time(now, rounds)
+        if ending is not None:
+            return ending
+        rounds += 1
+        amendment = search.amend(scenario.space, draft, rng)
+        answers = [
+            _consult(session, party_id, draft, amendment, now, rounds)
+            for party_id in scenario.party_ids
+        ]
+        now = max(back for back, _, _, _ in answers)
+        if now > session.deadline:
+            continue  # out_of_time ends the talks
+        if all(accepts for _, accepts, _, _ in answers):
+            if all(text == draft for _, _, _, text in answers):
+                return session.finish(draft, "agreement", now, rounds)
+            session.note("miscalculation", now, rounds, why="a party accepted a changed text")
+        prefers = [prefer for _, _, prefer, _ in answers]
+        adopted = search.adopt(prefers, session.progress(now, rounds), rng)
+        session.note(
+            "amend" if adopted else "keep",
+            now,
+            rounds,
+            draft=draft,
+            amendment=amendment,
+            prefers=prefers,
+        )
+        if adopted:
+            draft = amendment
+
+
+def _consult(
+    session: MediatedSession,
+    party_id: str,
+    draft: int,
+    amendment: int,
+    now: float,
+    rounds: int,
+) -> tuple[float, bool, bool, int | None]:
+    """Send the draft and the amendment to one party; (answer's arrival, accepts the draft,
+    prefers the amendment, the draft text it received)."""
+    got_draft, first = session.send(party_id, draft, now, rounds, "draft")
+    got_amendment, second = session.send(party_id, amendment, now, rounds, "amendment")
+    if got_draft is None or got_amendment is None:
+        return float("inf"), False, False, None
+    decided = max(first, second) + session.scenario.response_hours
+    strategy = session.seats[party_id].strategy
+    view = session.view(party_id, decided, rounds)
+    accepts = bool(strategy.respond(view, got_draft))
+    prefers = bool(strategy.prefers(view, got_amendment, got_draft))
+    back = session.reply(
+        party_id,
+        got_draft,
+        decided,
+        rounds,
+        details={"accepts": accepts, "prefers_amendment": prefers},
+    )
+    return back, accepts, prefers, got_draft
