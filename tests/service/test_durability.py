@@ -1,0 +1,117 @@
+"""An acknowledged message survives the server being killed mid-burst (SIGKILL, no shutdown)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from .postgres import free_port
+
+SERVE = "from backchannel.cli.main import main; main()"
+
+
+class Server:
+    """``backchannel serve`` in a child process on a loopback port."""
+
+    def __init__(self, database: Path) -> None:
+        self.url_db = f"sqlite:///{database}"
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        environment = {**os.environ, "BACKCHANNEL_SECRET_KEY": "durability-test-secret-0123456789"}
+        command = [sys.executable, "-c", SERVE, "serve", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            [*command, "--database-url", self.url_db],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        for _ in range(300):
+            if self.process.poll() is not None:
+                raise RuntimeError(self.process.stderr.read().decode())  # type: ignore[union-attr]
+            try:
+                if httpx.get(self.base + "/api/scenarios", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+
+def session(base: str, cookies: httpx.Cookies | None = None) -> httpx.Client:
+    c = httpx.Client(base_url=base, timeout=10, cookies=cookies)
+    c.get("/")
+    c.headers["X-CSRF-Token"] = c.cookies["bc_csrf"]
+    return c
+
+
+def test_every_acknowledged_message_survives_a_kill(tmp_path: Path) -> None:
+    database = tmp_path / "durable.db"
+    server = Server(database)
+    try:
+        mediator = session(server.base)
+        created = mediator.post("/api/negotiations", data={"scenario": "iran-us"}).json()
+        parties = {}
+        for party in ("us", "iran"):
+            c = session(server.base)
+            c.get("/join/" + created["invitations"][party].rsplit("/", 1)[1])
+            parties[party] = c
+        assert mediator.post(f"/api/negotiations/{created['id']}/start").status_code == 200
+        acknowledged: list[str] = []
+        lock = threading.Lock()
+
+        def burst(party: str) -> None:
+            c = session(server.base, parties[party].cookies)
+            for n in range(10_000):
+                text = f"{party}-{n}"
+                try:
+                    answer = c.post(
+                        f"/api/negotiations/{created['id']}/messages",
+                        json={"kind": "note", "text": text},
+                    )
+                except httpx.TransportError:
+                    return
+                if answer.status_code == 201:
+                    with lock:
+                        acknowledged.append(text)
+
+        workers = [threading.Thread(target=burst, args=(p,)) for p in ("us", "iran", "us")]
+        for worker in workers:
+            worker.start()
+        while len(acknowledged) < 60:
+            time.sleep(0.01)
+        server.kill()
+        for worker in workers:
+            worker.join()
+    finally:
+        if server.process.poll() is None:
+            server.kill()
+
+    restarted = Server(database)
+    try:
+        mediator = session(restarted.base, mediator.cookies)
+        view = mediator.get(f"/api/negotiations/{created['id']}").json()
+        stored = {m["text"] for m in view["messages"]}
+        missing = [text for text in acknowledged if text not in stored]
+        assert not missing, f"{len(missing)} acknowledged messages lost: {missing[:5]}"
+    finally:
+        restarted.kill()
+    check = subprocess.run(
+        [sys.executable, "-c", SERVE, "verify-log", "--database-url", restarted.url_db],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "intact" in check.stdout
