@@ -56,3 +56,13 @@ def test_breakdown_pays_the_reservation_of_the_day(pressure) -> None:
     assert not transcript.result.agreed
     # b's ultimatum lifts 0.75 to 0.95; the breakdown pays what walking away is worth by then
     assert transcript.result.payoffs["b"] == pytest.approx(0.95)
+
+
+@pytest.mark.parametrize("protocol", ["direct", "shuttle", "single-text", "confidential"])
+def test_every_protocol_follows_the_clock(pressure, protocol: str) -> None:
+    transcript = run_negotiation(pressure, RunOptions(protocol=protocol, seed=1))
+    moves = transcript.of_kind("timeline")
+    assert moves, f"{protocol} recorded no timeline event"
+    assert all(e.time_hours <= transcript.result.time_hours for e in moves)
+    currency = [e for e in moves if "currency" in e.details["causes"]]
+    assert all(e.sender == "a" for e in currency)

@@ -21,6 +21,7 @@ from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
 from backchannel.protocols.views import Offer, PartyView
 from backchannel.scenario.model import Scenario
+from backchannel.timeline.clock import TimelineClock, timeline_event
 
 
 class MediatedSession:
@@ -45,6 +46,7 @@ class MediatedSession:
             for column, party in enumerate(scenario.parties)
         }
         self.deadline = min(seat.deadline_hours for seat in self.seats.values())
+        self.clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
         transcript.record(
             Event(
                 kind="start",
@@ -127,12 +129,23 @@ class MediatedSession:
 
     def out_of_time(self, now: float, rounds: int) -> Transcript | None:
         """The ending when the round limit or the deadline has come, else None."""
+        if self.clock is not None and math.isfinite(now):  # positions move as the clock runs
+            self.follow_timeline(now, rounds + 1)
         if rounds >= self.scenario.max_rounds:
             return self.finish(None, "round limit reached", now, rounds)
         if now > self.deadline:
             why = "deadline passed" if math.isfinite(now) else "a message was lost on every attempt"
             return self.finish(None, why, self.deadline, rounds)
         return None
+
+    def follow_timeline(self, now: float, round_number: int) -> None:
+        """Move every seat to where the timeline puts its party at ``now``; record who moved."""
+        assert self.clock is not None
+        for change in self.clock.advance(now):
+            self.transcript.record(timeline_event(change, now, round_number))
+        for seat in self.seats.values():
+            seat.move_to(self.clock.situation.party(seat.party.id))
+        self.deadline = min(seat.deadline_hours for seat in self.seats.values())
 
     def progress(self, now: float, rounds: int) -> float:
         return min(1.0, max(now / self.deadline, rounds / self.scenario.max_rounds))
