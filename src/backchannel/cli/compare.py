@@ -180,9 +180,9 @@ def _print(model: Scenario, comparison: Comparison, out: Path | None, plot: Path
     console.print(
         "[dim]agree: share of runs with an agreement. days: simulated days to agreement (median, "
         "90th percentile), over agreements. welfare: sum of payoffs after time discounting and "
-        "any price of direct contact, all runs. →front., →Nash: mean distance in utility space "
-        "of agreements from the Pareto frontier and from the Nash solution. miscalc.: share of "
-        "runs with a zone of agreement that ended without one.[/]"
+        "any price of direct contact, all runs. dist.: mean distance in utility space of "
+        "agreements from the Pareto frontier and from the Nash solution. miscalc.: share of "
+        "the runs with a zone of agreement that ended without one.[/]"
     )
     if out is not None:
         console.print(f"One row per run written to {out}.")
@@ -191,13 +191,9 @@ def _print(model: Scenario, comparison: Comparison, out: Path | None, plot: Path
 
 
 def summary_table(comparison: Comparison) -> Table:
-    table = Table(title="Per protocol", title_justify="left")
-    table.add_column("protocol", no_wrap=True)
-    for name in ("agree", "days p50/p90", "welfare", "→front.", "→Nash", "miscalc."):
-        table.add_column(name, justify="right", no_wrap=True)
-    for s in comparison.summaries:
-        table.add_row(
-            s.arm,
+    headers = ("agree", "days\np50/p90", "welfare", "dist.\nfrontier", "dist.\nNash", "miscalc.")
+    rows = [
+        (
             _percent(s.agreement_rate),
             f"{_number(s.median_days, 1)}/{_number(s.p90_days, 1)}",
             _number(s.mean_welfare, 3),
@@ -205,6 +201,15 @@ def summary_table(comparison: Comparison) -> Table:
             _number(s.mean_distance_nash, 3),
             _percent(s.miscalculation_rate),
         )
+        for s in comparison.summaries
+    ]
+    table = Table(title="Per protocol", title_justify="left")
+    table.add_column("protocol", overflow="fold")
+    for k, name in enumerate(headers):
+        width = max([*(len(line) for line in name.split("\n")), *(len(r[k]) for r in rows)])
+        table.add_column(name, justify="right", no_wrap=True, min_width=width)
+    for summary, cells in zip(comparison.summaries, rows, strict=True):
+        table.add_row(summary.arm, *cells)
     return table
 
 

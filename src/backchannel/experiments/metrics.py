@@ -2,7 +2,8 @@
 
 Per run (computed where the run is played, on that run's drawn scenario):
 
-- ``zopa``: some outcome is allowed by every red line and worth each party's reservation value;
+- ``zopa``: some outcome is allowed by every red line and worth each party's reservation value
+  (the drawn values when the talks open; a timeline may move them later);
 - ``distance_frontier``: Euclidean distance in utility space from the agreement to the nearest
   point of the Pareto frontier of the agreeable outcomes (0 on the frontier);
 - ``distance_nash``: Euclidean distance in utility space from the agreement to the Nash
