@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = Sessions(settings.secret_key, secure=settings.cookie_secure)
     package = resources.files("backchannel.service")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
+    app.state.templates.env.filters["value"] = _shown_value
     app.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
     for module in ROUTERS:
         app.include_router(module.router)
@@ -49,6 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CrossSiteGuard)
 
     return app
+
+
+def _shown_value(value: object) -> str:
+    """Show 8.0 as '8' and 3.67 as '3.67', as the scenario file writes them."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _is_sqlite(settings: Settings) -> bool:

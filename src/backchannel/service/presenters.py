@@ -143,7 +143,9 @@ def party_room(db: Session, negotiation: Negotiation, party_id: str) -> PartyRoo
     party = model.party(party_id)
     shown = []
     for m in live.messages(db, negotiation, party_id):
-        value = utility(model, party_id, m.outcome)[0] if m.outcome is not None else None
+        value, allowed = (
+            utility(model, party_id, m.outcome) if m.outcome is not None else (None, None)
+        )
         shown.append(
             PartyMessageOut(
                 id=m.id,
@@ -152,6 +154,8 @@ def party_room(db: Session, negotiation: Negotiation, party_id: str) -> PartyRoo
                 terms=m.terms,
                 text=m.text,
                 utility=value,
+                below_walk_away=None if value is None else value < party.reservation,
+                crosses_red_line=None if allowed is None else not allowed,
                 at=m.created_at,
             )
         )

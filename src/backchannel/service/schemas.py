@@ -129,6 +129,8 @@ class PartyMessageOut(Public):
     terms: Terms | None
     text: str
     utility: float | None = Field(None, description="this party's own utility for the terms")
+    below_walk_away: bool | None = Field(None, description="worth less than its reservation")
+    crosses_red_line: bool | None = Field(None, description="crosses one of its own red lines")
     at: datetime
 
 

@@ -55,6 +55,16 @@ function setTerms(form, terms) {
 async function refresh() {
   const response = await fetch(`/n/${negotiation}/live`, { credentials: "same-origin" });
   if (response.ok) document.getElementById("live").innerHTML = await response.text();
+  lockPreferences();
+}
+
+function lockPreferences() {
+  // Preferences may change only before the start: once it has started, the form is read-only.
+  const status = document.querySelector("[data-status]");
+  const form = document.getElementById("preferences-form");
+  if (!status || !form || status.dataset.status === "setup") return;
+  form.querySelectorAll("input, button").forEach((el) => { el.disabled = true; });
+  form.querySelectorAll("button, .hint").forEach((el) => { el.hidden = true; });
 }
 
 function listen() {
@@ -235,5 +245,6 @@ setupHome();
 if (negotiation) {
   setupMediator();
   setupRoom();
+  lockPreferences();
   listen();
 }
