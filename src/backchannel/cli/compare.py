@@ -30,7 +30,7 @@ from backchannel.experiments.compare import (
 from backchannel.experiments.executors import BACKENDS, BackendUnavailable
 from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE
 from backchannel.experiments.results import ResultsError, write_results
-from backchannel.experiments.variants import VARIANTS
+from backchannel.experiments.variants import VARIANTS, describe_variant
 from backchannel.protocols import runner
 from backchannel.scenario.model import Scenario
 
@@ -42,7 +42,7 @@ def compare(
         "--protocols",
         "-p",
         help="Comma-separated PROTOCOL[@ROUTE][:VARIANT], e.g. direct,shuttle,shuttle@qatar,"
-        f"shuttle:faithful; variants: {', '.join(VARIANTS)} [default: every protocol].",
+        f"shuttle:loss=0.1; variants: {', '.join(VARIANTS)} [default: every protocol].",
     ),
     runs: int = typer.Option(100, "--runs", "-n", help="Runs per protocol."),
     seed: int = typer.Option(0, "--seed", help="Plan seed; the same seed gives the same rows."),
@@ -173,7 +173,8 @@ def _print(model: Scenario, comparison: Comparison, out: Path | None, plot: Path
                 f"{prices} in its payoff, hence in welfare)."
             )
         if arm.variant:
-            console.print(f"'{arm.label}': the same channel, but {VARIANTS[arm.variant]}.")
+            change = describe_variant(arm.variant)
+            console.print(f"'{arm.label}': the same channel, but {change}.")
     console.print(summary_table(comparison))
     engines = "; ".join(f"{label}: {', '.join(e)}" for label, e in comparison.engines.items())
     console.print(f"[dim]Engines used — {engines}.[/]")

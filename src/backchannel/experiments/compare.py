@@ -9,12 +9,12 @@ Each negotiation goes through the batch engine where it applies and the step eng
 every backend and chunk size.
 
 An arm is written ``PROTOCOL[@ROUTE][:VARIANT]``: ``ROUTE`` is an intermediary, a named route,
-or a chain joined by ``+`` (``shuttle@qatar+oman``); ``VARIANT`` switches a property of every
-hop off (:mod:`~backchannel.experiments.variants`: ``lossless``, ``undistorted``,
-``faithful``), e.g. ``shuttle:faithful`` is the same channel without loss or distortion, so
-``shuttle`` against it isolates what loss and distortion cost. ``direct`` in a scenario
-where a party refuses direct talks is simulated as the counterfactual direct line
-(``force_direct``): the refusing party pays its domestic price of direct contact.
+or a chain joined by ``+`` (``shuttle@qatar+oman``); ``VARIANT`` changes every hop
+(:mod:`~backchannel.experiments.variants`: ``lossless``, ``undistorted``, ``faithful``,
+``loss=P``, ``noise=P``): ``shuttle`` against ``shuttle:faithful`` isolates what the channel's
+loss and distortion cost, ``shuttle:loss=0.1`` asks what one lost message in ten would cost.
+``direct`` in a scenario where a party refuses direct talks is simulated as the counterfactual
+direct line (``force_direct``): the refusing party pays its domestic price of direct contact.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from backchannel.experiments.executors import execute
 from backchannel.experiments.metrics import Summary, agreement_metrics, summarise
 from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, job_rng, plan_runs
 from backchannel.experiments.uncertainty import draw_scenario
-from backchannel.experiments.variants import VARIANTS, with_channel_variant
+from backchannel.experiments.variants import VariantError, parse_variant, with_channel_variant
 from backchannel.protocols import runner
 from backchannel.scenario.model import Scenario
 
@@ -92,11 +92,11 @@ def parse_arms(text: str, scenario: Scenario, via: Sequence[str] = ()) -> tuple[
                 f"unknown protocol '{protocol}' in --protocols; choose from: {', '.join(known)} "
                 "(optionally PROTOCOL@ROUTE:VARIANT, e.g. shuttle@qatar or shuttle:faithful)"
             )
-        if variant and variant not in VARIANTS:
-            raise CompareError(
-                f"unknown channel variant '{variant}' in '{label}'; choose one of: "
-                + "; ".join(f"{k} ({v})" for k, v in VARIANTS.items())
-            )
+        if variant:
+            try:
+                parse_variant(variant)
+            except VariantError as error:
+                raise CompareError(f"{error} (in '{label}')") from None
         if (route or variant) and protocol == "direct":
             raise CompareError(
                 f"'{label}': the direct line has no intermediary, so it takes no route or "
