@@ -46,9 +46,21 @@ class Strategy(ABC):
     def respond(self, view: PartyView, offer: int) -> bool:
         """Whether to accept ``offer`` (as delivered to this party)."""
 
-    def prefers(self, view: PartyView, first: int, second: int) -> bool:
-        """Whether this party prefers draft ``first`` to ``second`` (single-text mediation)."""
-        return view.utility_of(first) > view.utility_of(second) + 1e-12
+    def prefers(
+        self, view: PartyView, first: int, second: int, temperature: float = 0.0
+    ) -> bool:
+        """Whether this party votes for draft ``first`` over ``second`` (single-text mediation).
+
+        It votes for a better draft; under an annealing mediator's ``temperature`` it also
+        accepts a worse one with probability ``exp(-loss / temperature)`` (the annealing
+        agents of Klein et al. 2003; one ``self.rng.random()`` draw, only for a worse draft).
+        """
+        loss = view.utility_of(second) - view.utility_of(first)
+        if loss < -1e-12:
+            return True
+        if temperature <= 0.0:
+            return False
+        return bool(self.rng.random() < np.exp(-max(loss, 0.0) / temperature))
 
     def confide(self, view: PartyView) -> Confidence:
         """Preferences told to a mediator in confidence: truthful unless the strategy

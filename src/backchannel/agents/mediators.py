@@ -203,8 +203,9 @@ class Reword(ShuttlePolicy):
 
 
 class SingleTextSearch:
-    """Amends one negotiating text: changes one issue at random, keeps the change if the vote
-    says so. ``adopt`` is the only difference between hill climbing and annealing."""
+    """Amends one negotiating text: changes one issue at random and keeps the change when
+    every party votes for it. Hill climbing asks for votes on merit alone; annealing announces
+    a temperature under which parties also accept small losses, cooling to 0 by the deadline."""
 
     name = "hill-climbing"
 
@@ -222,34 +223,34 @@ class SingleTextSearch:
         position[column] = (position[column] + shift) % space.issues[column].size
         return int(space.index_of_positions(position[None, :])[0])
 
-    def adopt(self, prefers: Sequence[bool], progress: float, rng: np.random.Generator) -> bool:
-        return all(prefers)
+    def temperature_at(self, progress: float) -> float:
+        """The temperature announced when ``progress`` (0 to 1) of the time has gone."""
+        return self.temperature * max(0.0, 1.0 - progress)
+
+    def adopt(self, votes: Sequence[bool]) -> bool:
+        return all(votes)
 
 
 @mediator("hill-climbing", "single-text", "keeps an amendment only if every party prefers it")
 class HillClimbing(SingleTextSearch):
     name = "hill-climbing"
 
+    def temperature_at(self, progress: float) -> float:
+        return 0.0
+
 
 @mediator(
     "annealing",
     "single-text",
-    "also keeps amendments some party dislikes, less and less often (simulated annealing)",
-    temperature=0.6,
+    "lets parties accept small losses early on, less and less (simulated annealing)",
+    temperature=0.1,
 )
 class Annealing(SingleTextSearch):
-    """Keeps an amendment every party prefers; otherwise keeps it with probability
-    ``T ** against`` where ``T = temperature * (1 - progress)`` cools to 0 by the deadline
-    (one ``rng.random()`` draw, only when some party voted against)."""
+    """Simulated annealing on the single text (Klein et al. 2003): temperature ``T`` falls
+    linearly from ``temperature`` to 0; a party accepts an amendment that costs it ``d`` with
+    probability ``exp(-d / T)`` (see ``Strategy.prefers``)."""
 
     name = "annealing"
-
-    def adopt(self, prefers: Sequence[bool], progress: float, rng: np.random.Generator) -> bool:
-        if all(prefers):
-            return True
-        against = sum(1 for p in prefers if not p)
-        heat = self.temperature * max(0.0, 1.0 - progress)
-        return bool(rng.random() < heat**against)
 
 
 # --- confidential mediation ------------------------------------------------------------------

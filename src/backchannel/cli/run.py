@@ -13,6 +13,7 @@ from backchannel.cli.common import (
     user_errors,
 )
 from backchannel.cli.render import changes, outcome_table, terms
+from backchannel.cli.render_mediation import describe_mediation
 from backchannel.protocols.runner import PROTOCOLS, RunOptions, run_negotiation
 from backchannel.protocols.transcript import Event, Transcript
 from backchannel.report.transcript_document import outcome_benchmarks, transcript_document
@@ -25,7 +26,22 @@ def run(
         "shuttle", "--protocol", "-p", help=f"One of: {', '.join(PROTOCOLS)}."
     ),
     via: list[str] = typer.Option(
-        [], "--via", help="Intermediary to route through (repeat for a chain)."
+        [],
+        "--via",
+        help="Intermediary or named route to go through; repeat for a chain "
+        "(--via qatar --via oman).",
+    ),
+    mediator: str = typer.Option(
+        None,
+        "--mediator",
+        "-m",
+        help="Mediator policy: shuttle relay|hold|batch|reword; single-text "
+        "annealing|hill-climbing; confidential nash|kalai-smorodinsky.",
+    ),
+    no_post_settlement: bool = typer.Option(
+        False,
+        "--no-post-settlement",
+        help="Confidential mediation: do not try to improve a settled deal afterwards.",
     ),
     strategy: list[str] = typer.Option(
         [], "--strategy", "-s", help="PARTY=NAME, e.g. us=conceder."
@@ -47,6 +63,8 @@ def run(
             strategies=parse_assignments(strategy, "--strategy"),
             seed=seed,
             force_direct=force_direct,
+            mediator=mediator,
+            post_settlement=not no_post_settlement,
         )
         transcript = run_negotiation(model, options)
     analysis = analyze_space(model)
@@ -129,7 +147,7 @@ def describe(
             f"{day}            {names[event.sender or '']} talks directly and pays a domestic "
             f"price of {event.details['cost']:g}"
         )
-    return None
+    return describe_mediation(model, names, event)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,10 +4,11 @@ Each round the mediator sends every party the standing draft and one amendment (
 one issue). Each party answers, in confidence, whether it accepts the draft as the deal and
 whether it prefers the amended text (``Strategy.respond`` and ``Strategy.prefers``, on the texts
 it *received*). The talks end with a draft every party accepts as sent, or in breakdown at the
-deadline or round limit. The mediator's policy decides which amendments stand: hill climbing
-keeps only those every party prefers; annealing also keeps some that a party dislikes, less
-often as time runs out (Klein, Faratin, Sayama and Bar-Yam 2003, "Negotiating complex
-contracts": with interdependent issues annealing reaches better contracts for both).
+deadline or round limit. An amendment stands when every party votes for it. Under hill climbing
+parties vote on merit; under annealing the mediator announces a temperature, falling to 0 by
+the deadline, under which a party also accepts a small loss (Klein, Faratin, Sayama and Bar-Yam
+2003, "Negotiating complex contracts": with interdependent issues annealing reaches contracts
+of higher joint welfare than hill climbing).
 
 The first draft is the scenario's first named package (a plan already on the table), or a
 random package when there is none. A party that accepted a text the channel changed has not
@@ -49,8 +50,9 @@ def run_single_text(
             return ending
         rounds += 1
         amendment = search.amend(scenario.space, draft, rng)
+        heat = search.temperature_at(session.progress(now, rounds))
         answers = [
-            _consult(session, party_id, draft, amendment, now, rounds)
+            _consult(session, party_id, draft, amendment, now, rounds, heat)
             for party_id in scenario.party_ids
         ]
         now = max(back for back, _, _, _ in answers)
@@ -61,14 +63,15 @@ def run_single_text(
                 return session.finish(draft, "agreement", now, rounds)
             session.note("miscalculation", now, rounds, why="a party accepted a changed text")
         prefers = [prefer for _, _, prefer, _ in answers]
-        adopted = search.adopt(prefers, session.progress(now, rounds), rng)
+        adopted = search.adopt(prefers)
         session.note(
             "amend" if adopted else "keep",
             now,
             rounds,
             draft=draft,
             amendment=amendment,
-            prefers=prefers,
+            votes=prefers,
+            temperature=heat,
         )
         if adopted:
             draft = amendment
@@ -81,6 +84,7 @@ def _consult(
     amendment: int,
     now: float,
     rounds: int,
+    temperature: float,
 ) -> tuple[float, bool, bool, int | None]:
     """Send the draft and the amendment to one party; (answer's arrival, accepts the draft,
     prefers the amendment, the draft text it received)."""
@@ -92,12 +96,12 @@ def _consult(
     strategy = session.seats[party_id].strategy
     view = session.view(party_id, decided, rounds)
     accepts = bool(strategy.respond(view, got_draft))
-    prefers = bool(strategy.prefers(view, got_amendment, got_draft))
+    prefers = bool(strategy.prefers(view, got_amendment, got_draft, temperature))
     back = session.reply(
         party_id,
         got_draft,
         decided,
         rounds,
-        details={"accepts": accepts, "prefers_amendment": prefers},
+        details={"accepts": accepts, "votes_for_amendment": prefers},
     )
     return back, accepts, prefers, got_draft
