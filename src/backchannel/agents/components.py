@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -24,7 +26,61 @@ def aspiration(relative_time: float, exponent: float) -> float:
 def target_utility(view: PartyView, share: float) -> float:
     """Utility demanded when keeping ``share`` of the gain between reservation and best."""
     floor = view.reservation
-    return floor + (view.best_utility - floor) * share
+    ranking = _ranking(view)
+    best = view.best_utility if ranking is None else ranking.best
+    return floor + (best - floor) * share
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """A seat's acceptable outcomes sorted by its own utility (ties by index), computed once."""
+
+    utilities: np.ndarray
+    acceptable: np.ndarray
+    order: np.ndarray
+    sorted_utilities: np.ndarray
+    best: float
+
+
+_RANKINGS: OrderedDict[tuple[int, int], _Ranking] = OrderedDict()
+_DISTANCES: OrderedDict[tuple[int, int], tuple[OutcomeSpace, np.ndarray]] = OrderedDict()
+CACHE_ENTRIES = 32
+FULL_DISTANCE_LIMIT = 250_000
+
+
+def _remember(cache: OrderedDict, key: tuple[int, int], value: object) -> None:
+    cache[key] = value
+    if len(cache) > CACHE_ENTRIES:
+        cache.popitem(last=False)
+
+
+def _ranking(view: PartyView) -> _Ranking | None:
+    """Cached ranking for read-only arrays (a seat's, which never change); None otherwise."""
+    utilities, acceptable = view.utilities, view.acceptable
+    if utilities.flags.writeable or acceptable.flags.writeable:
+        return None
+    key = (id(utilities), id(acceptable))
+    found = _RANKINGS.get(key)
+    if found is not None and found.utilities is utilities and found.acceptable is acceptable:
+        return found
+    rows = np.flatnonzero(acceptable)
+    order = rows[np.argsort(utilities[rows], kind="stable")]
+    ranked = utilities[order]
+    best = float(ranked[-1]) if len(ranked) else 0.0
+    ranking = _Ranking(utilities, acceptable, order, ranked, best)
+    _remember(_RANKINGS, key, ranking)
+    return ranking
+
+
+def _distances_from(space: OutcomeSpace, outcome: int) -> np.ndarray:
+    """Distance from ``outcome`` to every outcome, cached: replies reuse the last offer's."""
+    key = (id(space), outcome)
+    found = _DISTANCES.get(key)
+    if found is not None and found[0] is space:
+        return found[1]
+    distances = distance_to(space, outcome, np.arange(space.size))
+    _remember(_DISTANCES, key, (space, distances))
+    return distances
 
 
 @lru_cache(maxsize=16)
@@ -55,6 +111,9 @@ def offer_for_target(view: PartyView, target: float) -> int:
     one most like the other side's latest offer (a one-step opponent model), breaking ties
     toward its own utility, so concessions move toward the other side rather than sideways.
     """
+    ranking = _ranking(view)
+    if ranking is not None:
+        return _offer_from_ranking(view, ranking, target)
     utilities = view.utilities
     candidates = np.flatnonzero(view.acceptable & (utilities >= target - 1e-12))
     if len(candidates) == 0:
@@ -68,6 +127,26 @@ def offer_for_target(view: PartyView, target: float) -> int:
     distances = distance_to(view.space, latest.outcome, candidates)
     order = np.lexsort((-utilities[candidates], distances))
     return int(candidates[order[0]])
+
+
+def _offer_from_ranking(view: PartyView, ranking: _Ranking, target: float) -> int:
+    """:func:`offer_for_target` on a cached ranking: same choice, without scanning the space."""
+    ranked, order = ranking.sorted_utilities, ranking.order
+    if len(order) == 0:
+        return int(np.argmax(view.utilities))
+    start = int(np.searchsorted(ranked, target - 1e-12, side="left"))
+    if start == len(order):
+        return int(order[np.searchsorted(ranked, ranked[-1], side="left")])
+    latest = view.last_received
+    if latest is None:
+        return int(order[start])
+    candidates = np.sort(order[start:])
+    if view.space.size <= FULL_DISTANCE_LIMIT:
+        distances = _distances_from(view.space, latest.outcome)[candidates]
+    else:
+        distances = distance_to(view.space, latest.outcome, candidates)
+    keys = np.lexsort((-view.utilities[candidates], distances))
+    return int(candidates[keys[0]])
 
 
 def acceptable_at(view: PartyView, offer: int, threshold: float) -> bool:

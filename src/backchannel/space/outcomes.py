@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from math import prod
 
 import numpy as np
@@ -23,11 +24,11 @@ class OutcomeSpace:
 
     issues: tuple[Issue, ...]
 
-    @property
+    @cached_property
     def shape(self) -> tuple[int, ...]:
         return tuple(issue.size for issue in self.issues)
 
-    @property
+    @cached_property
     def size(self) -> int:
         return prod(self.shape)
 
