@@ -10,8 +10,8 @@ the deadline, under which a party also accepts a small loss (Klein, Faratin, Say
 2003, "Negotiating complex contracts": with interdependent issues annealing reaches contracts
 of higher joint welfare than hill climbing).
 
-The first draft is the scenario's first named package (a plan already on the table), or a
-random package when there is none. A party that accepted a text the channel changed has not
+The first draft is the scenario's first named package (a plan already on the table), or the
+middle value of every issue when there is none (the mediator splits the difference). A party that accepted a text the channel changed has not
 accepted the mediator's draft: the mediator records a ``miscalculation`` and goes on.
 """
 
@@ -41,7 +41,8 @@ def run_single_text(
     if scenario.packages:
         draft, origin = scenario.packages[0].index, scenario.packages[0].id
     else:
-        draft, origin = int(rng.integers(scenario.space.size)), "random"
+        middle = [[(issue.size - 1) // 2 for issue in scenario.space.issues]]
+        draft, origin = int(scenario.space.index_of_positions(np.array(middle))[0]), "middle"
     session.note("draft", 0.0, 0, text=draft, origin=origin, policy=search.name)
     now, rounds = 0.0, 0
     while True:

@@ -1,0 +1,76 @@
+"""A published result, reproduced: on complex contracts (many binary issues whose values
+interact) a single-text mediator that anneals reaches deals of higher joint welfare than one
+that only hill-climbs. Klein, Faratin, Sayama and Bar-Yam (2003), "Negotiating complex
+contracts", Group Decision and Negotiation 12(2): annealing agents find better contracts
+because hill climbers stop at the first local optimum of a rugged utility landscape."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backchannel.protocols.runner import RunOptions, run_negotiation
+from backchannel.scenario.model import Channel, Intermediary, Party, Scenario
+from backchannel.space.interaction import random_interaction_utility
+from backchannel.space.issues import DiscreteIssue
+from backchannel.space.outcomes import OutcomeSpace
+
+SEEDS = range(20)
+
+
+def complex_contract(seed: int, clauses: int = 10, rounds: int = 150) -> Scenario:
+    """Two parties, ``clauses`` binary clauses, random pairwise-interacting utilities."""
+    space = OutcomeSpace(
+        tuple(DiscreteIssue(f"c{k}", f"clause {k}", ("out", "in")) for k in range(clauses))
+    )
+    rng = np.random.default_rng(seed)
+    parties = tuple(
+        Party(
+            id=pid,
+            name=pid,
+            strategy="boulware",
+            utility=random_interaction_utility(space, rng),  # type: ignore[arg-type]
+            reservation=0.0,
+        )
+        for pid in ("a", "b")
+    )
+    return Scenario(
+        name="complex-contract",
+        title="Complex contract",
+        space=space,
+        parties=parties,
+        channel=Channel(
+            direct_delay_hours=0.0,
+            intermediaries=(Intermediary("mediator", "mediator", 0.0),),
+            default_route="mediator",
+        ),
+        deadline_days=1.0,
+        max_rounds=rounds,
+        first_mover="a",
+    )
+
+
+def welfare(mediator: str) -> list[float]:
+    values = []
+    for seed in SEEDS:
+        options = RunOptions(protocol="single-text", mediator=mediator, seed=seed)
+        result = run_negotiation(complex_contract(seed), options).result
+        assert result is not None and result.agreement is not None
+        values.append(sum(result.utilities.values()))
+    return values
+
+
+def test_annealing_beats_hill_climbing_on_welfare_for_complex_contracts() -> None:
+    # Measured over these 20 seeds: mean joint welfare 1.648 (annealing) vs 1.536 (hill
+    # climbing); annealing better in 12 runs, worse in 5.
+    annealing, climbing = np.array(welfare("annealing")), np.array(welfare("hill-climbing"))
+    assert annealing.mean() > climbing.mean() + 0.05
+    assert (annealing > climbing).sum() > (annealing < climbing).sum()
+
+
+def test_the_utilities_are_really_interdependent() -> None:
+    scenario = complex_contract(0)
+    u = scenario.utilities[:, 0].reshape(scenario.space.shape)
+    # The value of clause 0 depends on clause 1: a linear-additive utility cannot do this.
+    gain_when_out = u[1, 0].mean() - u[0, 0].mean()
+    gain_when_in = u[1, 1].mean() - u[0, 1].mean()
+    assert abs(gain_when_out - gain_when_in) > 1e-3
