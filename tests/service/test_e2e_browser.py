@@ -96,16 +96,19 @@ def run_negotiation(browser: Browser, base: str) -> None:
     expect(us.locator("#utility-value")).not_to_have_text("–")
     us.fill("#propose-form textarea", "The three-step plan.")
     us.get_by_role("button", name="Propose through the mediator").click()
-    mediator.get_by_role("button", name="Pass to iran as is").first.click()
+    message_from_us = mediator.locator("li.message", has_text="The three-step plan.")
+    message_from_us.get_by_role("button", name="Pass to iran as is").click()
 
     # Iran rejects and counters with more frozen funds; the mediator rewords the message.
     expect(iran.get_by_text("The three-step plan.")).to_be_visible()
     iran.get_by_role("button", name="Reject").click()
+    expect(iran.locator("li.message", has_text="You → mediator")).to_contain_text("reject")
     iran.get_by_role("button", name="Counter from these terms").click()
     iran.select_option("#propose-form select[data-issue='frozen_funds']", "6")
     iran.fill("#propose-form textarea", "Not for a few billion dollars.")
     iran.get_by_role("button", name="Propose through the mediator").click()
-    mediator.get_by_role("button", name="Edit, then pass to us").first.click()
+    counter = mediator.locator("li.message", has_text="Not for a few billion dollars.")
+    counter.get_by_role("button", name="Edit, then pass to us").click()
     mediator.fill("#relay-form textarea", "Iran can accept the plan with more funds released.")
     mediator.get_by_role("button", name="Send to party").click()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import nullcontext
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = session_factory(engine)
     reader = make_engine(settings.database_url, immediate=False) if _is_sqlite(settings) else engine
     app.state.read_sessionmaker = session_factory(reader)
+    app.state.write_lock = threading.Lock() if _is_sqlite(settings) else nullcontext()
     app.state.sessions = Sessions(settings.secret_key, secure=settings.cookie_secure)
     package = resources.files("backchannel.service")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))

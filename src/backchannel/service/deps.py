@@ -15,14 +15,26 @@ from backchannel.service.storage.models import Negotiation, Seat
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session for this request: requests that may write take the write lock up front."""
+    """A session for this request: requests that may write take the write lock up front.
+
+    On SQLite, writers in this process also queue on a lock of their own: waiting there is
+    cheaper and fairer than SQLite's busy handler, which sleeps and retries.
+    """
     state = request.app.state
     reads_only = request.method in ("GET", "HEAD") and not request.url.path.startswith("/join/")
-    session = (state.read_sessionmaker if reads_only else state.sessionmaker)()
-    try:
-        yield session
-    finally:
-        session.close()
+    if reads_only:
+        session = state.read_sessionmaker()
+        try:
+            yield session
+        finally:
+            session.close()
+        return
+    with state.write_lock:
+        session = state.sessionmaker()
+        try:
+            yield session
+        finally:
+            session.close()
 
 
 Db = Annotated[Session, Depends(get_db)]

@@ -16,7 +16,9 @@ from backchannel.agents.registry import strategy_names
 from backchannel.scenario.model import Scenario
 from backchannel.service import agents, eventlog
 from backchannel.service.errors import ServiceError
+from backchannel.service.eventlog import canonical
 from backchannel.service.scenarios import (
+    cached_scenario,
     check_adjustment,
     compiled,
     outcome_of,
@@ -81,7 +83,10 @@ def seat(db: Session, negotiation: Negotiation, party_id: str) -> Seat:
 def scenario(db: Session, negotiation: Negotiation) -> Scenario:
     """The scenario with what each party confided (its adjusted preferences)."""
     adjustments = {s.party_id: s.preferences for s in seats(db, negotiation) if s.preferences}
-    return compiled(with_adjustments(negotiation.scenario_spec, adjustments))
+    key = f"negotiation:{negotiation.id}:{canonical(adjustments)}"  # the spec never changes
+    if cached := cached_scenario(key):
+        return cached
+    return compiled(with_adjustments(negotiation.scenario_spec, adjustments), key)
 
 
 def messages(db: Session, negotiation: Negotiation, party: str | None = None) -> list[Message]:

@@ -82,9 +82,18 @@ _CACHE_LOCK = Lock()
 _CACHE_SIZE = 64
 
 
-def compiled(spec: dict[str, Any]) -> Scenario:
-    """The compiled scenario for a spec document, cached (compiling is pure)."""
-    key = hashlib.sha256(canonical(spec).encode()).hexdigest()
+def cached_scenario(key: str) -> Scenario | None:
+    with _CACHE_LOCK:
+        return _CACHE.get(key)
+
+
+def compiled(spec: dict[str, Any], key: str | None = None) -> Scenario:
+    """The compiled scenario for a spec document, cached (compiling is pure).
+
+    ``key`` names the document when the caller knows it cannot change (a negotiation's spec
+    with given adjustments), which spares hashing the whole document on every request.
+    """
+    key = key or hashlib.sha256(canonical(spec).encode()).hexdigest()
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)

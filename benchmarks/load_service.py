@@ -1,0 +1,168 @@
+"""Load on the live service: many concurrent negotiations posting offers through the mediator.
+
+Starts ``backchannel serve`` on a loopback port (a fresh SQLite file unless --database-url is
+given), opens N negotiations of the flagship scenario, and has one worker per negotiation post
+offers (a party's proposal, then the mediator passing it on) as fast as the server answers.
+Reports throughput and the p50/p99 latency of posting an offer, then checks the event log.
+
+    python benchmarks/load_service.py                      # 20 negotiations x 25 offers
+    python benchmarks/load_service.py --negotiations 50 --offers 40
+    python benchmarks/load_service.py --database-url postgresql+psycopg://...
+
+Bounded: at most --negotiations x --offers offers, and it stops after --max-seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+SERVE = "from backchannel.cli.main import main; main()"
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    environment = {**os.environ, "BACKCHANNEL_SECRET_KEY": "load-test-secret-0123456789abcdef"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            SERVE,
+            "serve",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--database-url",
+            database_url,
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://{HOST}:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/api/scenarios", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("the server did not start")
+
+
+def client(base: str) -> httpx.Client:
+    c = httpx.Client(base_url=base, timeout=30)
+    c.get("/")
+    c.headers["X-CSRF-Token"] = c.cookies["bc_csrf"]
+    return c
+
+
+def open_negotiation(base: str) -> dict:
+    mediator = client(base)
+    created = mediator.post("/api/negotiations", data={"scenario": "iran-us"}).json()
+    party = client(base)
+    party.get("/join/" + created["invitations"]["us"].rsplit("/", 1)[1])
+    mediator.post(f"/api/negotiations/{created['id']}/start").raise_for_status()
+    room = party.get(f"/api/negotiations/{created['id']}/room").json()
+    options = [[o["label"] for o in i["options"]] for i in room["preferences"]["issues"]]
+    issues = [i["id"] for i in room["preferences"]["issues"]]
+    return {
+        "id": created["id"],
+        "mediator": mediator,
+        "party": party,
+        "issues": issues,
+        "options": options,
+    }
+
+
+def play(negotiation: dict, offers: int, seed: int, stop_at: float) -> list[float]:
+    """Post offers and pass each on; the latency of each offer's POST, in seconds."""
+    rng = np.random.default_rng(seed)
+    base = f"/api/negotiations/{negotiation['id']}"
+    latencies = []
+    for _ in range(offers):
+        if time.monotonic() > stop_at:
+            break
+        terms = {
+            issue: values[int(rng.integers(len(values)))]
+            for issue, values in zip(negotiation["issues"], negotiation["options"], strict=True)
+        }
+        began = time.perf_counter()
+        answer = negotiation["party"].post(
+            f"{base}/messages", json={"kind": "proposal", "terms": terms}
+        )
+        latencies.append(time.perf_counter() - began)
+        answer.raise_for_status()
+        message = answer.json()["messages"][-1]["id"]
+        negotiation["mediator"].post(
+            f"{base}/relay", json={"to": "iran", "source": message}
+        ).raise_for_status()
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--negotiations", type=int, default=20)
+    parser.add_argument("--offers", type=int, default=25, help="offers per negotiation")
+    parser.add_argument("--max-seconds", type=float, default=120.0)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="backchannel-load-")
+    database_url = args.database_url or f"sqlite:///{Path(folder) / 'load.db'}"
+    process, base = start_server(database_url)
+    try:
+        negotiations = [open_negotiation(base) for _ in range(args.negotiations)]
+        seeds = np.random.SeedSequence(args.seed).generate_state(len(negotiations))
+        began = time.perf_counter()
+        stop_at = time.monotonic() + args.max_seconds
+        with ThreadPoolExecutor(max_workers=len(negotiations)) as pool:
+            results = list(
+                pool.map(
+                    lambda pair: play(pair[0], args.offers, int(pair[1]), stop_at),
+                    zip(negotiations, seeds, strict=True),
+                )
+            )
+        elapsed = time.perf_counter() - began
+    finally:
+        process.terminate()
+        process.wait()
+    latencies = np.array([x for run in results for x in run]) * 1000
+    backend = database_url.split(":", 1)[0]
+    print(f"backend: {backend}; {len(negotiations)} concurrent negotiations")
+    print(f"offers posted: {len(latencies)} (each also passed on) in {elapsed:.1f} s")
+    print(
+        f"throughput: {len(latencies) / elapsed:.1f} offers/s "
+        f"({2 * len(latencies) / elapsed:.1f} acknowledged writes/s)"
+    )
+    print(
+        f"offer latency: p50 {np.percentile(latencies, 50):.1f} ms, "
+        f"p99 {np.percentile(latencies, 99):.1f} ms, max {latencies.max():.1f} ms"
+    )
+    check = subprocess.run(
+        [sys.executable, "-c", SERVE, "verify-log", "--database-url", database_url],
+        capture_output=True,
+        text=True,
+    )
+    print("event log:", (check.stdout or check.stderr).strip())
+
+
+if __name__ == "__main__":
+    main()
