@@ -195,3 +195,11 @@ def test_export_is_analysable_by_the_command_line(app, tmp_path) -> None:
     document = json.loads(result.output)
     agreed = document["packages"]["agreement"]
     assert agreed["outcome"] == export["agreement"]["terms"] and agreed["agreeable"]
+
+
+def test_live_updates_stream_says_only_that_something_changed(world) -> None:
+    stream = world.clients["iran"].get(api(world, "/events"))
+    assert stream.status_code == 200
+    assert stream.headers["content-type"].startswith("text/event-stream")
+    lines = [line for line in stream.text.splitlines() if line.startswith("data:")]
+    assert lines and all(line.removeprefix("data: ").isdigit() for line in lines)

@@ -1,0 +1,35 @@
+"""The schema comes from the migrations shipped in the package; migrating is idempotent."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, text
+from typer.testing import CliRunner
+
+from backchannel.cli.main import app as cli
+from backchannel.service.storage.db import make_engine, migrate
+
+TABLES = {"negotiations", "seats", "messages", "drafts", "log_entries", "log_head"}
+
+
+def test_migrations_create_the_schema_and_can_run_again(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'nested' / 'fresh.db'}")
+    migrate(engine)
+    migrate(engine)
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    with engine.connect() as connection:
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        )
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_migrations_run_on_postgresql(postgres) -> None:
+    engine = make_engine(postgres)
+    migrate(engine)
+    assert set(inspect(engine).get_table_names()) >= TABLES
+
+
+def test_serve_with_a_bad_database_url_is_a_clear_error() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--database-url", "nonsense://"])
+    assert result.exit_code == 2 and "cannot open the database" in result.output
