@@ -54,6 +54,10 @@ def verify_log(
         raise typer.Exit(2) from None
     if verdict.ok:
         console.print(f"The log is intact: {verdict.entries} entries, every link verified.")
+        console.print(
+            f"Latest hash: {verdict.head_hash} (keep it elsewhere: a later check that does not "
+            "reach it means the end of the log was cut)"
+        )
         return
     for problem in verdict.problems:
         errors.print(f"[bold red]tampered:[/] {problem}", soft_wrap=True)

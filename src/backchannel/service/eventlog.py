@@ -64,6 +64,7 @@ def append(
 class Verdict:
     entries: int
     problems: list[str]
+    head_hash: str = GENESIS
 
     @property
     def ok(self) -> bool:
@@ -74,7 +75,14 @@ def verify(session: Session) -> Verdict:
     """Walk the whole chain; every problem names the entry (by sequence number) and what broke."""
     problems: list[str] = []
     previous_hash, expected_seq, count = GENESIS, 1, 0
-    rows = session.execute(select(LogEntry).order_by(LogEntry.seq)).scalars()
+    # The head first: entries appended while we read (after it) are left for the next check,
+    # so a busy server never looks tampered with.
+    head = session.get(LogHead, 1)
+    last = head.seq if head is not None else None
+    query = select(LogEntry).order_by(LogEntry.seq)
+    if last is not None:
+        query = query.where(LogEntry.seq <= last)
+    rows = session.execute(query).scalars()
     for entry in rows:
         count += 1
         if entry.seq != expected_seq:
@@ -94,7 +102,6 @@ def verify(session: Session) -> Verdict:
         else:
             problems.extend(_body_matches(entry))
         previous_hash, expected_seq = entry.hash, entry.seq + 1
-    head = session.get(LogHead, 1)
     if head is None:
         problems.append("the log head record is missing")
     elif head.seq != expected_seq - 1 or head.hash != previous_hash:
@@ -102,7 +109,7 @@ def verify(session: Session) -> Verdict:
             f"entry {head.seq}: the last entry recorded by the head is missing or edited "
             f"(the log ends at entry {expected_seq - 1})"
         )
-    return Verdict(entries=count, problems=problems)
+    return Verdict(entries=count, problems=problems, head_hash=previous_hash)
 
 
 def _body_matches(entry: LogEntry) -> list[str]:
