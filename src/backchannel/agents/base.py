@@ -46,9 +46,11 @@ class Strategy(ABC):
     def respond(self, view: PartyView, offer: int) -> bool:
         """Whether to accept ``offer`` (as delivered to this party)."""
 
-    def prefers(
-        self, view: PartyView, first: int, second: int, temperature: float = 0.0
-    ) -> bool:
+    def respond_to_mediator(self, view: PartyView, text: int) -> bool:
+        """Whether to accept a mediator's text as the deal (single-text, confidential)."""
+        return self.respond(view, text)
+
+    def prefers(self, view: PartyView, first: int, second: int, temperature: float = 0.0) -> bool:
         """Whether this party votes for draft ``first`` over ``second`` (single-text mediation).
 
         It votes for a better draft; under an annealing mediator's ``temperature`` it also

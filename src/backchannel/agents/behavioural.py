@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from backchannel.agents.base import Strategy
-from backchannel.agents.components import acceptable_at, offer_for_target
+from backchannel.agents.components import (
+    acceptable_at,
+    aspiration,
+    offer_for_target,
+    target_utility,
+)
 from backchannel.agents.registry import register
 from backchannel.protocols.views import PartyView
 
@@ -35,6 +40,11 @@ class TitForTat(Strategy):
 
     def respond(self, view: PartyView, offer: int) -> bool:
         return acceptable_at(view, offer, self.target(view))
+
+    def respond_to_mediator(self, view: PartyView, text: int) -> bool:
+        """A mediator's texts carry no concession by the other side to mirror, so it asks for a
+        share of its gain that falls linearly with time instead."""
+        return acceptable_at(view, text, target_utility(view, aspiration(view.relative_time, 1.0)))
 
 
 @register("hardliner", "never concedes: offers its best and accepts only near-best terms")

@@ -103,7 +103,9 @@ def _propose(session: MediatedSession, package: int, now: float, rounds: int) ->
         if got is None:
             return float("inf"), False
         decided = arrived + session.scenario.response_hours
-        accepts = bool(seat.strategy.respond(session.view(party_id, decided, rounds), got))
+        accepts = bool(
+            seat.strategy.respond_to_mediator(session.view(party_id, decided, rounds), got)
+        )
         backs.append(session.reply(party_id, got, decided, rounds, details={"accepts": accepts}))
         verdicts.append((accepts, got))
     done = max(backs)

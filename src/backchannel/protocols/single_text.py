@@ -1,18 +1,19 @@
 """Single negotiating text: the mediator drafts one full package and improves it by votes.
 
 Each round the mediator sends every party the standing draft and one amendment (a change to
-one issue). Each party answers, in confidence, whether it accepts the draft as the deal and
-whether it prefers the amended text (``Strategy.respond`` and ``Strategy.prefers``, on the texts
-it *received*). The talks end with a draft every party accepts as sent, or in breakdown at the
-deadline or round limit. An amendment stands when every party votes for it. Under hill climbing
-parties vote on merit; under annealing the mediator announces a temperature, falling to 0 by
-the deadline, under which a party also accepts a small loss (Klein, Faratin, Sayama and Bar-Yam
-2003, "Negotiating complex contracts": with interdependent issues annealing reaches contracts
-of higher joint welfare than hill climbing).
+one issue). Each party answers, in confidence, whether it accepts the draft as the deal
+(``Strategy.respond_to_mediator``) and whether it votes for the amendment
+(``Strategy.prefers``), on the texts it *received*. The talks end with a draft every party
+accepts as sent, or in breakdown at the deadline or round limit. An amendment stands when every
+party votes for it. Under hill climbing parties vote on merit; under annealing the mediator
+announces a temperature, falling to 0 by the deadline, under which a party also accepts a small
+loss (Klein, Faratin, Sayama and Bar-Yam 2003, "Negotiating complex contracts": with
+interdependent issues annealing reaches contracts of higher joint welfare than hill climbing).
 
 The first draft is the scenario's first named package (a plan already on the table), or the
-middle value of every issue when there is none (the mediator splits the difference). A party that accepted a text the channel changed has not
-accepted the mediator's draft: the mediator records a ``miscalculation`` and goes on.
+middle value of every issue when there is none (the mediator splits the difference). A party
+that accepted a text the channel changed has not accepted the mediator's draft: the mediator
+records a ``miscalculation`` and goes on.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def _consult(
     decided = max(first, second) + session.scenario.response_hours
     strategy = session.seats[party_id].strategy
     view = session.view(party_id, decided, rounds)
-    accepts = bool(strategy.respond(view, got_draft))
+    accepts = bool(strategy.respond_to_mediator(view, got_draft))
     prefers = bool(strategy.prefers(view, got_amendment, got_draft, temperature))
     back = session.reply(
         party_id,
