@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -36,6 +36,33 @@ def user_errors() -> Iterator[None]:
     except (RunRefused, UsageProblem) as error:
         errors.print(f"[bold red]error:[/] {error}", soft_wrap=True)
         raise typer.Exit(2) from None
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for long runs; yields ``advance(done)``, or None when off."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+    )
+    task = bar.add_task(label, total=total)
+    with bar:
+        yield lambda done: bar.advance(task, done)
 
 
 def open_scenario(reference: str | None) -> Scenario:

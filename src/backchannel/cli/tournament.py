@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from backchannel.cli.common import UsageProblem, console, errors, print_json, user_errors
+from backchannel.cli.common import (
+    UsageProblem,
+    console,
+    print_json,
+    progress_bar,
+    user_errors,
+)
 from backchannel.experiments.executors import BACKENDS, BackendUnavailable
 from backchannel.experiments.results import ResultsError, write_results
 from backchannel.experiments.tournament import (
@@ -66,7 +70,7 @@ def tournament(
                 )
         models = [load_scenario(s) for s in _split(scenarios, "--scenarios")]
         plan = plan_tournament(models, names, chosen, repetitions, seed, load)
-        with _progress(plan.runs, enabled=not json_output) as advance:
+        with progress_bar(plan.runs, not json_output, "negotiations") as advance:
             result = run_tournament(
                 plan, backend=backend, workers=workers, ray_address=ray_address, progress=advance
             )
@@ -149,24 +153,6 @@ def _errors() -> Iterator[None]:
         yield
     except (TournamentError, BackendUnavailable, ResultsError) as error:
         raise UsageProblem(str(error)) from None
-
-
-@contextmanager
-def _progress(total: int, enabled: bool) -> Iterator[Any]:
-    if not enabled:
-        yield None
-        return
-    bar = Progress(
-        TextColumn("negotiations"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-    )
-    task = bar.add_task("negotiations", total=total)
-    with bar:
-        yield lambda done: bar.advance(task, done)
 
 
 def register(app: typer.Typer) -> None:
