@@ -203,3 +203,29 @@ def test_live_updates_stream_says_only_that_something_changed(world) -> None:
     assert stream.headers["content-type"].startswith("text/event-stream")
     lines = [line for line in stream.text.splitlines() if line.startswith("data:")]
     assert lines and all(line.removeprefix("data: ").isdigit() for line in lines)
+
+
+def test_two_agents_reach_agreement_through_the_mediator(app) -> None:
+    """Both seats filled by agents; the mediator only passes each proposal on, unedited."""
+    mediator = client(app)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    arm_csrf(mediator)
+    base = f"/api/negotiations/{created['id']}"
+    for party in ("us", "iran"):
+        ok(mediator.post(f"{base}/seats/{party}/agent", json={"strategy": "conceder"}))
+    view = ok(mediator.post(f"{base}/start"))
+    opening = view["messages"]
+    assert [(m["sender"], m["kind"]) for m in opening] == [("iran", "proposal")]  # first mover
+    for _ in range(120):
+        if view["status"] == "agreed":
+            break
+        latest = [
+            m for m in view["messages"] if m["sender"] != "mediator" and m["kind"] == "proposal"
+        ][-1]
+        other = "us" if latest["sender"] == "iran" else "iran"
+        view = ok(mediator.post(f"{base}/relay", json={"to": other, "source": latest["id"]}), 201)
+    assert view["status"] == "agreed"
+    scenario = compiled(spec_document(load_spec("iran-us")))
+    index = scenario.space.index(view["agreement"]["terms"])
+    assert (scenario.utilities[index] >= scenario.reservations - 1e-12).all()
+    assert scenario.allowed[index].all()
