@@ -114,6 +114,8 @@ def make_world(app: FastAPI, start: bool = True) -> World:
     revoked = join(app, created["invitations"]["iran"])
     fresh = ok(mediator.post(f"/api/negotiations/{created['id']}/seats/iran/invitation"))
     us, iran = join(app, created["invitations"]["us"]), join(app, fresh["link"])
+    wrong = client(app)
+    assert wrong.get("/join/" + "w" * 43).status_code == 401  # a wrong token opens nothing
     forged = client(app)
     forged.cookies.set("bc_session", _forged_cookie(created["id"]))
     forged.cookies.set("bc_csrf", "x")
@@ -130,6 +132,7 @@ def make_world(app: FastAPI, start: bool = True) -> World:
             "outsider": arm_csrf(client(app)),
             "revoked": revoked,
             "forged": forged,
+            "wrong_token": arm_csrf(wrong),
         },
         issues,
     )

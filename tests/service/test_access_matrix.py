@@ -14,7 +14,7 @@ import pytest
 from .conftest import EDITED_TEXT, ORIGINAL_TEXT, UNRELAYED, World, make_world, private_markers
 
 FRESH = ("/invitation", "/close")
-ROLES = ("mediator", "us", "iran", "outsider", "revoked", "forged")
+ROLES = ("mediator", "us", "iran", "outsider", "revoked", "wrong_token", "forged")
 MEDIATOR_ONLY = {"mediator"}
 PARTIES = {"us", "iran"}
 MEMBERS = {"mediator", "us", "iran"}
@@ -99,7 +99,7 @@ def forbidden_for(role: str) -> list[str]:
 
 
 def denied_status(role: str, allowed: set[str]) -> int:
-    if role in ("outsider", "revoked", "forged"):
+    if role in ("outsider", "revoked", "wrong_token", "forged"):
         return 401
     return 403
 
