@@ -9,44 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from backchannel.protocols.runner import RunOptions, run_negotiation
-from backchannel.scenario.model import Channel, Intermediary, Party, Scenario
-from backchannel.space.interaction import random_interaction_utility
-from backchannel.space.issues import DiscreteIssue
-from backchannel.space.outcomes import OutcomeSpace
+from backchannel.scenario.generated import complex_contract
 
 SEEDS = range(20)
-
-
-def complex_contract(seed: int, clauses: int = 10, rounds: int = 150) -> Scenario:
-    """Two parties, ``clauses`` binary clauses, random pairwise-interacting utilities."""
-    space = OutcomeSpace(
-        tuple(DiscreteIssue(f"c{k}", f"clause {k}", ("out", "in")) for k in range(clauses))
-    )
-    rng = np.random.default_rng(seed)
-    parties = tuple(
-        Party(
-            id=pid,
-            name=pid,
-            strategy="boulware",
-            utility=random_interaction_utility(space, rng),  # type: ignore[arg-type]
-            reservation=0.0,
-        )
-        for pid in ("a", "b")
-    )
-    return Scenario(
-        name="complex-contract",
-        title="Complex contract",
-        space=space,
-        parties=parties,
-        channel=Channel(
-            direct_delay_hours=0.0,
-            intermediaries=(Intermediary("mediator", "mediator", 0.0),),
-            default_route="mediator",
-        ),
-        deadline_days=1.0,
-        max_rounds=rounds,
-        first_mover="a",
-    )
 
 
 def welfare(mediator: str) -> list[float]:
