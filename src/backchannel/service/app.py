@@ -23,7 +23,7 @@ from backchannel.service.routes import (
 )
 from backchannel.service.security import CrossSiteGuard, Sessions
 from backchannel.service.settings import Settings
-from backchannel.service.storage.db import make_engine, migrate, session_factory
+from backchannel.service.storage.db import make_engine, migrate, session_factory, stored_secret
 
 ROUTERS = (negotiations, sessions, messages, drafts, assistant, events, pages)
 
@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     reader = make_engine(settings.database_url, immediate=False) if _is_sqlite(settings) else engine
     app.state.read_sessionmaker = session_factory(reader)
     app.state.write_lock = threading.Lock() if _is_sqlite(settings) else nullcontext()
-    app.state.sessions = Sessions(settings.secret_key, secure=settings.cookie_secure)
+    secret = settings.secret_key or stored_secret(engine)
+    app.state.sessions = Sessions(secret, secure=settings.cookie_secure)
     package = resources.files("backchannel.service")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
     app.state.templates.env.filters["value"] = _shown_value

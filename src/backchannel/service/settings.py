@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -18,9 +16,10 @@ class Settings(BaseSettings):
     database_url: str = Field(
         DEFAULT_DATABASE_URL, description="SQLAlchemy URL; a SQLite file needs no setup"
     )
-    secret_key: str = Field(
-        default_factory=lambda: secrets.token_urlsafe(32),
-        description="signs session cookies; set it so sessions survive a restart",
+    secret_key: str | None = Field(
+        None,
+        description="signs session cookies; if unset, a key generated once and kept in the "
+        "database is used, so sessions survive a restart",
     )
     cookie_secure: bool = Field(False, description="send cookies over HTTPS only")
     sse_poll_seconds: float = Field(1.0, gt=0, description="how often live pages check for news")

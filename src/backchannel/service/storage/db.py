@@ -57,3 +57,19 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def stored_secret(engine: Engine, name: str = "cookie-signing-key") -> str:
+    """The service's own secret, generated and stored on first use."""
+    import secrets
+
+    from backchannel.service.storage.models import ServiceSecret
+
+    with session_factory(engine)() as session:
+        found = session.get(ServiceSecret, name)
+        if found is not None:
+            return found.value
+        value = secrets.token_urlsafe(32)
+        session.add(ServiceSecret(name=name, value=value))
+        session.commit()
+        return value
