@@ -8,6 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -71,5 +72,9 @@ def stored_secret(engine: Engine, name: str = "cookie-signing-key") -> str:
             return found.value
         value = secrets.token_urlsafe(32)
         session.add(ServiceSecret(name=name, value=value))
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:  # another server process stored one first: use that
+            session.rollback()
+            return session.get(ServiceSecret, name).value  # type: ignore[union-attr]
         return value
