@@ -32,6 +32,18 @@ def test_every_protocol_runs_every_bundled_scenario_deterministically(
             assert result.utilities[party.id] >= party.reservation - 1e-9
 
 
+@pytest.mark.parametrize("name", bundled_names())
+def test_direct_talks_run_every_bundled_scenario_when_forced(name: str) -> None:
+    options = RunOptions(protocol="direct", force_direct=True, seed=4)
+    transcript = run_negotiation(load_scenario(name), options)
+    assert transcript.result is not None and not transcript.of_kind("hop")
+
+
+def test_flagship_named_route_goes_through_doha_then_muscat() -> None:
+    transcript = run_negotiation(load_scenario("iran-us"), RunOptions(via=("doha-muscat",)))
+    assert transcript.of_kind("offer")[0].via == ("qatar", "oman")
+
+
 def test_protocol_list_includes_mediation() -> None:
     assert {"single-text", "confidential"} <= set(PROTOCOLS)
 

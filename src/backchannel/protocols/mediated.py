@@ -4,6 +4,9 @@ Used by single-text and confidential mediation. The mediator sits with the route
 intermediary; every message between it and a party crosses the whole route (its delays, losses
 and distortions) one way, and the party's answer (sealed: delayed or lost, never reworded)
 crosses it back. Parties answer in parallel, each after ``response_hours``.
+
+A scenario's timeline is not followed here yet: the clock hook lives in the alternating-offers
+engine (``AlternatingOffers._follow_timeline``); a mediated round is the place to add it.
 """
 
 from __future__ import annotations
