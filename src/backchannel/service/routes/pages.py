@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from backchannel.agents.registry import strategy_names
-from backchannel.scenario.loader import bundled_names
+from backchannel.scenario.loader import DEFAULT_SCENARIO, bundled_names
 from backchannel.service import presenters
 from backchannel.service.deps import Db, current_caller
 from backchannel.service.security import MEDIATOR
@@ -20,7 +20,7 @@ def _render(request: Request, name: str, **context: object) -> HTMLResponse:
 
 @router.get("/")
 def home(request: Request) -> HTMLResponse:
-    return _render(request, "home.html", scenarios=bundled_names())
+    return _render(request, "home.html", scenarios=bundled_names(), default=DEFAULT_SCENARIO)
 
 
 def _context(request: Request, negotiation_id: str, db: Db) -> tuple[str, dict[str, object]]:
