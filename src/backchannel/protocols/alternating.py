@@ -10,8 +10,9 @@ the text that was sent, the deal is that text, closed when the (sealed) acceptan
 proposer. When an intermediary changed it, the acceptance travels back naming the changed text
 and the proposer, who never proposed it, must confirm it: a ``confirm`` makes it the deal; a
 refusal is recorded as a ``miscalculation`` (each side thought the other had agreed) and the
-proposer, having rejected those terms, moves next. Receivers who accepted different texts are
-a miscalculation too, and the turn passes on. A message lost on every attempt ends the talks.
+turn passes on: the side whose acceptance was refused proposes next. Receivers who accepted
+different texts are a miscalculation too, and the turn passes on. A message lost on every
+attempt ends the talks.
 """
 
 from __future__ import annotations
@@ -275,7 +276,7 @@ class AlternatingOffers:
         )
         if confirmed:
             return self._finish(transcript, text, "agreement", confirm_at, round_number)
-        return confirm_at, proposer
+        return confirm_at, None
 
     def _record_start(self, transcript: Transcript, seats: list[Seat]) -> None:
         first, second = seats[0].party.id, seats[1].party.id
