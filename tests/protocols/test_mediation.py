@@ -69,13 +69,23 @@ def test_single_text_records_every_vote_and_amendment() -> None:
         assert all(event.details["votes"]) and event.details["visibility"] == "mediator"
 
 
-def test_confidential_mediator_proposes_the_nash_solution_first_when_told_the_truth() -> None:
-    scenario = load_scenario("employment")
+@pytest.mark.parametrize("name", bundled_names())
+def test_told_the_truth_the_mediator_ranks_the_nash_solution_first(name: str) -> None:
+    scenario = load_scenario(name)
+    truthful = [
+        Confidence(scenario.utilities[:, k], scenario.allowed[:, k], party.reservation)
+        for k, party in enumerate(scenario.parties)
+    ]
+    analysis = analyze_space(scenario)
+    assert NashMediator().plan(truthful).candidates[0] == analysis.nash
+    ks = create_mediator("kalai-smorodinsky", "confidential").plan(truthful).candidates[0]
+    assert ks == analysis.kalai_smorodinsky
+
+
+def test_confidential_run_proposes_tabled_packages_then_the_nash_solution() -> None:
+    scenario = split_with()  # no packages on the table: the Nash solution comes first
     transcript = run_negotiation(scenario, RunOptions(protocol="confidential", seed=0))
-    first = transcript.of_kind("proposal")[0]
-    tabled = {p.index for p in scenario.packages}
-    if first.outcome not in tabled:
-        assert first.outcome == analyze_space(scenario).nash
+    assert transcript.of_kind("proposal")[0].outcome == analyze_space(scenario).nash
     assert all(not e.details["exaggerated"] for e in transcript.of_kind("confide"))
 
 
