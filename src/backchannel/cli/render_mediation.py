@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backchannel.channel.fidelity import describe_change
 from backchannel.cli.render import terms
 from backchannel.protocols.transcript import Event
 from backchannel.scenario.model import Scenario
@@ -57,6 +58,10 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
         return f"{pad} {who} {told} to the mediator"
     if kind in ("red_lines_collide", "no_zone"):
         return f"{pad} [red]mediator's private note[/]: {details['why']}"
+    if kind == "amend":
+        before, after = model.space.positions([details["draft"], details["amendment"]])
+        change = describe_change(model.space, before, after)
+        return f"{pad} [cyan]the text is amended[/] ({change}): every party voted for it"
     if kind == "post_settlement":
         result = "both gain; the deal is improved" if details["improved"] else "declined"
         return f"{pad} post-settlement settlement: {result}"

@@ -44,7 +44,7 @@ def run_single_text(
     else:
         middle = [[(issue.size - 1) // 2 for issue in scenario.space.issues]]
         draft, origin = int(scenario.space.index_of_positions(np.array(middle))[0]), "middle"
-    session.note("draft", 0.0, 0, text=draft, origin=origin, policy=search.name)
+    session.note("first_draft", 0.0, 0, text=draft, origin=origin, policy=search.name)
     now, rounds = 0.0, 0
     while True:
         ending = session.out_of_time(now, rounds)
