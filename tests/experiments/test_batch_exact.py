@@ -1,7 +1,10 @@
-"""The batch engine is exact: on random scenarios and strategy pairs it yields the same rows
-(agreement, reason, rounds, times, utilities, payoffs) as the step-by-step engine."""
+"""The batch engine is exact: on random scenarios and strategy pairs, with and without a
+timeline that moves the parties and hops during the talks, it yields the same rows (agreement,
+reason, rounds, times, utilities, payoffs) as the step-by-step engine."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -69,8 +72,67 @@ def party(draw: st.DrawFn, pid: str, spec_issues: list[dict]) -> dict:
     return spec
 
 
+START = dt.date(2026, 1, 1)
+
+
 @st.composite
-def scenarios(draw: st.DrawFn, uncertain: bool = False) -> Scenario:
+def effect(draw: st.DrawFn) -> dict:
+    """One party or hop effect, of every kind the step engine follows during the talks."""
+    kind = draw(st.sampled_from(["party", "party", "hop"]))
+    if kind == "hop":
+        hop = draw(st.sampled_from(["broker", "direct"]))
+        if draw(st.booleans()):
+            return {"intermediary": hop, "suspended": True}
+        return {"intermediary": hop, "delay_hours": draw(st.sampled_from([-1.0, 3.0, 12.5]))}
+    result: dict = {"party": draw(st.sampled_from(["a", "b"]))}
+    numbers = {
+        "reservation": [-0.2, -0.05, 0.1, 0.4],
+        "deadline_days": [-5.0, -0.5, 2.0],
+        "time_discount": [-0.05, -0.001],
+        "direct_contact_cost": [0.05, 0.3],
+    }
+    for name in draw(st.sets(st.sampled_from(sorted(numbers)), min_size=1)):
+        result[name] = draw(st.sampled_from(numbers[name]))
+    if draw(st.integers(0, 3)) == 0:
+        result["refuses_direct_talks"] = draw(st.booleans())
+    return result
+
+
+@st.composite
+def timeline(draw: st.DrawFn) -> dict:
+    """Events dated before and inside the negotiation window, some lasting a while, and an
+    indicator whose moves shift the parties continuously."""
+    events = []
+    for k in range(draw(st.integers(1, 4))):
+        event: dict = {
+            "id": f"e{k}",
+            "date": START + dt.timedelta(days=draw(st.integers(-3, 8))),
+            "effects": draw(st.lists(effect(), min_size=1, max_size=2)),
+        }
+        if draw(st.booleans()):
+            event["lasts_days"] = draw(st.sampled_from([0.5, 1.0, 3.0]))
+        events.append(event)
+    block: dict = {"start": START, "events": events}
+    if draw(st.booleans()):
+        points = [
+            (START + dt.timedelta(days=d), draw(st.sampled_from([0.0, 0.3, 1.0])))
+            for d in (-1, 2, 5)
+        ]
+        block["indicators"] = [
+            {
+                "id": "pressure",
+                "points": points,
+                "effects": [
+                    {"party": draw(st.sampled_from(["a", "b"])), "reservation": -0.2},
+                    {"party": "b", "time_discount": -0.01},
+                ],
+            }
+        ]
+    return block
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, uncertain: bool = False, timed: bool = False) -> Scenario:
     spec_issues = draw(issues())
     data = {
         "name": "random",
@@ -90,6 +152,10 @@ def scenarios(draw: st.DrawFn, uncertain: bool = False) -> Scenario:
     }
     if uncertain:
         data["uncertainty"] = draw(uncertainty())
+    if timed:
+        data["timeline"] = draw(timeline())
+        for spec in data["parties"]:  # the step engine reports deadline moves of own deadlines
+            spec.setdefault("deadline_days", draw(st.sampled_from([2.0, 6.0, 12.0])))
     return compile_spec(ScenarioSpec.model_validate(data))
 
 
@@ -126,9 +192,10 @@ def without_engine(rows: list[dict]) -> list[dict]:
     protocol=st.sampled_from(["direct", "shuttle"]),
     names=st.tuples(st.sampled_from(BATCHABLE), st.sampled_from(BATCHABLE)),
     uncertain=st.booleans(),
+    timed=st.booleans(),
 )
-def test_batch_rows_equal_step_rows(data, protocol, names, uncertain) -> None:
-    scenario = data.draw(scenarios(uncertain))
+def test_batch_rows_equal_step_rows(data, protocol, names, uncertain, timed) -> None:
+    scenario = data.draw(scenarios(uncertain, timed))
     strategies = {"a": names[0], "b": names[1]}
     seeds = [3, 1, 4, 1, 5, 9, 2, 6]
     draw = drawn if uncertain else None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backchannel.channel.route import Route
+from backchannel.experiments.batch.clock import BatchClock, PartyArrays
 from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.strategies import BatchStrategy, Seat, python_power
 from backchannel.protocols.alternating import HOURS_PER_DAY
@@ -31,26 +32,24 @@ AGREEMENT, ROUND_LIMIT, DEADLINE, IN_TRANSIT = range(4)
 class BatchInputs:
     """Everything per run that may differ between runs.
 
-    ``reservations`` and ``time_discounts`` have shape ``(runs, parties)``; ``hop_delays``
-    ``(runs, hops)`` holds the fixed delay of each hop of the route, which a message crosses in
-    order (``Route.transmit`` adds them one after the other, and so does the batch engine).
+    ``parties`` holds each run's parties as the scenario states them on the day the clock
+    starts; ``hop_delays`` ``(runs, hops)`` holds the fixed delay of each hop of the route, which
+    a message crosses in order (``Route.transmit`` adds them one after the other, and so does
+    the batch engine).
     """
 
-    reservations: np.ndarray
-    time_discounts: np.ndarray
+    parties: PartyArrays
     hop_delays: np.ndarray
 
     @classmethod
     def fixed(cls, scenario: Scenario, route: Route, runs: int) -> BatchInputs:
         """Every run with the scenario's own values."""
-        res = np.tile([p.reservation for p in scenario.parties], (runs, 1)).astype(float)
-        disc = np.tile([p.time_discount for p in scenario.parties], (runs, 1)).astype(float)
         hops = np.tile([h.delay_hours for h in route.hops], (runs, 1)).astype(float)
-        return cls(res, disc, hops)
+        return cls(PartyArrays.of([scenario] * runs), hops)
 
     @property
     def runs(self) -> int:
-        return len(self.reservations)
+        return len(self.hop_delays)
 
 
 @dataclass
@@ -76,27 +75,26 @@ class BatchOutcome:
         )
 
 
-def deadline_hours(scenario: Scenario) -> np.ndarray:
-    """Each party's deadline in hours, as ``Seat.deadline_hours`` computes it."""
-    days = scenario.deadline_days
-    return np.array([HOURS_PER_DAY * min(days, p.deadline_days or days) for p in scenario.parties])
-
-
 def simulate(
     scenario: Scenario,
     strategies: tuple[BatchStrategy, BatchStrategy],
     inputs: BatchInputs,
     direct_contact: bool = False,
     tables: tuple[OfferTable, OfferTable] | None = None,
+    via: tuple[str, ...] = (),
 ) -> BatchOutcome:
-    """Play ``inputs.runs`` negotiations of a two-party scenario; see the module docstring."""
+    """Play ``inputs.runs`` negotiations of a two-party scenario; see the module docstring.
+
+    With a timeline, every run's parties move to where the timeline puts them at the start of
+    each round and at the end (``AlternatingOffers._follow_timeline``), and a message through
+    the hops ``via`` arrives when ``TimelineClock.arrival`` says.
+    """
     if len(scenario.parties) != 2:
         raise ValueError("the batch engine plays two-party scenarios only")
     runs = inputs.runs
     tables = tables or offer_tables(scenario)
-    seats = [Seat(tables[c], inputs.reservations[:, c].copy()) for c in (0, 1)]
-    party_deadlines = deadline_hours(scenario)
-    deadline = float(party_deadlines.min())
+    clock = BatchClock(scenario.timeline, scenario)
+    seats = [Seat(tables[c], inputs.parties.reservation[:, c].copy()) for c in (0, 1)]
     first = scenario.party_index(scenario.first_mover)
     out = BatchOutcome.empty(runs, 2)
     ids = np.arange(runs)
@@ -110,32 +108,40 @@ def simulate(
         return sent_at
 
     def finish(mask: np.ndarray, agreement, reason: int, time_hours) -> None:
-        nonlocal ids, now, hops
+        nonlocal ids, now, hops, deadlines
         where = ids[mask]
         out.agreement[where] = agreement[mask] if agreement is not None else -1
         out.reason[where] = reason
         out.time_hours[where] = time_hours[mask] if np.ndim(time_hours) else time_hours
         out.rounds[where] = round_number
         keep = ~mask
-        ids, now, hops = ids[keep], now[keep], hops[keep]
+        ids, now, hops, deadlines = ids[keep], now[keep], hops[keep], deadlines[keep]
         for seat in seats:
             seat.keep(keep)
 
+    deadlines = clock.deadline_hours(inputs.parties)
     while len(ids):
+        if clock.timeline is not None:  # positions move as the clock runs
+            parties = clock.parties_at(inputs.parties.take(ids), now)
+            for column, seat in enumerate(seats):
+                seat.move_to(parties.reservation[:, column])
+            deadlines = clock.deadline_hours(parties)
+        deadline = deadlines.min(axis=1)
         if round_number >= scenario.max_rounds:
             finish(np.ones(len(ids), dtype=bool), None, ROUND_LIMIT, now)
             break
         finish(now > deadline, None, DEADLINE, deadline)
+        deadline = deadlines.min(axis=1)
         if not len(ids):
             break
         round_number += 1
         proposer = first if round_number % 2 == 1 else 1 - first
         receiver = 1 - proposer
-        relative = _relative_time(now, party_deadlines[proposer], round_number, scenario)
+        relative = _relative_time(now, deadlines[:, proposer], round_number, scenario)
         offer = strategies[proposer].propose(seats[proposer], relative)
-        decided = arrival(now) + scenario.response_hours
+        decided = clock.arrival(via, now, arrival(now)) + scenario.response_hours
         seats[receiver].receive(offer)
-        relative = _relative_time(decided, party_deadlines[receiver], round_number, scenario)
+        relative = _relative_time(decided, deadlines[:, receiver], round_number, scenario)
         accepted = strategies[receiver].respond(seats[receiver], relative, offer)
         late = decided > deadline
         agreed = accepted & ~late
@@ -144,7 +150,7 @@ def simulate(
         offer, agreed = offer[~late], agreed[~late]
         if agreed.any():
             finish(agreed, offer, AGREEMENT, arrival(now))
-    _settle(scenario, inputs, out, direct_contact)
+    _settle(scenario, clock.parties_at(inputs.parties, out.time_hours), out, direct_contact)
     return out
 
 
@@ -157,7 +163,7 @@ def offer_tables(scenario: Scenario) -> tuple[OfferTable, OfferTable]:
 
 
 def _relative_time(
-    now: np.ndarray, party_deadline: float, round_number: int, scenario: Scenario
+    now: np.ndarray, party_deadline: np.ndarray, round_number: int, scenario: Scenario
 ) -> np.ndarray:
     """``Seat.view``'s relative time: the clock or the round limit, whichever is closer."""
     by_rounds = round_number / scenario.max_rounds
@@ -165,20 +171,24 @@ def _relative_time(
 
 
 def _settle(
-    scenario: Scenario, inputs: BatchInputs, out: BatchOutcome, direct_contact: bool
+    scenario: Scenario, parties: PartyArrays, out: BatchOutcome, direct_contact: bool
 ) -> None:
-    """Utilities and payoffs per run, as ``AlternatingOffers._finish`` computes them."""
+    """Utilities and payoffs per run, as ``settlement.conclude`` computes them from the
+    parties as they stand when each run ends."""
     agreed = out.agreement >= 0
-    for column, party in enumerate(scenario.parties):
-        value = inputs.reservations[:, column].copy()
+    for column in range(len(scenario.parties)):
+        value = parties.reservation[:, column].copy()
         value[agreed] = scenario.utilities[out.agreement[agreed], column]
         payoff = value.copy()
         if agreed.any():
             discount = python_power(
-                inputs.time_discounts[agreed, column], out.time_hours[agreed] / HOURS_PER_DAY
+                parties.time_discount[agreed, column], out.time_hours[agreed] / HOURS_PER_DAY
             )
             payoff[agreed] = value[agreed] * discount
-        if direct_contact and party.refuses_direct_talks:
-            payoff = payoff - party.direct_contact_cost
+        if direct_contact:
+            cost = np.where(
+                parties.refuses_direct_talks[:, column], parties.direct_contact_cost[:, column], 0.0
+            )
+            payoff = np.where(parties.refuses_direct_talks[:, column], payoff - cost, payoff)
         out.utilities[:, column] = value
         out.payoffs[:, column] = payoff

@@ -18,18 +18,21 @@ whose utilities differ are grouped, one group per distinct set of utility functi
 :func:`batch_supported` says whether the batch engine will be used (:func:`why_not_batch` says
 why not): two parties, the direct or shuttle protocol, strategies with an array form (boulware,
 linear, conceder, tit-for-tat, hardliner), a route that draws no randomness (fixed delays; no
-loss, distortion or leaks), no timeline and no ratifiers. Everything else runs on the step
-engine, and each row says which engine played it.
+loss, distortion or leaks) and no ratifiers. A timeline is followed run by run, as the step
+engine follows it (``batch.clock``). Everything else runs on the step engine, and each row says
+which engine played it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from backchannel.channel.route import Route
+from backchannel.experiments.batch.clock import PartyArrays
 from backchannel.experiments.batch.engine import (
     REASONS,
     BatchInputs,
@@ -41,7 +44,6 @@ from backchannel.experiments.batch.strategies import batch_strategy
 from backchannel.protocols.runner import RunOptions, _route, run_negotiation
 from backchannel.protocols.transcript import Result
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.apply import moves_during
 
 Row = dict[str, Any]
 Draw = Callable[[Scenario, int], Scenario]
@@ -109,9 +111,6 @@ def why_not_batch(
         return f"the {protocol} protocol runs step by step"
     if len(scenario.parties) != 2:
         return "the batch engine plays two-party negotiations only"
-    timeline = getattr(scenario, "timeline", None)
-    if timeline is not None and moves_during(timeline, scenario):
-        return "a timeline changes the parties during the negotiation"
     for party in scenario.parties:
         if getattr(party, "ratifier", None) is not None:
             return f"{party.id} has a ratifier, which the batch engine does not model"
@@ -152,10 +151,12 @@ def _routes(scenarios: list[Scenario], options: RunOptions) -> dict[int, Route]:
 
 
 def _groups(scenarios: list[Scenario]) -> list[tuple[list[int], Scenario]]:
-    """Runs that share utility functions and red lines (so they share offer tables)."""
+    """Runs that share utility functions, red lines (so they share offer tables) and
+    timeline."""
     groups: dict[tuple[int, ...], list[int]] = {}
     for i, s in enumerate(scenarios):
-        groups.setdefault(tuple(id(p.utility) for p in s.parties), []).append(i)
+        key = (*(id(p.utility) for p in s.parties), id(s.timeline))
+        groups.setdefault(key, []).append(i)
     return [(members, scenarios[members[0]]) for members in groups.values()]
 
 
@@ -168,15 +169,20 @@ def _simulate(
 ) -> BatchOutcome:
     delays = {key: [h.delay_hours for h in route.hops] for key, route in routes.items()}
     inputs = BatchInputs(
-        reservations=np.array([[p.reservation for p in s.parties] for s in members], dtype=float),
-        time_discounts=np.array(
-            [[p.time_discount for p in s.parties] for s in members], dtype=float
-        ),
+        parties=PartyArrays.of(members),
         hop_delays=np.array([delays[id(s.channel)] for s in members], dtype=float),
     )
+    via = routes[id(base.channel)].via
     strategies = tuple(batch_strategy(names[p.id]) for p in base.parties)
     direct = options.protocol == "direct"
-    return simulate(base, strategies, inputs, direct, offer_tables(base))  # type: ignore[arg-type]
+    return simulate(
+        base,
+        strategies,  # type: ignore[arg-type]
+        inputs,
+        direct,
+        offer_tables(base),
+        via,
+    )
 
 
 def _common(scenario: Scenario, options: RunOptions, via: tuple[str, ...], names, seed, run):
@@ -228,13 +234,7 @@ def _step_row(scenario: Scenario, options: RunOptions, seed: int, run: int) -> R
 
 
 def _with_seed(options: RunOptions, seed: int) -> RunOptions:
-    return RunOptions(
-        protocol=options.protocol,
-        via=options.via,
-        strategies=options.strategies,
-        seed=seed,
-        force_direct=options.force_direct,
-    )
+    return replace(options, seed=seed)  # keeps every option (mediator, post_settlement, ...)
 
 
 def result_columns(result: Result) -> Row:

@@ -44,6 +44,11 @@ class Seat:
         self.received += 1
         self.latest = offer
 
+    def move_to(self, reservation: np.ndarray) -> None:
+        """Take up a reservation value a timeline has moved (``Seat.move_to``)."""
+        self.reservation = reservation
+        self.best = self.table.best_utility(reservation)
+
     def keep(self, mask: np.ndarray) -> None:
         """Drop the runs that have finished."""
         for name in ("reservation", "best", "received", "first_value", "latest"):

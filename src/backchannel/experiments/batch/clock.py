@@ -1,0 +1,155 @@
+"""The timeline for many runs at once: where each run's parties stand at its own simulated hour.
+
+Restates :func:`backchannel.timeline.apply.party_at` and :meth:`TimelineClock.arrival` over
+arrays of runs. The moves come from the timeline's own ``number_change`` evaluated at every
+run's hour (elementwise, so each float is the one the step engine computes for that run), and
+the clipping and deadline rules are the same operations in the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from backchannel.scenario.model import Scenario
+from backchannel.timeline.apply import number_change, switch_at
+from backchannel.timeline.effects import BOUNDS, DIRECT_LINE
+from backchannel.timeline.events import HOURS_PER_DAY, in_force
+from backchannel.timeline.model import Timeline
+
+
+@dataclass(frozen=True)
+class PartyArrays:
+    """Every run's parties, shape ``(runs, parties)`` per field (the scenario's ``Party``
+    fields that a timeline moves, plus the deadline in hours as ``Seat.move_to`` takes it)."""
+
+    reservation: np.ndarray
+    deadline_days: np.ndarray  # the party's own deadline, NaN when it has none
+    time_discount: np.ndarray
+    direct_contact_cost: np.ndarray
+    refuses_direct_talks: np.ndarray
+
+    @classmethod
+    def of(cls, scenarios: list[Scenario]) -> PartyArrays:
+        def column(name: str, dtype: type = float) -> np.ndarray:
+            rows = [[getattr(p, name) for p in s.parties] for s in scenarios]
+            return np.array(rows, dtype=dtype)
+
+        deadlines = [
+            [np.nan if p.deadline_days is None else p.deadline_days for p in s.parties]
+            for s in scenarios
+        ]
+        return cls(
+            reservation=column("reservation"),
+            deadline_days=np.array(deadlines, dtype=float),
+            time_discount=column("time_discount"),
+            direct_contact_cost=column("direct_contact_cost"),
+            refuses_direct_talks=column("refuses_direct_talks", bool),
+        )
+
+    def take(self, rows: np.ndarray) -> PartyArrays:
+        return PartyArrays(
+            *(getattr(self, name)[rows] for name in self.__dataclass_fields__)  # type: ignore[arg-type]
+        )
+
+
+class BatchClock:
+    """The scenario's timeline (or none) seen from inside every run at once."""
+
+    def __init__(self, timeline: Timeline | None, scenario: Scenario) -> None:
+        self.timeline = timeline
+        self.scenario = scenario
+        self.ids = [p.id for p in scenario.parties]
+        self.horizon_hours = scenario.deadline_days * HOURS_PER_DAY
+
+    def parties_at(self, base: PartyArrays, hours: np.ndarray) -> PartyArrays:
+        """Each run's parties at its ``hours`` (``party_at`` per run; no timeline: ``base``)."""
+        if self.timeline is None:
+            return base
+        columns: dict[str, list[np.ndarray]] = {n: [] for n in base.__dataclass_fields__}
+        for c, pid in enumerate(self.ids):
+            target = ("party", pid)
+
+            def moved(name: str, values: np.ndarray, target=target) -> np.ndarray:
+                change = number_change(self.timeline, target, name, hours)  # type: ignore[arg-type]
+                return _clip(name, values + change)
+
+            columns["reservation"].append(moved("reservation", base.reservation[:, c]))
+            columns["time_discount"].append(moved("time_discount", base.time_discount[:, c]))
+            columns["direct_contact_cost"].append(
+                moved("direct_contact_cost", base.direct_contact_cost[:, c])
+            )
+            own = base.deadline_days[:, c]
+            shift = number_change(self.timeline, target, "deadline_days", hours)  # type: ignore[arg-type]
+            shifted = _clip(
+                "deadline_days", np.where(np.isnan(own), self.scenario.deadline_days, own) + shift
+            )
+            columns["deadline_days"].append(np.where(shift != 0.0, shifted, own))
+            columns["refuses_direct_talks"].append(
+                self._switch(target, "refuses_direct_talks", hours, base.refuses_direct_talks[:, c])
+            )
+        return PartyArrays(**{n: np.stack(v, axis=1) for n, v in columns.items()})
+
+    def deadline_hours(self, parties: PartyArrays) -> np.ndarray:
+        """``Seat.deadline_hours`` per run and party: the earlier of the two deadlines."""
+        days = self.scenario.deadline_days
+        own = np.where(np.isnan(parties.deadline_days), days, parties.deadline_days)
+        return HOURS_PER_DAY * np.minimum(days, own)
+
+    def arrival(
+        self, via: tuple[str, ...], sent_at: np.ndarray, arrives_at: np.ndarray
+    ) -> np.ndarray:
+        """``TimelineClock.arrival`` per run: slower hops add hours, a suspended hop holds the
+        message until it resumes (the situation is the one at ``sent_at``, the round start)."""
+        if self.timeline is None:
+            return arrives_at
+        hops = via or (DIRECT_LINE,)
+        extra = np.zeros(len(sent_at))
+        for hop in hops:
+            extra = extra + number_change(self.timeline, ("hop", hop), "delay_hours", sent_at)
+        release = np.full(len(sent_at), -np.inf)
+        for hop in hops:
+            release = np.maximum(release, self._held_until(hop, sent_at))
+        arrival = arrives_at + np.maximum(extra, sent_at - arrives_at) + (release - sent_at)
+        return np.minimum(arrival, self.horizon_hours + HOURS_PER_DAY)
+
+    def _switch(
+        self, target: tuple[str, str], name: str, hours: np.ndarray, default: np.ndarray
+    ) -> np.ndarray:
+        """``switch_at`` per run: the latest event in force sets it, else ``default``."""
+        assert self.timeline is not None
+        value = np.asarray(default, dtype=bool).copy()
+        for event, _begins in self.timeline.scheduled_hours():
+            active = in_force(event, self.timeline.start, hours) > 0
+            for effect in event.effects:
+                if effect.target == target and name in dict(effect.switches):
+                    value = np.where(active, dict(effect.switches)[name], value)
+        return value
+
+    def _held_until(self, hop: str, hours: np.ndarray) -> np.ndarray:
+        """``held_until`` per run: the first event edge after ``hours`` at which ``hop`` is
+        not suspended (``inf``: never); ``hours`` itself where it is not suspended."""
+        assert self.timeline is not None
+        target = ("hop", hop)
+        suspended = self._switch(target, "suspended", hours, np.zeros(len(hours), dtype=bool))
+        if not suspended.any():
+            return hours
+        edges = []
+        for event, begins in self.timeline.scheduled_hours():
+            edges.append(begins)
+            if event.lasts_days:
+                edges.append(begins + event.lasts_days * HOURS_PER_DAY)
+        open_edges = np.array(
+            sorted(e for e in edges if not switch_at(self.timeline, target, "suspended", e, False)),
+            dtype=float,
+        )
+        after = np.searchsorted(open_edges, hours, side="right")
+        padded = np.append(open_edges, np.inf)
+        return np.where(suspended, padded[after], hours)
+
+
+def _clip(name: str, values: np.ndarray) -> np.ndarray:
+    """``effects.clip`` elementwise: ``min(max(value, low), high)``."""
+    low, high = BOUNDS[name]
+    return np.minimum(np.maximum(values, low), high)
