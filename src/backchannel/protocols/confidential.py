@@ -52,12 +52,12 @@ def run_confidential(
         return session.finish(None, "no package satisfies every side's red lines", now, 0)
     if not plan.zone_exists:
         session.note("no_zone", now, 0, why="no package meets every confided walk-away value")
-    tabled = [int(p) for p in plan.candidates if int(p) in {q.index for q in scenario.packages}]
-    rotation = (
-        [*tabled, int(plan.candidates[len(tabled)])]
-        if len(plan.candidates) > len(tabled)
-        else tabled
-    )
+    # Packages on the table lead the plan; the mediator alternates them with its best package.
+    on_table = {q.index for q in scenario.packages}
+    leading = 0
+    while leading < len(plan.candidates) and int(plan.candidates[leading]) in on_table:
+        leading += 1
+    rotation = [int(p) for p in plan.candidates[: leading + 1]]
     rounds, settled = 0, None
     while settled is None:
         ending = session.out_of_time(now, rounds)
