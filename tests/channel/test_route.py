@@ -6,6 +6,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backchannel.channel.delays import Delay
 from backchannel.channel.fidelity import FidelityStep
@@ -84,3 +87,27 @@ def test_leaks_are_drawn_after_the_delay() -> None:
     leaked = [route.transmit(0, 0.0, rng).passages[0].leaked for _ in range(200)]
     replay = np.random.default_rng(21)
     assert leaked == [bool(replay.random() < 0.3) for _ in range(200)]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    delays=st.lists(st.floats(0, 500, allow_nan=False), min_size=1, max_size=5),
+    losses=st.lists(st.floats(0, 0.9), min_size=5, max_size=5),
+    sent=st.floats(0, 1000, allow_nan=False),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_chain_obeys_the_resend_rule(
+    delays: list[float], losses: list[float], sent: float, seed: int
+) -> None:
+    hops = tuple(
+        Hop(f"h{k}", d, loss=loss) for k, (d, loss) in enumerate(zip(delays, losses, strict=False))
+    )
+    route = Route(hops, max_attempts=6)
+    delivery = route.transmit(0, sent, np.random.default_rng(seed))
+    assert 1 <= delivery.attempts <= 6
+    assert delivery.departures == tuple(sent + k * route.timeout for k in range(delivery.attempts))
+    if delivery.arrived:
+        assert delivery.arrives_at_hours == pytest.approx(delivery.departures[-1] + sum(delays))
+        assert [p.lost for p in delivery.passages].count(True) == delivery.attempts - 1
+    else:
+        assert delivery.attempts == 6 and delivery.arrives_at_hours == math.inf
