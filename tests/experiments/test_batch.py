@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import pytest
 
 from backchannel.agents.registry import register
@@ -10,6 +13,7 @@ from backchannel.experiments.batch import batch_supported, run_batch, why_not_ba
 from backchannel.protocols.runner import RunOptions, RunRefused, run_negotiation
 from backchannel.scenario.loader import load_scenario
 from backchannel.scenario.model import Scenario
+from backchannel.timeline.apply import moves_during
 
 
 @register("batch-test-stubborn", "a Boulware that never accepts (test only)")
@@ -33,6 +37,11 @@ def split(fixtures) -> Scenario:
 
 
 def test_flagship_rows_match_the_step_engine(flagship: Scenario) -> None:
+    # The snapback scheduled 20 days in moves Iran's and the US's positions during the talks.
+    assert flagship.timeline is not None
+    when = flagship.timeline.start + dt.timedelta(days=20)
+    flagship = replace(flagship, timeline=flagship.timeline.with_event_date("snapback", when))
+    assert moves_during(flagship.timeline, flagship)
     seeds = [11, 12]
     for strategies in ({}, {"us": "boulware", "iran": "conceder"}):
         batch = run_batch(flagship, "shuttle", strategies, seeds)
@@ -45,6 +54,8 @@ def test_flagship_rows_match_the_step_engine(flagship: Scenario) -> None:
                 result.rounds,
                 result.reason,
             )
+            assert row["payoff_iran"] == result.payoffs["iran"]
+            assert row["utility_iran"] == result.utilities["iran"]
             assert row["payoff_us"] == result.payoffs["us"]
             assert row["welfare"] == sum(result.payoffs.values())
 
