@@ -89,3 +89,30 @@ def test_direct_talks_are_refused_unless_forced(flagship: Scenario) -> None:
 
 def test_unknown_protocols_are_named(split: Scenario) -> None:
     assert why_not_batch(split, "single-text") is not None
+
+
+@pytest.mark.parametrize("threshold", [None, 0.7, 0.9])
+def test_ratifiers_run_in_the_batch_engine_exactly(threshold: float | None) -> None:
+    # The flagship as shipped (Iran's Supreme Leader ratifies), and stricter ratifiers that veto.
+    scenario = load_scenario("iran-us")
+    ratifier = scenario.party("iran").ratifier
+    assert ratifier is not None
+    if threshold is not None:
+        scenario = scenario.with_party("iran", ratifier=replace(ratifier, threshold=threshold))
+    assert batch_supported(scenario, "shuttle", {})
+    seeds = [1, 2, 3]
+    for strategies in ({}, {"us": "conceder", "iran": "linear"}):
+        rows = run_batch(scenario, "shuttle", strategies, seeds)
+        for row, seed in zip(rows, seeds, strict=True):
+            options = RunOptions(protocol="shuttle", strategies=strategies, seed=seed)
+            result = run_negotiation(scenario, options).result
+            assert row["engine"] == "batch"
+            assert (row["agreement"], row["reason"], row["time_hours"]) == (
+                result.agreement,
+                result.reason,
+                result.time_hours,
+            )
+            assert row["payoff_us"] == result.payoffs["us"]
+            assert row["payoff_iran"] == result.payoffs["iran"]
+    if threshold == 0.9:
+        assert any(row["reason"].startswith("ratification failed") for row in rows)

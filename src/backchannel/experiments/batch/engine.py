@@ -15,6 +15,7 @@ import numpy as np
 from backchannel.channel.route import Route
 from backchannel.experiments.batch.clock import BatchClock, PartyArrays
 from backchannel.experiments.batch.offers import OfferTable
+from backchannel.experiments.batch.ratification import ratify_runs
 from backchannel.experiments.batch.strategies import BatchStrategy, Seat, python_power
 from backchannel.protocols.alternating import HOURS_PER_DAY
 from backchannel.scenario.model import Scenario
@@ -150,7 +151,10 @@ def simulate(
         offer, agreed = offer[~late], agreed[~late]
         if agreed.any():
             finish(agreed, offer, AGREEMENT, arrival(now))
-    _settle(scenario, clock.parties_at(inputs.parties, out.time_hours), out, direct_contact)
+    # As in settlement.conclude: the parties as they stand when talks end, then the ratifiers.
+    parties_at_end = clock.parties_at(inputs.parties, out.time_hours)
+    ratify_runs(scenario, out.agreement, out.time_hours, out.reason)
+    _settle(scenario, parties_at_end, out, direct_contact)
     return out
 
 

@@ -18,8 +18,9 @@ whose utilities differ are grouped, one group per distinct set of utility functi
 :func:`batch_supported` says whether the batch engine will be used (:func:`why_not_batch` says
 why not): two parties, the direct or shuttle protocol, strategies with an array form (boulware,
 linear, conceder, tit-for-tat, hardliner), a route that draws no randomness (fixed delays; no
-loss, distortion or leaks) and no ratifiers. A timeline is followed run by run, as the step
-engine follows it (``batch.clock``). Everything else runs on the step engine, and each row says
+loss, distortion or leaks). A timeline is followed run by run, as the step engine follows it
+(``batch.clock``), and ratifiers judge each agreement as ``protocols.ratification`` does
+(``batch.ratification``). Everything else runs on the step engine, and each row says
 which engine played it.
 """
 
@@ -40,6 +41,7 @@ from backchannel.experiments.batch.engine import (
     offer_tables,
     simulate,
 )
+from backchannel.experiments.batch.ratification import veto_reason
 from backchannel.experiments.batch.strategies import batch_strategy
 from backchannel.protocols.runner import RunOptions, _route, run_negotiation
 from backchannel.protocols.transcript import Result
@@ -111,9 +113,6 @@ def why_not_batch(
         return f"the {protocol} protocol runs step by step"
     if len(scenario.parties) != 2:
         return "the batch engine plays two-party negotiations only"
-    for party in scenario.parties:
-        if getattr(party, "ratifier", None) is not None:
-            return f"{party.id} has a ratifier, which the batch engine does not model"
     for party_id, name in _strategy_names(scenario, strategies or {}).items():
         if batch_strategy(name) is None:
             return f"strategy '{name}' ({party_id}) has no array form"
@@ -213,7 +212,7 @@ def _batch_row(
     row["engine"] = "batch"
     result = Result(
         agreement=agreement if agreement >= 0 else None,
-        reason=REASONS[int(out.reason[k])],
+        reason=veto_reason(scenario, int(out.reason[k])) or REASONS[int(out.reason[k])],
         time_hours=float(out.time_hours[k]),
         rounds=int(out.rounds[k]),
         utilities={p.id: float(out.utilities[k, c]) for c, p in enumerate(scenario.parties)},
