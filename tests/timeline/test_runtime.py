@@ -66,3 +66,25 @@ def test_every_protocol_follows_the_clock(pressure, protocol: str) -> None:
     assert all(e.time_hours <= transcript.result.time_hours for e in moves)
     currency = [e for e in moves if "currency" in e.details["causes"]]
     assert all(e.sender == "a" for e in currency)
+
+
+def test_a_deadline_effect_on_a_party_without_its_own_deadline(pressure_file, tmp_path) -> None:
+    # Party a has no deadline of its own: the effect moves it from the negotiation's deadline.
+    import shutil
+
+    import yaml
+
+    from backchannel.protocols.runner import RunOptions, run_negotiation
+    from backchannel.scenario.loader import load_scenario
+
+    data = yaml.safe_load(pressure_file.read_text())
+    data["timeline"]["events"].append(
+        {"id": "recall", "date": "2026-01-04", "effects": [{"party": "a", "deadline_days": -5}]}
+    )
+    shutil.copytree(pressure_file.parent / "data", tmp_path / "data")
+    path = tmp_path / "pressure-deadline.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    transcript = run_negotiation(load_scenario(path), RunOptions(protocol="direct"))
+    changes = [e for e in transcript.events if e.kind == "timeline"]
+    assert any("deadline_days" in str(e.details) for e in changes)
+    assert transcript.result is not None

@@ -64,10 +64,7 @@ class TimelineClock:
             before = self._reported[target]
             diff = {k: (before[k], v) for k, v in values.items() if _differs(before[k], v)}
             events = [e.id for e in fired if e.touches(target)]
-            notable = any(
-                k not in NOTABLE or abs(float(b) - float(a)) >= NOTABLE[k]  # type: ignore[arg-type]
-                for k, (b, a) in diff.items()
-            )
+            notable = any(_notable(k, b, a) for k, (b, a) in diff.items())
             if diff and (events or notable):
                 causes = events + [
                     i.id for i in moved if any(e.target == target for e in i.effects)
@@ -131,3 +128,10 @@ def _differs(before: object, after: object) -> bool:
     if isinstance(before, bool) or isinstance(after, bool) or before is None or after is None:
         return before != after
     return not np.isclose(float(before), float(after), rtol=0.0, atol=1e-9)  # type: ignore[arg-type]
+
+
+def _notable(key: str, before: object, after: object) -> bool:
+    """A change worth a transcript line: any change of a number that had no value before."""
+    if key not in NOTABLE or before is None or after is None:
+        return True
+    return abs(float(after) - float(before)) >= NOTABLE[key]  # type: ignore[arg-type]
