@@ -8,16 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from backchannel.cli.common import (
     UsageProblem,
     console,
-    errors,
     open_scenario,
     parse_assignments,
     print_json,
+    progress_bar,
     user_errors,
 )
 from backchannel.experiments.compare import (
@@ -81,7 +80,7 @@ def compare(
             strategies=tuple(parse_assignments(strategy, "--strategy").items()),
             chunk_size=chunk_size,
         )
-        with _progress(runs, enabled=not json_output) as advance:
+        with progress_bar(runs, not json_output, "runs") as advance:
             comparison = run_comparison(
                 model,
                 settings,
@@ -108,24 +107,6 @@ def _experiment_errors() -> Iterator[None]:
         yield
     except (CompareError, BackendUnavailable, ResultsError) as error:
         raise UsageProblem(str(error)) from None
-
-
-@contextmanager
-def _progress(total: int, enabled: bool) -> Iterator[Any]:
-    if not enabled:
-        yield None
-        return
-    bar = Progress(
-        TextColumn("runs"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-    )
-    task = bar.add_task("runs", total=total)
-    with bar:
-        yield lambda done: bar.advance(task, done)
 
 
 def comparison_document(
