@@ -35,13 +35,15 @@ from backchannel.scenario.model import Scenario
 
 
 def compare(
-    scenario: str = typer.Argument(None, help="Scenario file or bundled name [default: iran-us]."),
+    scenario: str = typer.Argument(
+        None, help="Scenario file or bundled name \\[default: iran-us]."
+    ),
     protocols: str = typer.Option(
         None,
         "--protocols",
         "-p",
-        help="Comma-separated PROTOCOL[@ROUTE][:VARIANT], e.g. direct,shuttle,shuttle@qatar,"
-        f"shuttle:loss=0.1; variants: {', '.join(VARIANTS)} [default: every protocol].",
+        help="Comma-separated PROTOCOL\\[@ROUTE]\\[:VARIANT], e.g. direct, shuttle, shuttle@qatar, "
+        f"shuttle:loss=0.1; variants: {', '.join(VARIANTS)} \\[default: every protocol].",
     ),
     runs: int = typer.Option(100, "--runs", "-n", help="Runs per protocol."),
     seed: int = typer.Option(0, "--seed", help="Plan seed; the same seed gives the same rows."),
