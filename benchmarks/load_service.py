@@ -7,7 +7,7 @@ Reports throughput and the p50/p99 latency of posting an offer, then checks the 
 
     python benchmarks/load_service.py                      # 20 negotiations x 25 offers
     python benchmarks/load_service.py --negotiations 50 --offers 40
-    python benchmarks/load_service.py --database-url postgresql+psycopg://...
+    python benchmarks/load_service.py --database-url postgresql+pg8000://...
 
 Bounded: at most --negotiations x --offers offers, and it stops after --max-seconds.
 """

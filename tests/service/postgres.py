@@ -32,7 +32,7 @@ def _binaries() -> Path | None:
 def unavailable_message() -> str:
     return (
         f"PostgreSQL tests need a server: set {ENV_URL} (e.g. "
-        "postgresql+psycopg://postgres@127.0.0.1:5432/backchannel_test) or install PostgreSQL "
+        "postgresql+pg8000://postgres@127.0.0.1:5432/backchannel_test) or install PostgreSQL "
         "(apt-get install postgresql) so the tests can start a throwaway one; .ci/run does both"
     )
 
@@ -69,7 +69,7 @@ def postgres_url() -> Iterator[str]:
             "postgres",
             "backchannel_test",
         )
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/backchannel_test"
+        yield f"postgresql+pg8000://postgres@127.0.0.1:{port}/backchannel_test"
     finally:
         subprocess.run(
             [*as_postgres, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],

@@ -82,5 +82,5 @@ def test_a_rewritten_entry_with_recomputed_hash_breaks_the_next_link(database: s
 
 
 def test_verify_log_on_an_unreachable_database_is_a_clear_error(tmp_path) -> None:
-    result = run_verify("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    result = run_verify("postgresql+pg8000://nobody@127.0.0.1:1/none")
     assert result.exit_code == 2 and "cannot read the log" in result.output

@@ -7,7 +7,7 @@ import typer
 from backchannel.cli.common import console, errors
 from backchannel.service.settings import DEFAULT_DATABASE_URL
 
-DATABASE_HELP = "SQLAlchemy database URL (a SQLite file needs no setup; postgresql+psycopg://...)."
+DATABASE_HELP = "SQLAlchemy database URL (a SQLite file needs no setup; postgresql+pg8000://...)."
 
 
 def serve(
