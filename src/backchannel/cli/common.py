@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from backchannel.protocols.runner import RunRefused
 from backchannel.scenario.errors import ScenarioError
@@ -31,10 +32,10 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ScenarioError as error:
-        errors.print(f"[bold red]error:[/] {error.render()}", markup=True, soft_wrap=True)
+        errors.print(f"[bold red]error:[/] {escape(error.render())}", soft_wrap=True)
         raise typer.Exit(2) from None
     except (RunRefused, UsageProblem) as error:
-        errors.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        errors.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
         raise typer.Exit(2) from None
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from backchannel.cli.common import console, errors
-from backchannel.service.settings import DEFAULT_DATABASE_URL
+from backchannel.service import DEFAULT_DATABASE_URL
 
 DATABASE_HELP = "SQLAlchemy database URL (a SQLite file needs no setup; postgresql+pg8000://...)."
 
@@ -18,6 +19,7 @@ def serve(
     ),
 ) -> None:
     """Run the live mediation service (the database is migrated on start)."""
+    _require_web_extra()
     import uvicorn
 
     from backchannel.service.app import create_app
@@ -26,7 +28,9 @@ def serve(
     try:
         app = create_app(settings)
     except Exception as error:  # a wrong URL or an unreachable server, said plainly
-        errors.print(f"[bold red]error:[/] cannot open the database: {error}", soft_wrap=True)
+        errors.print(
+            f"[bold red]error:[/] cannot open the database: {escape(str(error))}", soft_wrap=True
+        )
         raise typer.Exit(2) from None
     console.print(f"Backchannel is serving on http://{host}:{port}/ (database: {_shown(settings)})")
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -38,6 +42,7 @@ def verify_log(
     ),
 ) -> None:
     """Check the tamper-evident event log: exits 1 naming any edited or deleted entry."""
+    _require_web_extra()
     from backchannel.service.eventlog import verify
     from backchannel.service.storage.db import make_engine, session_factory
 
@@ -48,7 +53,7 @@ def verify_log(
             verdict = verify(session)
     except Exception as error:
         errors.print(
-            f"[bold red]error:[/] cannot read the log in {_shown(settings)}: {error}",
+            f"[bold red]error:[/] cannot read the log in {_shown(settings)}: {escape(str(error))}",
             soft_wrap=True,
         )
         raise typer.Exit(2) from None
@@ -60,9 +65,24 @@ def verify_log(
         )
         return
     for problem in verdict.problems:
-        errors.print(f"[bold red]tampered:[/] {problem}", soft_wrap=True)
+        errors.print(f"[bold red]tampered:[/] {escape(str(problem))}", soft_wrap=True)
     errors.print(f"{len(verdict.problems)} problem(s) in {verdict.entries} entries.")
     raise typer.Exit(1)
+
+
+def _require_web_extra() -> None:
+    """The service's libraries are an optional extra; say how to install them if missing."""
+    import importlib.util
+
+    needed = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "pydantic_settings", "jinja2")
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    if missing:
+        errors.print(
+            f"[bold red]error:[/] the live service needs the 'web' extra ({', '.join(missing)} "
+            "missing); install it with: pip install -e '.\\[web]' (or 'backchannel\\[web]')",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
 
 
 def _settings(database_url: str | None):  # type: ignore[no-untyped-def]

@@ -80,9 +80,9 @@ def read_results(path: str | Path) -> list[Row]:
 
 
 def _write_parquet(rows: Sequence[Row], path: Path) -> None:
+    parquet = _pyarrow_parquet()  # first: says how to install pyarrow if it is missing
     import pyarrow as pa
 
-    parquet = _pyarrow_parquet()
     names = column_names(rows)
     table = pa.Table.from_pylist([{n: row.get(n) for n in names} for row in rows])
     parquet.write_table(table, path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite:///backchannel.db"
+from backchannel.service import DEFAULT_DATABASE_URL
 
 
 class Settings(BaseSettings):
