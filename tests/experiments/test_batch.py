@@ -42,22 +42,30 @@ def test_flagship_rows_match_the_step_engine(flagship: Scenario) -> None:
     when = flagship.timeline.start + dt.timedelta(days=20)
     flagship = replace(flagship, timeline=flagship.timeline.with_event_date("snapback", when))
     assert moves_during(flagship.timeline, flagship)
-    seeds = [11, 12]
     for strategies in ({}, {"us": "boulware", "iran": "conceder"}):
-        batch = run_batch(flagship, "shuttle", strategies, seeds)
-        for row, seed in zip(batch, seeds, strict=True):
-            options = RunOptions(protocol="shuttle", strategies=strategies, seed=seed)
-            result = run_negotiation(flagship, options).result
-            assert row["engine"] == "batch"
-            assert (row["agreement"], row["rounds"], row["reason"]) == (
-                result.agreement,
-                result.rounds,
-                result.reason,
-            )
-            assert row["payoff_iran"] == result.payoffs["iran"]
-            assert row["utility_iran"] == result.utilities["iran"]
-            assert row["payoff_us"] == result.payoffs["us"]
-            assert row["welfare"] == sum(result.payoffs.values())
+        assert_batch_matches_step(flagship, strategies, [11, 12])
+
+
+def assert_batch_matches_step(
+    scenario: Scenario, strategies: dict[str, str], seeds: list[int]
+) -> list[dict]:
+    """Shuttle runs on the batch engine equal the step engine's, field for field."""
+    rows = run_batch(scenario, "shuttle", strategies, seeds)
+    for row, seed in zip(rows, seeds, strict=True):
+        options = RunOptions(protocol="shuttle", strategies=strategies, seed=seed)
+        result = run_negotiation(scenario, options).result
+        assert row["engine"] == "batch"
+        assert (row["agreement"], row["rounds"], row["reason"], row["time_hours"]) == (
+            result.agreement,
+            result.rounds,
+            result.reason,
+            result.time_hours,
+        )
+        for party in scenario.party_ids:
+            assert row[f"payoff_{party}"] == result.payoffs[party]
+            assert row[f"utility_{party}"] == result.utilities[party]
+        assert row["welfare"] == sum(result.payoffs.values())
+    return rows
 
 
 def test_a_strategy_without_array_form_falls_back_to_the_step_engine(split: Scenario) -> None:
@@ -100,19 +108,7 @@ def test_ratifiers_run_in_the_batch_engine_exactly(threshold: float | None) -> N
     if threshold is not None:
         scenario = scenario.with_party("iran", ratifier=replace(ratifier, threshold=threshold))
     assert batch_supported(scenario, "shuttle", {})
-    seeds = [1, 2, 3]
     for strategies in ({}, {"us": "conceder", "iran": "linear"}):
-        rows = run_batch(scenario, "shuttle", strategies, seeds)
-        for row, seed in zip(rows, seeds, strict=True):
-            options = RunOptions(protocol="shuttle", strategies=strategies, seed=seed)
-            result = run_negotiation(scenario, options).result
-            assert row["engine"] == "batch"
-            assert (row["agreement"], row["reason"], row["time_hours"]) == (
-                result.agreement,
-                result.reason,
-                result.time_hours,
-            )
-            assert row["payoff_us"] == result.payoffs["us"]
-            assert row["payoff_iran"] == result.payoffs["iran"]
+        rows = assert_batch_matches_step(scenario, strategies, [1, 2, 3])
     if threshold == 0.9:
         assert any(row["reason"].startswith("ratification failed") for row in rows)

@@ -193,10 +193,7 @@ class AlternatingOffers:
         if delivery.delivered is None:
             return False, math.inf, None
         received = delivery.delivered
-        receiver.received.append(Offer(proposer.party.id, received, arrived))
-        decided_at = arrived + self.scenario.response_hours
-        view = receiver.view(self.scenario, decided_at, round_number)
-        accepted = bool(receiver.strategy.respond(view, received))
+        accepted, decided_at = self._answer(receiver, proposer, received, arrived, round_number)
         transcript.record(
             Event(
                 kind="accept" if accepted else "reject",
@@ -210,6 +207,15 @@ class AlternatingOffers:
             )
         )
         return accepted, decided_at, received
+
+    def _answer(
+        self, seat: Seat, sender: Seat, text: int, arrived: float, round_number: int
+    ) -> tuple[bool, float]:
+        """``seat`` receives ``text`` at ``arrived`` and answers after its response time."""
+        seat.received.append(Offer(sender.party.id, text, arrived))
+        decided_at = arrived + self.scenario.response_hours
+        view = seat.view(self.scenario, decided_at, round_number)
+        return bool(seat.strategy.respond(view, text)), decided_at
 
     def _close(
         self,
@@ -258,10 +264,7 @@ class AlternatingOffers:
         closed = delivery.arrives_at_hours
         if text == offer:
             return self._finish(transcript, offer, "agreement", closed, round_number)
-        proposer.received.append(Offer(acceptor.party.id, text, closed))
-        confirm_at = closed + self.scenario.response_hours
-        view = proposer.view(self.scenario, confirm_at, round_number)
-        confirmed = bool(proposer.strategy.respond(view, text))
+        confirmed, confirm_at = self._answer(proposer, acceptor, text, closed, round_number)
         transcript.record(
             Event(
                 kind="confirm" if confirmed else "miscalculation",

@@ -9,6 +9,7 @@ overrides a method) is not batchable and runs on the step engine.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,11 +68,12 @@ class Seat:
         )
 
 
-class BatchStrategy:
+class BatchStrategy(ABC):
     """A strategy over arrays: a target per run, then the shared offer and acceptance rules."""
 
+    @abstractmethod
     def target(self, seat: Seat, relative_time: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """The utility each run's seat demands now."""
 
     def propose(self, seat: Seat, relative_time: np.ndarray) -> np.ndarray:
         return seat.table.offer(self.target(seat, relative_time), seat.reservation, seat.latest)

@@ -14,7 +14,7 @@ def now() -> datetime:
 
 
 class Base(DeclarativeBase):
-    pass
+    """The declarative base every table below shares (one metadata for Alembic)."""
 
 
 class Negotiation(Base):
