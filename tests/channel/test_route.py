@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backchannel.channel.delays import Delay
+from backchannel.channel.delays import Delay, fixed
 from backchannel.channel.fidelity import FidelityStep
 from backchannel.channel.route import Hop, Route
 from backchannel.space.issues import NumericIssue
@@ -111,3 +111,26 @@ def test_any_chain_obeys_the_resend_rule(
         assert [p.lost for p in delivery.passages].count(True) == delivery.attempts - 1
     else:
         assert delivery.attempts == 6 and delivery.arrives_at_hours == math.inf
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    delays=st.lists(st.floats(0.0, 100.0), min_size=1, max_size=4),
+    carriers=st.integers(0, 15),
+    outcome=st.integers(0, 10),
+    sent=st.floats(0.0, 1000.0),
+    sealed=st.booleans(),
+)
+def test_the_shortcut_for_certain_routes_matches_the_general_passage(
+    delays, carriers, outcome, sent, sealed
+) -> None:
+    hops = tuple(
+        Hop(f"c{k}" if carriers >> k & 1 else None, delay, delay=fixed(delay) if k else None)
+        for k, delay in enumerate(delays)
+    )
+    route = Route(hops, space=SPACE)
+    assert route.certain and route.faithful
+    rng = np.random.default_rng(0)
+    general = route._through_hops(outcome, sent, rng, sealed, math.inf)
+    assert route.transmit(outcome, sent, rng, sealed=sealed) == general
+    assert rng.bit_generator.state == np.random.default_rng(0).bit_generator.state

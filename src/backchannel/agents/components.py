@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,17 +34,25 @@ def target_utility(view: PartyView, share: float) -> float:
 
 @dataclass(frozen=True)
 class _Ranking:
-    """A seat's acceptable outcomes sorted by its own utility (ties by index), computed once."""
+    """A seat's acceptable outcomes sorted by its own utility, computed once.
+
+    ``order`` runs from worst to best (ties by index); ``best_first`` from best to worst (ties
+    by index), so the outcomes worth at least a target are a prefix of it and, once distances
+    are lined up in that order, the first nearest one is also the best among the nearest.
+    """
 
     utilities: np.ndarray
     acceptable: np.ndarray
     order: np.ndarray
     sorted_utilities: np.ndarray
+    best_first: np.ndarray
+    negated_best_first: list[float]  # -utility along best_first, ascending: bisect counts
     best: float
 
 
 _RANKINGS: OrderedDict[tuple[int, int], _Ranking] = OrderedDict()
 _DISTANCES: OrderedDict[tuple[int, int], tuple[OutcomeSpace, np.ndarray]] = OrderedDict()
+_ALIGNED: OrderedDict[tuple[int, int], tuple[_Ranking, np.ndarray]] = OrderedDict()
 CACHE_ENTRIES = 32
 FULL_DISTANCE_LIMIT = 250_000
 
@@ -66,8 +75,10 @@ def _ranking(view: PartyView) -> _Ranking | None:
     rows = np.flatnonzero(acceptable)
     order = rows[np.argsort(utilities[rows], kind="stable")]
     ranked = utilities[order]
+    best_first = rows[np.lexsort((rows, -utilities[rows]))]
+    negated = (-utilities[best_first]).tolist()
     best = float(ranked[-1]) if len(ranked) else 0.0
-    ranking = _Ranking(utilities, acceptable, order, ranked, best)
+    ranking = _Ranking(utilities, acceptable, order, ranked, best_first, negated, best)
     _remember(_RANKINGS, key, ranking)
     return ranking
 
@@ -130,23 +141,36 @@ def offer_for_target(view: PartyView, target: float) -> int:
 
 
 def _offer_from_ranking(view: PartyView, ranking: _Ranking, target: float) -> int:
-    """:func:`offer_for_target` on a cached ranking: same choice, without scanning the space."""
-    ranked, order = ranking.sorted_utilities, ranking.order
+    """:func:`offer_for_target` on a cached ranking: same choice, without scanning the space.
+
+    The candidates are the first ``count`` outcomes of ``best_first``; the first nearest one
+    there is the nearest, then best, then lowest-index candidate: the scan's lexicographic rule.
+    """
+    order = ranking.order
     if len(order) == 0:
         return int(np.argmax(view.utilities))
-    start = int(np.searchsorted(ranked, target - 1e-12, side="left"))
-    if start == len(order):
-        return int(order[np.searchsorted(ranked, ranked[-1], side="left")])
+    count = bisect_right(ranking.negated_best_first, -(target - 1e-12))
+    if count == 0:
+        return int(ranking.best_first[0])
     latest = view.last_received
     if latest is None:
-        return int(order[start])
-    candidates = np.sort(order[start:])
-    if view.space.size <= FULL_DISTANCE_LIMIT:
-        distances = _distances_from(view.space, latest.outcome)[candidates]
-    else:
-        distances = distance_to(view.space, latest.outcome, candidates)
-    keys = np.lexsort((-view.utilities[candidates], distances))
-    return int(candidates[keys[0]])
+        return int(order[len(order) - count])
+    if view.space.size > FULL_DISTANCE_LIMIT:
+        candidates = ranking.best_first[:count]
+        return int(candidates[np.argmin(distance_to(view.space, latest.outcome, candidates))])
+    distances = _aligned_distances(view.space, ranking, latest.outcome)
+    return int(ranking.best_first[distances[:count].argmin()])
+
+
+def _aligned_distances(space: OutcomeSpace, ranking: _Ranking, outcome: int) -> np.ndarray:
+    """Distances from ``outcome`` to the ranking's outcomes, best first; cached per offer."""
+    key = (id(ranking), outcome)
+    found = _ALIGNED.get(key)
+    if found is not None and found[0] is ranking:
+        return found[1]
+    aligned = _distances_from(space, outcome)[ranking.best_first]
+    _remember(_ALIGNED, key, (ranking, aligned))
+    return aligned
 
 
 def acceptable_at(view: PartyView, offer: int, threshold: float) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -64,9 +65,22 @@ class Route:
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     space: OutcomeSpace | None = field(default=None, compare=False, repr=False)
 
-    @property
+    @cached_property
     def via(self) -> tuple[str, ...]:
         return tuple(h.carrier for h in self.hops if h.carrier is not None)
+
+    @cached_property
+    def certain(self) -> bool:
+        """Fixed delays, nothing lost or leaked: every message arrives, on time."""
+        return all(
+            h.loss == 0.0 and h.leak == 0.0 and (h.delay is None or not h.delay.stochastic)
+            for h in self.hops
+        )
+
+    @cached_property
+    def faithful(self) -> bool:
+        """No intermediary rewords what it carries."""
+        return all(h.faithful for h in self.hops)
 
     @property
     def is_direct(self) -> bool:
@@ -92,6 +106,19 @@ class Route:
         give_up_at_hours: float = math.inf,
     ) -> Delivery:
         """Carry ``outcome`` along the route (loss and resend semantics: module docstring)."""
+        if self.certain and (sealed or self.faithful):
+            return self._on_time(outcome, sent_at_hours)
+        return self._through_hops(outcome, sent_at_hours, rng, sealed, give_up_at_hours)
+
+    def _through_hops(
+        self,
+        outcome: int,
+        sent_at_hours: float,
+        rng: np.random.Generator,
+        sealed: bool,
+        give_up_at_hours: float,
+    ) -> Delivery:
+        """Every attempt through every hop, with the draws in the documented order."""
         passages: list[Passage] = []
         departures: list[float] = []
         attempt = 0
@@ -118,6 +145,16 @@ class Route:
         return Delivery(
             outcome, None, math.inf, self.via, tuple(passages), attempt, tuple(departures)
         )
+
+    def _on_time(self, outcome: int, sent_at_hours: float) -> Delivery:
+        """What :meth:`transmit` gives when nothing can go wrong, without the general loop."""
+        passages, now = [], sent_at_hours
+        for hop in self.hops:
+            left = now + hop.delay_hours
+            if hop.carrier is not None:
+                passages.append(Passage(1, hop.carrier, now, left, outcome, outcome))
+            now = left
+        return Delivery(outcome, outcome, now, self.via, tuple(passages), 1, (sent_at_hours,))
 
 
 def direct_route(channel: Channel) -> Route:

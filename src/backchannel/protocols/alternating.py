@@ -29,7 +29,7 @@ from backchannel.channel.route import Route
 from backchannel.protocols.messages import record_delivery
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
-from backchannel.protocols.views import Offer, PartyView, read_only
+from backchannel.protocols.views import Offer, PartyView
 from backchannel.scenario.model import Party, Scenario
 from backchannel.timeline.clock import TimelineClock, timeline_event
 
@@ -54,8 +54,8 @@ class Seat:
 
     def __init__(self, party: Party, strategy: Strategy, scenario: Scenario, column: int) -> None:
         self.strategy = strategy
-        self.utilities = read_only(scenario.utilities[:, column])
-        self.allowed = read_only(scenario.allowed[:, column])
+        self.scenario = scenario
+        self.column = column
         self.negotiation_days = scenario.deadline_days
         self.move_to(party)
         self.received: list[Offer] = []
@@ -64,7 +64,8 @@ class Seat:
     def move_to(self, party: Party) -> None:
         """Take up the party's position (a timeline may move it while the talks run)."""
         self.party = party
-        self.acceptable = read_only(self.allowed & (self.utilities >= party.reservation))
+        own = self.scenario.own_arrays(self.column, party.reservation)
+        self.utilities, self.allowed, self.acceptable = own.utilities, own.allowed, own.acceptable
         days = min(self.negotiation_days, party.deadline_days or self.negotiation_days)
         self.deadline_hours = HOURS_PER_DAY * days
 

@@ -17,12 +17,13 @@ def ratify(
     scenario: Scenario, transcript: Transcript, agreement: int, time_hours: float, rounds: int
 ) -> tuple[str | None, float]:
     """Ask every ratifier; return (the veto's description or None, the time all had decided)."""
-    positions = scenario.space.positions([agreement])
-    veto, finished = None, time_hours
+    veto, finished, positions = None, time_hours, None
     for party in scenario.parties:
         ratifier = party.ratifier
         if ratifier is None:
             continue
+        if positions is None:
+            positions = scenario.space.positions([agreement])
         decided = time_hours + ratifier.decision_hours
         finished = max(finished, decided)
         value = float(ratifier.utility.evaluate(positions)[0])

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from backchannel.space.outcomes import OutcomeSpace
+from backchannel.space.read_only import read_only
+
+__all__ = ["Offer", "PartyView", "read_only"]
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,3 @@ class PartyView:
     def utility_of(self, outcome: int) -> float:
         return float(self.utilities[outcome])
 
-
-def read_only(array: np.ndarray) -> np.ndarray:
-    """A view of ``array`` that cannot be written through."""
-    view = array.view()
-    view.flags.writeable = False
-    return view

@@ -12,6 +12,7 @@ from backchannel.channel.delays import Delay
 from backchannel.channel.fidelity import Bias, FidelityStep
 from backchannel.scenario.schema import ScenarioSpec
 from backchannel.space.outcomes import OutcomeSpace
+from backchannel.space.read_only import read_only
 from backchannel.space.utility import LinearAdditiveUtility
 
 if TYPE_CHECKING:
@@ -89,6 +90,18 @@ class Package:
     index: int
 
 
+OWN_ARRAYS_CACHED = 64  # a timeline moves reservation values a handful of times per run
+
+
+@dataclass(frozen=True)
+class OwnArrays:
+    """What one party knows of its own preferences, as read-only arrays over the outcomes."""
+
+    utilities: np.ndarray
+    allowed: np.ndarray
+    acceptable: np.ndarray
+
+
 @dataclass(frozen=True, eq=False)
 class Scenario:
     """Everything about a negotiation that does not change while it runs."""
@@ -140,6 +153,32 @@ class Scenario:
     def allowed(self) -> np.ndarray:
         """Per party, outcomes that cross none of its red lines, shape ``(outcomes, parties)``."""
         return np.stack([p.utility.allowed_over_space(self.space) for p in self.parties], axis=1)
+
+    def own_arrays(self, column: int, reservation: float) -> OwnArrays:
+        """One party's read-only utilities, red-line mask and acceptable outcomes at
+        ``reservation``; cached, so every run on this scenario shares them (and what
+        strategies derive from them, such as their rankings)."""
+        key = (column, reservation)
+        found = self._own_arrays.get(key)
+        if found is None:
+            utilities = read_only(self.utilities[:, column])
+            allowed = read_only(self.allowed[:, column])
+            acceptable = read_only(allowed & (utilities >= reservation))
+            found = OwnArrays(utilities, allowed, acceptable)
+            if len(self._own_arrays) >= OWN_ARRAYS_CACHED:
+                self._own_arrays.pop(next(iter(self._own_arrays)))
+            self._own_arrays[key] = found
+        return found
+
+    @cached_property
+    def _own_arrays(self) -> dict[tuple[int, float], OwnArrays]:
+        return {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle without the per-party cache: unpickled arrays would lose their read-only flag."""
+        state = dict(self.__dict__)
+        state.pop("_own_arrays", None)
+        return state
 
     def with_parties(self, parties: tuple[Party, ...]) -> Scenario:
         """A copy with other party settings (e.g. drawn preferences); caches start empty."""

@@ -1,0 +1,72 @@
+"""The ranked offer choice that strategies use is the same choice as a brute-force scan."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backchannel.agents.components import offer_for_target
+from backchannel.protocols.views import Offer, PartyView, read_only
+from backchannel.space.issues import DiscreteIssue, NumericIssue
+from backchannel.space.outcomes import OutcomeSpace
+
+
+def space_of(sizes: list[int], numeric: list[bool]) -> OutcomeSpace:
+    issues = []
+    for k, (size, is_numeric) in enumerate(zip(sizes, numeric, strict=True)):
+        if is_numeric:
+            issues.append(NumericIssue.from_range(f"n{k}", f"n{k}", 0, size - 1, 1))
+        else:
+            issues.append(DiscreteIssue(f"d{k}", f"d{k}", tuple(f"o{j}" for j in range(size))))
+    return OutcomeSpace(tuple(issues))
+
+
+def brute_force(space, utilities, acceptable, target, latest) -> int:
+    """The rule spelled out: acceptable outcomes worth the target; with an offer received, the
+    nearest to it, then the best for us, then the lowest index; without one, the least good
+    enough (lowest index on ties); when none is good enough, the best acceptable one."""
+    rows = space.positions(np.arange(space.size))
+    scale = [max(issue.size - 1, 1) for issue in space.issues]
+    ordered = [isinstance(issue, NumericIssue) for issue in space.issues]
+
+    def distance(a: int, b: int) -> float:
+        gaps = np.abs(rows[a] - rows[b]).astype(float)
+        return float(np.where(ordered, gaps / scale, gaps > 0).sum())
+
+    allowed = [int(i) for i in np.flatnonzero(acceptable)]
+    good = [i for i in allowed if utilities[i] >= target - 1e-12]
+    if not allowed:
+        return int(np.argmax(utilities))
+    if not good:
+        return min(allowed, key=lambda i: (-utilities[i], i))
+    if latest is None:
+        return min(good, key=lambda i: (utilities[i], i))
+    return min(good, key=lambda i: (distance(latest, i), -utilities[i], i))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    numeric_seed=st.integers(0, 7),
+    seed=st.integers(0, 2**31 - 1),
+    levels=st.integers(1, 6),  # few utility levels: many ties
+    target=st.floats(-0.1, 1.1),
+    with_latest=st.booleans(),
+)
+def test_ranked_choice_equals_the_scan_and_the_rule(
+    sizes, numeric_seed, seed, levels, target, with_latest
+) -> None:
+    space = space_of(sizes, [bool(numeric_seed >> k & 1) for k in range(len(sizes))])
+    rng = np.random.default_rng(seed)
+    utilities = rng.integers(0, levels + 1, space.size) / levels
+    acceptable = rng.random(space.size) < 0.8
+    latest = int(rng.integers(space.size)) if with_latest else None
+    received = (Offer("other", latest, 0.0),) if latest is not None else ()
+
+    def view(u: np.ndarray, a: np.ndarray) -> PartyView:
+        return PartyView("me", space, u, a, 0.0, 0.5, 0.0, 1, received, ())
+
+    scanned = offer_for_target(view(utilities.copy(), acceptable.copy()), target)
+    ranked = offer_for_target(view(read_only(utilities), read_only(acceptable)), target)
+    assert ranked == scanned == brute_force(space, utilities, acceptable, target, latest)
