@@ -52,4 +52,3 @@ class PartyView:
 
     def utility_of(self, outcome: int) -> float:
         return float(self.utilities[outcome])
-
