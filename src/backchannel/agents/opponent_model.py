@@ -43,11 +43,10 @@ def frequency_estimate(space: OutcomeSpace, offers: list[int]) -> np.ndarray:
 class FrequencyModeller(TimeBased):
     name = "opponent-model"
 
-    def propose(self, view: PartyView) -> int:
-        target = self.target(view)
+    def offer_at(self, view: PartyView, target: float) -> int:
         candidates = np.flatnonzero(view.acceptable & (view.utilities >= target - 1e-12))
         if len(candidates) == 0 or not view.received:
-            return super().propose(view)
+            return super().offer_at(view, target)
         estimate = frequency_estimate(view.space, [offer.outcome for offer in view.received])
         # Best for the other side by the model; ties go to the higher own utility.
         order = np.lexsort((-view.utilities[candidates], -estimate[candidates]))

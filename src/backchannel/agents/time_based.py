@@ -28,13 +28,17 @@ class TimeBased(Strategy):
     def target(self, view: PartyView) -> float:
         return target_utility(view, aspiration(view.relative_time, self.exponent))
 
+    def offer_at(self, view: PartyView, target: float) -> int:
+        """The outcome to offer when demanding ``target`` (subclasses choose differently)."""
+        return offer_for_target(view, target)
+
     def propose(self, view: PartyView) -> int:
-        return offer_for_target(view, self.target(view))
+        return self.offer_at(view, self.target(view))
 
     def respond(self, view: PartyView, offer: int) -> bool:
-        next_offer = self.propose(view)
-        threshold = min(self.target(view), view.utility_of(next_offer))
-        return acceptable_at(view, offer, threshold)
+        target = self.target(view)
+        next_offer = self.offer_at(view, target)
+        return acceptable_at(view, offer, min(target, view.utility_of(next_offer)))
 
 
 @register(

@@ -58,8 +58,8 @@ class Seat:
         self.column = column
         self.negotiation_days = scenario.deadline_days
         self.move_to(party)
-        self.received: list[Offer] = []
-        self.sent: list[int] = []
+        self.received: tuple[Offer, ...] = ()
+        self.sent: tuple[int, ...] = ()
 
     def move_to(self, party: Party) -> None:
         """Take up the party's position (a timeline may move it while the talks run)."""
@@ -81,8 +81,8 @@ class Seat:
             relative_time=min(relative, 1.0),
             elapsed_hours=now_hours,
             round=round_number,
-            received=tuple(self.received),
-            sent=tuple(self.sent),
+            received=self.received,
+            sent=self.sent,
             allowed=self.allowed,
         )
 
@@ -127,7 +127,7 @@ class AlternatingOffers:
             round_number += 1
             proposer = seats[order[turn % len(order)]]
             offer = proposer.strategy.propose(proposer.view(scenario, now, round_number))
-            proposer.sent.append(offer)
+            proposer.sent += (offer,)
             decided_at, rejecter, last = now, None, proposer
             accepted_texts: set[int] = set()
             for seat in seats:
@@ -213,7 +213,7 @@ class AlternatingOffers:
         self, seat: Seat, sender: Seat, text: int, arrived: float, round_number: int
     ) -> tuple[bool, float]:
         """``seat`` receives ``text`` at ``arrived`` and answers after its response time."""
-        seat.received.append(Offer(sender.party.id, text, arrived))
+        seat.received += (Offer(sender.party.id, text, arrived),)
         decided_at = arrived + self.scenario.response_hours
         view = seat.view(self.scenario, decided_at, round_number)
         return bool(seat.strategy.respond(view, text)), decided_at

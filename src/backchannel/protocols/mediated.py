@@ -80,7 +80,7 @@ class MediatedSession:
         if delivery.delivered is None:
             return None, math.inf
         seat = self.seats[party_id]
-        seat.received.append(Offer(self.mediator_id, delivery.delivered, delivery.arrives_at_hours))
+        seat.received += (Offer(self.mediator_id, delivery.delivered, delivery.arrives_at_hours),)
         return delivery.delivered, delivery.arrives_at_hours
 
     def reply(
