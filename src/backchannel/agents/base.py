@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from backchannel.protocols.views import PartyView
+from backchannel.randomness import lazy_rng
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Strategy(ABC):
     confide_exaggeration: ClassVar[float] = 0.0
 
     def __init__(self, rng: np.random.Generator | None = None) -> None:
-        self.rng = rng if rng is not None else np.random.default_rng(0)
+        self.rng = rng if rng is not None else lazy_rng(0)
 
     @abstractmethod
     def propose(self, view: PartyView) -> int:

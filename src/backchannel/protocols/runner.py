@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from backchannel.agents.base import Strategy
 from backchannel.agents.mediators import create_mediator
 from backchannel.agents.registry import create_strategy
@@ -16,6 +14,7 @@ from backchannel.protocols.alternating import AlternatingOffers, AlternatingSett
 from backchannel.protocols.confidential import run_confidential
 from backchannel.protocols.single_text import run_single_text
 from backchannel.protocols.transcript import Transcript
+from backchannel.randomness import lazy_rng
 from backchannel.scenario.model import Scenario
 
 PROTOCOLS = ("direct", "shuttle", "single-text", "confidential")
@@ -40,9 +39,8 @@ class RunOptions:
 def run_negotiation(scenario: Scenario, options: RunOptions = RunOptions()) -> Transcript:
     """Play one negotiation and return its complete transcript."""
     route = _route(scenario, options)
-    seeds = np.random.SeedSequence(options.seed)
-    protocol_seed, *party_seeds = seeds.spawn(1 + len(scenario.parties))
-    strategies = build_strategies(scenario, options.strategies, party_seeds)
+    # Streams 0 (the protocol) and 1.. (the parties) of the seed, built when first drawn from.
+    strategies = build_strategies(scenario, options.strategies, options.seed)
     mediator = _mediator(scenario, options, route)
     transcript = Transcript(
         scenario=scenario.name,
@@ -56,7 +54,7 @@ def run_negotiation(scenario: Scenario, options: RunOptions = RunOptions()) -> T
             "mediator": mediator.name,
         },
     )
-    rng = np.random.default_rng(protocol_seed)
+    rng = lazy_rng(options.seed, 0)
     if options.protocol == "single-text":
         return run_single_text(scenario, strategies, route, mediator, rng, transcript)
     if options.protocol == "confidential":
@@ -92,9 +90,10 @@ def _mediator(scenario: Scenario, options: RunOptions, route: Route) -> Any:
 def build_strategies(
     scenario: Scenario,
     overrides: Mapping[str, str],
-    seeds: list[np.random.SeedSequence],
+    seed: int,
 ) -> dict[str, Strategy]:
-    """One fresh strategy per party: the scenario's default unless overridden by name."""
+    """One fresh strategy per party: the scenario's default unless overridden by name; party
+    ``k`` (from 0) draws from stream ``k + 1`` of ``seed``."""
     unknown = [pid for pid in overrides if pid not in scenario.party_ids]
     if unknown:
         raise RunRefused(
@@ -102,10 +101,10 @@ def build_strategies(
             f"parties are: {', '.join(scenario.party_ids)}"
         )
     strategies = {}
-    for party, seed in zip(scenario.parties, seeds, strict=True):
+    for index, party in enumerate(scenario.parties, start=1):
         name = overrides.get(party.id, party.strategy)
         try:
-            strategies[party.id] = create_strategy(name, rng=np.random.default_rng(seed))
+            strategies[party.id] = create_strategy(name, rng=lazy_rng(seed, index))
         except KeyError as error:
             raise RunRefused(str(error.args[0])) from None
     return strategies
