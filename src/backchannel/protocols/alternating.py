@@ -72,18 +72,19 @@ class Seat:
     def view(self, scenario: Scenario, now_hours: float, round_number: int) -> PartyView:
         # Time runs out by the clock or by the round limit, whichever is closer (as in NegMAS).
         relative = max(now_hours / self.deadline_hours, round_number / scenario.max_rounds)
-        return PartyView(
-            party_id=self.party.id,
-            space=scenario.space,
-            utilities=self.utilities,
-            acceptable=self.acceptable,
-            reservation=self.party.reservation,
-            relative_time=min(relative, 1.0),
-            elapsed_hours=now_hours,
-            round=round_number,
-            received=self.received,
-            sent=self.sent,
-            allowed=self.allowed,
+        party = self.party
+        return PartyView(  # positional: a run builds two views a round
+            party.id,
+            scenario.space,
+            self.utilities,
+            self.acceptable,
+            party.reservation,
+            relative if relative < 1.0 else 1.0,
+            now_hours,
+            round_number,
+            self.received,
+            self.sent,
+            self.allowed,
         )
 
 

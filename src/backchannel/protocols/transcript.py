@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import copy
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Event:
+NO_DETAILS: Mapping[str, Any] = MappingProxyType({})
+
+
+class Event(NamedTuple):
     """Something that happened at a simulated time.
 
     ``outcome`` is what the sender sent; ``delivered`` is what reached the receiver (they differ
     only when an intermediary changed the message). ``via`` lists the intermediaries crossed.
+    Immutable, and a named tuple because a run records several per round: cheap to create.
     """
 
     kind: str
@@ -22,7 +28,14 @@ class Event:
     outcome: int | None = None
     delivered: int | None = None
     via: tuple[str, ...] = ()
-    details: dict[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = NO_DETAILS
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (lists and dicts, copied) for JSON and YAML."""
+        data = self._asdict()
+        data["via"] = list(self.via)
+        data["details"] = copy.deepcopy(dict(self.details))
+        return data
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,6 @@ class Transcript:
         return [e for e in self.events if e.kind == kind]
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for event in data["events"]:
-            event["via"] = list(event["via"])
+        data = asdict(replace(self, events=[]))
+        data["events"] = [event.to_dict() for event in self.events]
         return data

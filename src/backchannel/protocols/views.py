@@ -6,7 +6,7 @@ one place: a view never holds another party's utilities or an undelivered or und
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -16,8 +16,7 @@ from backchannel.space.read_only import read_only
 __all__ = ["Offer", "PartyView", "read_only"]
 
 
-@dataclass(frozen=True)
-class Offer:
+class Offer(NamedTuple):
     """A proposal as its receiver got it: who it came from and the (delivered) terms."""
 
     sender: str
@@ -25,9 +24,11 @@ class Offer:
     received_at_hours: float
 
 
-@dataclass(frozen=True)
-class PartyView:
-    """A read-only snapshot of the negotiation from one party's seat."""
+class PartyView(NamedTuple):
+    """A read-only snapshot of the negotiation from one party's seat.
+
+    Immutable, and a named tuple because a run builds two per round: cheap to create.
+    """
 
     party_id: str
     space: OutcomeSpace
