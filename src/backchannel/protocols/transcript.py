@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-
 NO_DETAILS: Mapping[str, Any] = MappingProxyType({})
 
 
