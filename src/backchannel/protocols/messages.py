@@ -6,6 +6,7 @@ view only ever receives the delivered text (see ``protocols.views``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from backchannel.channel.route import Delivery
@@ -32,8 +33,53 @@ def record_delivery(
     ``arrived_at_hours`` overrides the arrival time (when a timeline held the message).
     ``carries_terms`` False: the message is no package (confided preferences); no terms shown.
     """
-    shown = (lambda text: text) if carries_terms else (lambda text: None)
-    departures = list(delivery.departures) or [sent_at_hours]
+
+    def shown(text: int | None) -> int | None:
+        return text if carries_terms else None
+
+    departures = delivery.departures or (sent_at_hours,)
+    if delivery.passages:
+        _record_passages(
+            transcript, delivery, departures, round_number, sender, receiver, kind, shown
+        )
+    arrival = delivery.arrives_at_hours if arrived_at_hours is None else arrived_at_hours
+    transcript.record(
+        Event(
+            kind=kind if delivery.arrived else "undelivered",
+            time_hours=arrival if delivery.arrived else departures[-1],
+            round=round_number,
+            sender=sender,
+            receiver=receiver,
+            outcome=shown(delivery.sent if sent is None else sent),
+            delivered=shown(delivery.delivered),
+            via=delivery.via,
+            details=_final_details(sent_at_hours, delivery.attempts, details),
+        )
+    )
+
+
+def _final_details(
+    sent_at_hours: float, attempts: int, extra: dict[str, Any] | None
+) -> dict[str, Any]:
+    details: dict[str, Any] = {"sent_at_hours": sent_at_hours}
+    if attempts > 1:
+        details["attempts"] = attempts
+    if extra:
+        details.update(extra)
+    return details
+
+
+def _record_passages(
+    transcript: Transcript,
+    delivery: Delivery,
+    departures: tuple[float, ...],
+    round_number: int,
+    sender: str | None,
+    receiver: str | None,
+    kind: str,
+    shown: Callable[[int | None], int | None],
+) -> None:
+    """One hop event per passage, with the loss, resend and leak it led to."""
     for passage in delivery.passages:
         when = passage.left_at_hours if not passage.lost else passage.entered_at_hours
         transcript.record(
@@ -91,21 +137,3 @@ def record_delivery(
                     details={"message": kind, "carrier": passage.carrier, "public": True},
                 )
             )
-    arrival = delivery.arrives_at_hours if arrived_at_hours is None else arrived_at_hours
-    transcript.record(
-        Event(
-            kind=kind if delivery.arrived else "undelivered",
-            time_hours=arrival if delivery.arrived else departures[-1],
-            round=round_number,
-            sender=sender,
-            receiver=receiver,
-            outcome=shown(delivery.sent if sent is None else sent),
-            delivered=shown(delivery.delivered),
-            via=delivery.via,
-            details={
-                "sent_at_hours": sent_at_hours,
-                **({"attempts": delivery.attempts} if delivery.attempts > 1 else {}),
-                **(details or {}),
-            },
-        )
-    )
