@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backchannel.agents import ranking
 from backchannel.agents.components import offer_for_target
+from backchannel.agents.distances import (
+    distance_from_tables,
+    distance_tables,
+    distance_to,
+    issue_positions,
+)
 from backchannel.protocols.views import Offer, PartyView, read_only
 from backchannel.space.issues import DiscreteIssue, NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
@@ -45,8 +53,18 @@ def brute_force(space, utilities, acceptable, target, latest) -> int:
     return min(good, key=lambda i: (distance(latest, i), -utilities[i], i))
 
 
+# The ranking measures distance three ways: from per-issue tables, to all its outcomes, or (in
+# huge spaces) to each query's candidates only. Lowering the limits forces each way.
+DISTANCE_WAYS = {
+    "tables": {},
+    "no tables": {"TABLE_ENTRIES": -1},
+    "huge": {"TABLE_ENTRIES": -1, "FULL_DISTANCE_LIMIT": -1},
+}
+
+
 @settings(max_examples=150, deadline=None)
 @given(
+    way=st.sampled_from(sorted(DISTANCE_WAYS)),
     sizes=st.lists(st.integers(1, 5), min_size=1, max_size=3),
     numeric_seed=st.integers(0, 7),
     seed=st.integers(0, 2**31 - 1),
@@ -55,7 +73,7 @@ def brute_force(space, utilities, acceptable, target, latest) -> int:
     with_latest=st.booleans(),
 )
 def test_ranked_choice_equals_the_scan_and_the_rule(
-    sizes, numeric_seed, seed, levels, target, with_latest
+    way, sizes, numeric_seed, seed, levels, target, with_latest
 ) -> None:
     space = space_of(sizes, [bool(numeric_seed >> k & 1) for k in range(len(sizes))])
     rng = np.random.default_rng(seed)
@@ -68,5 +86,27 @@ def test_ranked_choice_equals_the_scan_and_the_rule(
         return PartyView("me", space, u, a, 0.0, 0.5, 0.0, 1, received, ())
 
     scanned = offer_for_target(view(utilities.copy(), acceptable.copy()), target)
-    ranked = offer_for_target(view(read_only(utilities), read_only(acceptable)), target)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in DISTANCE_WAYS[way].items():
+            patch.setattr(ranking, name, value)
+        shared = view(read_only(utilities), read_only(acceptable))
+        ranked = offer_for_target(shared, target)
+        assert ranking.ranking_of(shared) is not None, "read-only arrays are ranked"
     assert ranked == scanned == brute_force(space, utilities, acceptable, target, latest)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=1, max_size=9),
+    numeric_seed=st.integers(0, 511),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_distance_tables_give_the_same_numbers_as_the_direct_sum(sizes, numeric_seed, seed) -> None:
+    space = space_of(sizes, [bool(numeric_seed >> k & 1) for k in range(len(sizes))])
+    rng = np.random.default_rng(seed)
+    outcomes = rng.permutation(space.size)[: max(1, space.size // 2)]
+    latest = int(rng.integers(space.size))
+    tables = distance_tables(space, outcomes)
+    positions, _ = issue_positions(space)
+    from_tables = distance_from_tables(tables, positions[latest])
+    assert from_tables.tolist() == distance_to(space, latest, outcomes).tolist()

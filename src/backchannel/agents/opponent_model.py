@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backchannel.agents.components import issue_positions
+from backchannel.agents.distances import issue_positions
 from backchannel.agents.registry import register
 from backchannel.agents.time_based import TimeBased
 from backchannel.protocols.views import PartyView

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backchannel.agents.components import distance_to
+from backchannel.agents.distances import distance_to
 from backchannel.space.outcomes import OutcomeSpace
 
 TOLERANCE = 1e-12  # the slack components.offer_for_target and acceptable_at allow

@@ -1,0 +1,67 @@
+"""How alike two outcomes are: the distance strategies use to move toward the other side.
+
+Distance is summed over issues: on a numeric issue the number of steps apart divided by the
+issue's span (``size - 1``), on named options 0 when equal and 1 when not. Issues are added in
+order, one at a time, so every way of computing it here gives the same floating-point number
+(and so the same choice on ties).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from backchannel.space.issues import NumericIssue
+from backchannel.space.outcomes import OutcomeSpace
+
+
+@lru_cache(maxsize=16)
+def issue_positions(space: OutcomeSpace) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of every outcome and which issues are ordered (numeric), cached per space."""
+    positions = space.positions(np.arange(space.size, dtype=np.int64)).astype(np.int32)
+    ordered = np.array([isinstance(i, NumericIssue) for i in space.issues])
+    positions.flags.writeable = False
+    return positions, ordered
+
+
+def issue_part(space: OutcomeSpace, issue: int, steps: np.ndarray) -> np.ndarray:
+    """One issue's share of the distance for outcomes ``steps`` positions apart (integers)."""
+    if isinstance(space.issues[issue], NumericIssue):
+        return steps.astype(float) / float(max(space.issues[issue].size - 1, 1))
+    return (steps != 0).astype(float)
+
+
+def distance_to(space: OutcomeSpace, outcome: int, candidates: np.ndarray) -> np.ndarray:
+    """Distance from ``outcome`` to each candidate (definition: module docstring)."""
+    positions, _ = issue_positions(space)
+    here = positions[outcome]
+    rows = positions[candidates]
+    total = np.zeros(len(rows))
+    for issue in range(len(space.issues)):
+        steps = np.abs(rows[:, issue] - here[issue])
+        total = total + issue_part(space, issue, steps)
+    return total
+
+
+def distance_tables(space: OutcomeSpace, outcomes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per issue, a table whose row ``v`` is that issue's distance part from value ``v`` to
+    each of ``outcomes``: the distance from any outcome is then a sum of one row per issue."""
+    positions, _ = issue_positions(space)
+    rows = positions[outcomes]
+    tables = []
+    for issue, item in enumerate(space.issues):
+        values = np.arange(item.size, dtype=np.int32)[:, None]
+        steps = np.abs(rows[:, issue][None, :] - values)
+        table = issue_part(space, issue, steps)
+        table.flags.writeable = False
+        tables.append(table)
+    return tuple(tables)
+
+
+def distance_from_tables(tables: tuple[np.ndarray, ...], position: np.ndarray) -> np.ndarray:
+    """The distance from the outcome at ``position`` to the tables' outcomes."""
+    total = np.zeros(tables[0].shape[1])
+    for table, value in zip(tables, position, strict=True):
+        total = total + table[value]
+    return total

@@ -1,0 +1,112 @@
+"""A party's acceptable outcomes ranked by its own utility, built once and shared by every run.
+
+Strategies ask two questions many times a negotiation: what is my best outcome, and which
+acceptable outcome worth at least ``target`` is nearest the other side's latest offer? A scan
+of the outcome space answers both; a ranking answers them with a binary search and a lookup.
+Rankings are built only over read-only arrays (a seat's, see ``Scenario.own_arrays``), whose
+contents cannot change, and found again by the identity of those arrays.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import OrderedDict
+
+import numpy as np
+
+from backchannel.agents.distances import (
+    distance_from_tables,
+    distance_tables,
+    distance_to,
+    issue_positions,
+)
+from backchannel.protocols.views import PartyView
+
+TOLERANCE = 1e-12  # an outcome this close below the target still meets it
+RANKINGS_KEPT = 32
+TABLE_ENTRIES = 250_000  # distance tables up to this many numbers (2 MB) per ranking
+FULL_DISTANCE_LIMIT = 250_000  # beyond this, distances only to the candidates of each query
+
+
+class Ranking:
+    """Acceptable outcomes from best to worst (ties by index) and from worst to best.
+
+    The outcomes worth at least a target are a prefix of the best-first order; with distances
+    lined up in that order, the first nearest outcome of the prefix is the nearest, then the
+    best for this party, then the lowest-index candidate.
+    """
+
+    def __init__(self, view: PartyView) -> None:
+        utilities, acceptable, space = view.utilities, view.acceptable, view.space
+        self.utilities, self.acceptable, self.space = utilities, acceptable, space
+        rows = np.flatnonzero(acceptable)
+        worst_first = rows[np.argsort(utilities[rows], kind="stable")]
+        best_first = rows[np.lexsort((rows, -utilities[rows]))]
+        self.worst_first: list[int] = worst_first.tolist()
+        self.best_first_array = best_first
+        self.best_first: list[int] = best_first.tolist()
+        self.negated: list[float] = (-utilities[best_first]).tolist()  # ascending
+        self.best = float(utilities[best_first[0]]) if len(rows) else 0.0
+        self.fallback = int(np.argmax(utilities))
+        self.positions = issue_positions(space)[0]
+        self.tables: tuple[np.ndarray, ...] | None = None
+        if len(rows) * sum(issue.size for issue in space.issues) <= TABLE_ENTRIES:
+            self.tables = distance_tables(space, best_first)
+        self._latest: tuple[int, np.ndarray] | None = None
+
+    def count_meeting(self, target: float) -> int:
+        """How many acceptable outcomes are worth at least ``target``."""
+        return bisect_right(self.negated, -(target - TOLERANCE))
+
+    def offer(self, target: float, latest: int | None) -> int:
+        """The outcome :func:`backchannel.agents.components.offer_for_target` describes."""
+        if not self.best_first:
+            return self.fallback
+        count = self.count_meeting(target)
+        if count <= 1:
+            return self.best_first[0]
+        if latest is None:
+            return self.worst_first[len(self.worst_first) - count]
+        distances = self._distances_from(latest)
+        if distances is None:
+            candidates = self.best_first_array[:count]
+            return int(candidates[distance_to(self.space, latest, candidates).argmin()])
+        return self.best_first[int(distances[:count].argmin())]
+
+    def _distances_from(self, latest: int) -> np.ndarray | None:
+        """Distances from ``latest`` to the ranked outcomes, best first (the last one kept:
+        an answer and the next proposal look at the same offer); None for huge spaces."""
+        kept = self._latest
+        if kept is not None and kept[0] == latest:
+            return kept[1]
+        if self.tables is not None:
+            distances = distance_from_tables(self.tables, self.positions[latest])
+        elif self.space.size <= FULL_DISTANCE_LIMIT:
+            distances = distance_to(self.space, latest, self.best_first_array)
+        else:
+            return None
+        self._latest = (latest, distances)
+        return distances
+
+
+_RANKINGS: OrderedDict[int, Ranking] = OrderedDict()
+
+
+def ranking_of(view: PartyView) -> Ranking | None:
+    """The view's ranking (built on first use); None when its arrays could still change."""
+    acceptable = view.acceptable
+    found = _RANKINGS.get(id(acceptable))
+    if (
+        found is not None
+        and found.acceptable is acceptable
+        and found.utilities is view.utilities
+        and found.space is view.space
+    ):
+        return found
+    if view.utilities.flags.writeable or acceptable.flags.writeable:
+        return None
+    ranking = Ranking(view)
+    _RANKINGS[id(acceptable)] = ranking
+    if len(_RANKINGS) > RANKINGS_KEPT:
+        _RANKINGS.popitem(last=False)
+    return ranking
