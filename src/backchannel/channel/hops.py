@@ -14,6 +14,7 @@ A hop with fixed delay and no loss, fidelity or leak draws nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -49,9 +50,8 @@ class Hop:
         return max(0.0, self.delay.sample(rng) + self.delay_hours - self.delay.mean)
 
 
-@dataclass(frozen=True)
-class Passage:
-    """What happened to one attempt of a message at one hop."""
+class Passage(NamedTuple):
+    """What happened to one attempt of a message at one hop (immutable, made per hop)."""
 
     attempt: int
     carrier: str | None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -35,9 +35,11 @@ DEFAULT_MAX_ATTEMPTS = 10
 __all__ = ["Delivery", "Hop", "Passage", "Route", "direct_route", "route_via"]
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """What was sent, what reached the receiver (None if nothing did), when, through whom."""
+class Delivery(NamedTuple):
+    """What was sent, what reached the receiver (None if nothing did), when, through whom.
+
+    Immutable; a named tuple because every message makes one.
+    """
 
     sent: int
     delivered: int | None

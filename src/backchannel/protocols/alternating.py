@@ -197,15 +197,15 @@ class AlternatingOffers:
         received = delivery.delivered
         accepted, decided_at = self._answer(receiver, proposer, received, arrived, round_number)
         transcript.record(
-            Event(
-                kind="accept" if accepted else "reject",
-                time_hours=decided_at,
-                round=round_number,
-                sender=receiver.party.id,
-                receiver=proposer.party.id,
-                outcome=received,
-                delivered=received,
-                via=delivery.via,
+            Event(  # kind, time, round, sender, receiver, outcome, delivered, via
+                "accept" if accepted else "reject",
+                decided_at,
+                round_number,
+                receiver.party.id,
+                proposer.party.id,
+                received,
+                received,
+                delivery.via,
             )
         )
         return accepted, decided_at, received

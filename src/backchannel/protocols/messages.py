@@ -6,7 +6,6 @@ view only ever receives the delivered text (see ``protocols.views``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from backchannel.channel.route import Delivery
@@ -34,39 +33,35 @@ def record_delivery(
     ``carries_terms`` False: the message is no package (confided preferences); no terms shown.
     """
 
-    def shown(text: int | None) -> int | None:
-        return text if carries_terms else None
-
     departures = delivery.departures or (sent_at_hours,)
     if delivery.passages:
         _record_passages(
-            transcript, delivery, departures, round_number, sender, receiver, kind, shown
+            transcript, delivery, departures, round_number, sender, receiver, kind, carries_terms
         )
-    arrival = delivery.arrives_at_hours if arrived_at_hours is None else arrived_at_hours
+    details_out: dict[str, Any] = {"sent_at_hours": sent_at_hours}
+    if delivery.attempts > 1:
+        details_out["attempts"] = delivery.attempts
+    if details:
+        details_out.update(details)
+    arrived = delivery.delivered is not None
+    if arrived:
+        when = delivery.arrives_at_hours if arrived_at_hours is None else arrived_at_hours
+    else:
+        when = departures[-1]
+    text = delivery.sent if sent is None else sent
     transcript.record(
-        Event(
-            kind=kind if delivery.arrived else "undelivered",
-            time_hours=arrival if delivery.arrived else departures[-1],
-            round=round_number,
-            sender=sender,
-            receiver=receiver,
-            outcome=shown(delivery.sent if sent is None else sent),
-            delivered=shown(delivery.delivered),
-            via=delivery.via,
-            details=_final_details(sent_at_hours, delivery.attempts, details),
+        Event(  # positional: one per message
+            kind if arrived else "undelivered",
+            when,
+            round_number,
+            sender,
+            receiver,
+            text if carries_terms else None,
+            delivery.delivered if carries_terms else None,
+            delivery.via,
+            details_out,
         )
     )
-
-
-def _final_details(
-    sent_at_hours: float, attempts: int, extra: dict[str, Any] | None
-) -> dict[str, Any]:
-    details: dict[str, Any] = {"sent_at_hours": sent_at_hours}
-    if attempts > 1:
-        details["attempts"] = attempts
-    if extra:
-        details.update(extra)
-    return details
 
 
 def _record_passages(
@@ -77,9 +72,13 @@ def _record_passages(
     sender: str | None,
     receiver: str | None,
     kind: str,
-    shown: Callable[[int | None], int | None],
+    carries_terms: bool,
 ) -> None:
     """One hop event per passage, with the loss, resend and leak it led to."""
+
+    def shown(text: int | None) -> int | None:
+        return text if carries_terms else None
+
     for passage in delivery.passages:
         when = passage.left_at_hours if not passage.lost else passage.entered_at_hours
         transcript.record(
