@@ -47,16 +47,37 @@ def distance_to(space: OutcomeSpace, outcome: int, candidates: np.ndarray) -> np
 def distance_tables(space: OutcomeSpace, outcomes: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per issue, a table whose row ``v`` is that issue's distance part from value ``v`` to
     each of ``outcomes``: the distance from any outcome is then a sum of one row per issue."""
+    whole = _whole_space_tables(space)
+    if whole is not None:
+        return tuple(_read_only(table[:, outcomes]) for table in whole)
+    return _tables_for(space, outcomes)
+
+
+TABLE_ENTRIES = 250_000  # tables over a whole space are kept up to this many numbers (2 MB)
+
+
+@lru_cache(maxsize=16)
+def _whole_space_tables(space: OutcomeSpace) -> tuple[np.ndarray, ...] | None:
+    """Tables over every outcome of a small space, kept: rankings then only pick columns."""
+    if space.size * sum(issue.size for issue in space.issues) > TABLE_ENTRIES:
+        return None
+    return _tables_for(space, np.arange(space.size))
+
+
+def _tables_for(space: OutcomeSpace, outcomes: np.ndarray) -> tuple[np.ndarray, ...]:
     positions, _ = issue_positions(space)
     rows = positions[outcomes]
     tables = []
     for issue, item in enumerate(space.issues):
         values = np.arange(item.size, dtype=np.int32)[:, None]
         steps = np.abs(rows[:, issue][None, :] - values)
-        table = issue_part(space, issue, steps)
-        table.flags.writeable = False
-        tables.append(table)
+        tables.append(_read_only(issue_part(space, issue, steps)))
     return tuple(tables)
+
+
+def _read_only(table: np.ndarray) -> np.ndarray:
+    table.flags.writeable = False
+    return table
 
 
 def distance_from_tables(tables: tuple[np.ndarray, ...], position: np.ndarray) -> np.ndarray:

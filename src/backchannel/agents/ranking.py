@@ -9,7 +9,7 @@ contents cannot change, and found again by the identity of those arrays.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
 import numpy as np
@@ -29,7 +29,7 @@ FULL_DISTANCE_LIMIT = 250_000  # beyond this, distances only to the candidates o
 
 
 class Ranking:
-    """Acceptable outcomes from best to worst (ties by index) and from worst to best.
+    """Acceptable outcomes from best to worst, ties by index.
 
     The outcomes worth at least a target are a prefix of the best-first order; with distances
     lined up in that order, the first nearest outcome of the prefix is the nearest, then the
@@ -40,9 +40,7 @@ class Ranking:
         utilities, acceptable, space = view.utilities, view.acceptable, view.space
         self.utilities, self.acceptable, self.space = utilities, acceptable, space
         rows = np.flatnonzero(acceptable)
-        worst_first = rows[np.argsort(utilities[rows], kind="stable")]
         best_first = rows[np.lexsort((rows, -utilities[rows]))]
-        self.worst_first: list[int] = worst_first.tolist()
         self.best_first_array = best_first
         self.best_first: list[int] = best_first.tolist()
         self.negated: list[float] = (-utilities[best_first]).tolist()  # ascending
@@ -65,8 +63,8 @@ class Ranking:
         count = self.count_meeting(target)
         if count <= 1:
             return self.best_first[0]
-        if latest is None:
-            return self.worst_first[len(self.worst_first) - count]
+        if latest is None:  # the least good enough; the lowest index among equals
+            return self.best_first[bisect_left(self.negated, self.negated[count - 1])]
         distances = self._distances_from(latest)
         if distances is None:
             candidates = self.best_first_array[:count]
