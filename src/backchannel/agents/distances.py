@@ -49,7 +49,7 @@ def distance_tables(space: OutcomeSpace, outcomes: np.ndarray) -> tuple[np.ndarr
     each of ``outcomes``: the distance from any outcome is then a sum of one row per issue."""
     whole = _whole_space_tables(space)
     if whole is not None:
-        return tuple(_read_only(table[:, outcomes]) for table in whole)
+        return tuple(_read_only(np.take(table, outcomes, axis=1)) for table in whole)
     return _tables_for(space, outcomes)
 
 
