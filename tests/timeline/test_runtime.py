@@ -40,6 +40,19 @@ def test_suspended_hop_holds_messages(pressure) -> None:
     assert all(e.time_hours == pytest.approx(4 * DAY + 12) for e in held)
 
 
+@pytest.mark.parametrize("protocol", ["single-text", "confidential"])
+def test_a_suspended_hop_holds_mediated_messages_both_ways(pressure, protocol: str) -> None:
+    transcript = run_negotiation(pressure, RunOptions(protocol=protocol))
+    held = [
+        e
+        for e in transcript.events
+        if "sent_at_hours" in e.details and 2 * DAY <= e.details["sent_at_hours"] < 4 * DAY
+    ]
+    assert held, "the mediator and the parties exchange messages during the strike"
+    assert all(e.time_hours == pytest.approx(4 * DAY + 12) for e in held)
+    assert transcript.result.time_hours > 4 * DAY + 12
+
+
 def test_without_a_timeline_nothing_moves(pressure) -> None:
     plain = replace(pressure, timeline=None)
     transcript = run_negotiation(plain, RunOptions(protocol="shuttle"))

@@ -5,8 +5,9 @@ intermediary; every message between it and a party crosses the whole route (its 
 and distortions) one way, and the party's answer (sealed: delayed or lost, never reworded)
 crosses it back. Parties answer in parallel, each after ``response_hours``.
 
-A scenario's timeline is not followed here yet: the clock hook lives in the alternating-offers
-engine (``AlternatingOffers._follow_timeline``); a mediated round is the place to add it.
+A scenario's timeline is followed as in alternating offers: positions move as the clock runs,
+and a hop the timeline suspends (or slows) holds every message, the mediator's and the
+parties', until it resumes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from backchannel.agents.base import Strategy
-from backchannel.channel.route import Route
+from backchannel.channel.route import Delivery, Route
 from backchannel.protocols.alternating import Seat
 from backchannel.protocols.messages import record_delivery
 from backchannel.protocols.settlement import conclude
@@ -68,6 +69,7 @@ class MediatedSession:
     ) -> tuple[int | None, float]:
         """Carry a text from the mediator to a party: (what it received or None, arrival)."""
         delivery = self.route.transmit(text, at_hours, self.rng, give_up_at_hours=self.deadline)
+        arrived = self._arrival(delivery, at_hours)
         record_delivery(
             self.transcript,
             delivery,
@@ -76,12 +78,13 @@ class MediatedSession:
             party_id,
             kind=kind,
             sent_at_hours=at_hours,
+            arrived_at_hours=arrived,
         )
         if delivery.delivered is None:
             return None, math.inf
         seat = self.seats[party_id]
-        seat.received += (Offer(self.mediator_id, delivery.delivered, delivery.arrives_at_hours),)
-        return delivery.delivered, delivery.arrives_at_hours
+        seat.received += (Offer(self.mediator_id, delivery.delivered, arrived),)
+        return delivery.delivered, arrived
 
     def reply(
         self,
@@ -100,6 +103,7 @@ class MediatedSession:
             sealed=True,
             give_up_at_hours=self.deadline,
         )
+        arrived = self._arrival(delivery, at_hours)
         record_delivery(
             self.transcript,
             delivery,
@@ -108,10 +112,17 @@ class MediatedSession:
             self.mediator_id,
             kind=kind,
             sent_at_hours=at_hours,
+            arrived_at_hours=arrived,
             details=details,
             carries_terms=text is not None,
         )
-        return delivery.arrives_at_hours
+        return arrived
+
+    def _arrival(self, delivery: Delivery, sent_at_hours: float) -> float:
+        """When a delivery really arrives: a hop the timeline suspends or slows holds it."""
+        if self.clock is None or not delivery.arrived:
+            return delivery.arrives_at_hours
+        return self.clock.arrival(delivery.via, sent_at_hours, delivery.arrives_at_hours)
 
     def note(self, kind: str, at_hours: float, round_number: int, **details: object) -> None:
         """An event only the mediator knows of (``visibility: mediator``)."""
