@@ -54,11 +54,13 @@ def brute_force(space, utilities, acceptable, target, latest) -> int:
 
 
 # The ranking measures distance three ways: from per-issue tables, to all its outcomes, or (in
-# huge spaces) to each query's candidates only. Lowering the limits forces each way.
+# huge spaces) to each query's candidates only; and it searches Python lists, or arrays when
+# there are many outcomes. Lowering the limits forces each way.
 DISTANCE_WAYS = {
     "tables": {},
     "no tables": {"TABLE_ENTRIES": -1},
-    "huge": {"TABLE_ENTRIES": -1, "FULL_DISTANCE_LIMIT": -1},
+    "huge": {"TABLE_ENTRIES": -1, "FULL_DISTANCE_LIMIT": -1, "LIST_LIMIT": -1},
+    "arrays": {"LIST_LIMIT": -1},
 }
 
 
@@ -110,3 +112,18 @@ def test_distance_tables_give_the_same_numbers_as_the_direct_sum(sizes, numeric_
     positions, _ = issue_positions(space)
     from_tables = distance_from_tables(tables, positions[latest])
     assert from_tables.tolist() == distance_to(space, latest, outcomes).tolist()
+
+
+def test_the_cache_of_rankings_keeps_within_its_budget(monkeypatch) -> None:
+    monkeypatch.setattr(ranking, "_RANKINGS", type(ranking._RANKINGS)())
+    monkeypatch.setattr(ranking, "RANKED_OUTCOMES_KEPT", 50)
+    space = space_of([5, 6], [False, True])
+    rng = np.random.default_rng(0)
+    views = []
+    for _ in range(6):
+        utilities = read_only(rng.random(space.size))
+        acceptable = read_only(np.ones(space.size, dtype=bool))
+        views.append(PartyView("me", space, utilities, acceptable, 0.0, 0.5, 0.0, 1, (), ()))
+        ranking.ranking_of(views[-1])
+        assert sum(kept.size for kept in ranking._RANKINGS.values()) <= 50
+    assert ranking.ranking_of(views[-1]) is next(reversed(ranking._RANKINGS.values()))

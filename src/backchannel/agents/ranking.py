@@ -24,6 +24,8 @@ from backchannel.protocols.views import PartyView
 
 TOLERANCE = 1e-12  # an outcome this close below the target still meets it
 RANKINGS_KEPT = 32
+RANKED_OUTCOMES_KEPT = 2_000_000  # and no more ranked outcomes than this over all of them
+LIST_LIMIT = 100_000  # up to this many, Python lists (fastest to search); beyond, arrays
 TABLE_ENTRIES = 250_000  # distance tables up to this many numbers (2 MB) per ranking
 FULL_DISTANCE_LIMIT = 250_000  # beyond this, distances only to the candidates of each query
 
@@ -41,9 +43,13 @@ class Ranking:
         self.utilities, self.acceptable, self.space = utilities, acceptable, space
         rows = np.flatnonzero(acceptable)
         best_first = rows[np.lexsort((rows, -utilities[rows]))]
+        negated = -utilities[best_first]  # ascending
+        self.size = len(rows)
         self.best_first_array = best_first
-        self.best_first: list[int] = best_first.tolist()
-        self.negated: list[float] = (-utilities[best_first]).tolist()  # ascending
+        self.best_first: list[int] | np.ndarray = best_first
+        self.negated: list[float] | np.ndarray = negated
+        if self.size <= LIST_LIMIT:
+            self.best_first, self.negated = best_first.tolist(), negated.tolist()
         self.best = float(utilities[best_first[0]]) if len(rows) else 0.0
         self.fallback = int(np.argmax(utilities))
         self.positions = issue_positions(space)[0]
@@ -54,22 +60,28 @@ class Ranking:
 
     def count_meeting(self, target: float) -> int:
         """How many acceptable outcomes are worth at least ``target``."""
-        return bisect_right(self.negated, -(target - TOLERANCE))
+        negated = self.negated
+        if isinstance(negated, list):
+            return bisect_right(negated, -(target - TOLERANCE))
+        return int(np.searchsorted(negated, -(target - TOLERANCE), side="right"))
 
     def offer(self, target: float, latest: int | None) -> int:
         """The outcome :func:`backchannel.agents.components.offer_for_target` describes."""
-        if not self.best_first:
+        if not self.size:
             return self.fallback
         count = self.count_meeting(target)
         if count <= 1:
-            return self.best_first[0]
+            return int(self.best_first[0])
         if latest is None:  # the least good enough; the lowest index among equals
-            return self.best_first[bisect_left(self.negated, self.negated[count - 1])]
+            negated = self.negated
+            if isinstance(negated, list):
+                return int(self.best_first[bisect_left(negated, negated[count - 1])])
+            return int(self.best_first[np.searchsorted(negated, negated[count - 1], side="left")])
         distances = self._distances_from(latest)
         if distances is None:
             candidates = self.best_first_array[:count]
             return int(candidates[distance_to(self.space, latest, candidates).argmin()])
-        return self.best_first[int(distances[:count].argmin())]
+        return int(self.best_first[int(distances[:count].argmin())])
 
     def _distances_from(self, latest: int) -> np.ndarray | None:
         """Distances from ``latest`` to the ranked outcomes, best first (the last one kept:
@@ -105,6 +117,7 @@ def ranking_of(view: PartyView) -> Ranking | None:
         return None
     ranking = Ranking(view)
     _RANKINGS[id(acceptable)] = ranking
-    if len(_RANKINGS) > RANKINGS_KEPT:
-        _RANKINGS.popitem(last=False)
+    total = sum(kept.size for kept in _RANKINGS.values())
+    while len(_RANKINGS) > 1 and (len(_RANKINGS) > RANKINGS_KEPT or total > RANKED_OUTCOMES_KEPT):
+        total -= _RANKINGS.popitem(last=False)[1].size
     return ranking
