@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -38,9 +40,12 @@ def brute_force(space, utilities, acceptable, target, latest) -> int:
     scale = [max(issue.size - 1, 1) for issue in space.issues]
     ordered = [isinstance(issue, NumericIssue) for issue in space.issues]
 
-    def distance(a: int, b: int) -> float:
-        gaps = np.abs(rows[a] - rows[b]).astype(float)
-        return float(np.where(ordered, gaps / scale, gaps > 0).sum())
+    def distance(a: int, b: int) -> Fraction:  # exact: equal distances are equal
+        parts = [
+            Fraction(abs(int(x) - int(y)), scale[k]) if ordered[k] else Fraction(int(x != y))
+            for k, (x, y) in enumerate(zip(rows[a], rows[b], strict=True))
+        ]
+        return sum(parts, Fraction(0))
 
     allowed = [int(i) for i in np.flatnonzero(acceptable)]
     good = [i for i in allowed if utilities[i] >= target - 1e-12]
@@ -67,7 +72,7 @@ DISTANCE_WAYS = {
 @settings(max_examples=150, deadline=None)
 @given(
     way=st.sampled_from(sorted(DISTANCE_WAYS)),
-    sizes=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    sizes=st.lists(st.integers(1, 11), min_size=1, max_size=3),
     numeric_seed=st.integers(0, 7),
     seed=st.integers(0, 2**31 - 1),
     levels=st.integers(1, 6),  # few utility levels: many ties
@@ -127,3 +132,12 @@ def test_the_cache_of_rankings_keeps_within_its_budget(monkeypatch) -> None:
         ranking.ranking_of(views[-1])
         assert sum(kept.size for kept in ranking._RANKINGS.values()) <= 50
     assert ranking.ranking_of(views[-1]) is next(reversed(ranking._RANKINGS.values()))
+
+
+def test_distances_that_are_equal_as_fractions_are_equal() -> None:
+    # 0.1 + 0.2 and 0.3 of a span differ in floating point; the distances must not.
+    space = space_of([11, 11, 11], [True, True, True])
+    here = space.index_of_positions(np.array([[0, 0, 0]]))[0]
+    there = space.index_of_positions(np.array([[1, 2, 0], [3, 0, 0], [0, 0, 4]]))
+    near, same, farther = distance_to(space, int(here), there)
+    assert near == same < farther

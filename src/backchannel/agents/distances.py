@@ -1,19 +1,25 @@
 """How alike two outcomes are: the distance strategies use to move toward the other side.
 
 Distance is summed over issues: on a numeric issue the number of steps apart divided by the
-issue's span (``size - 1``), on named options 0 when equal and 1 when not. Issues are added in
-order, one at a time, so every way of computing it here gives the same floating-point number
-(and so the same choice on ties).
+issue's span (``size - 1``), on named options 0 when equal and 1 when not. Strategies only
+compare distances, so they are computed exactly, in units of ``1 / L`` where ``L`` is the
+least common multiple of the numeric spans: every part is then a whole number, every sum is
+exact whatever the order of the issues, and equal distances are really equal (the tie-breaks
+of the offer choice apply as written). A space whose ``L`` is too large for exact whole
+numbers (many long, coprime spans) falls back to fractions of a step, summed issue by issue.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
 
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
+
+EXACT_LIMIT = 2**53  # whole numbers up to this are exact in floating point
 
 
 @lru_cache(maxsize=16)
@@ -25,11 +31,29 @@ def issue_positions(space: OutcomeSpace) -> tuple[np.ndarray, np.ndarray]:
     return positions, ordered
 
 
+@lru_cache(maxsize=16)
+def _unit_weights(space: OutcomeSpace) -> tuple[float, ...]:
+    """Per issue, the distance of one step: ``L / span`` on numeric issues and ``L`` on named
+    options (in units of ``1 / L``), or plain fractions when ``L`` is too large to be exact."""
+    spans = [max(issue.size - 1, 1) for issue in space.issues]
+    numeric = [isinstance(issue, NumericIssue) for issue in space.issues]
+    common = math.lcm(*(span for span, ordered in zip(spans, numeric, strict=True) if ordered))
+    exact = common * len(spans) <= EXACT_LIMIT
+    weights = []
+    for span, ordered in zip(spans, numeric, strict=True):
+        if exact:
+            weights.append(float(common // span if ordered else common))
+        else:
+            weights.append(1.0 / span if ordered else 1.0)
+    return tuple(weights)
+
+
 def issue_part(space: OutcomeSpace, issue: int, steps: np.ndarray) -> np.ndarray:
     """One issue's share of the distance for outcomes ``steps`` positions apart (integers)."""
+    weight = _unit_weights(space)[issue]
     if isinstance(space.issues[issue], NumericIssue):
-        return steps.astype(float) / float(max(space.issues[issue].size - 1, 1))
-    return (steps != 0).astype(float)
+        return steps * weight
+    return (steps != 0) * weight
 
 
 def distance_to(space: OutcomeSpace, outcome: int, candidates: np.ndarray) -> np.ndarray:
