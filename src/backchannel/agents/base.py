@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from backchannel.agents.components import best_utility
 from backchannel.protocols.views import PartyView
 from backchannel.randomness import lazy_rng
 
@@ -70,6 +71,6 @@ class Strategy(ABC):
         exaggerates its walk-away value by ``confide_exaggeration``."""
         allowed = view.allowed if view.allowed is not None else view.acceptable
         claimed = view.reservation + self.confide_exaggeration * (
-            view.best_utility - view.reservation
+            best_utility(view) - view.reservation
         )
         return Confidence(utilities=view.utilities, allowed=allowed, reservation=claimed)

@@ -8,6 +8,7 @@ from backchannel.agents.base import Strategy
 from backchannel.agents.components import (
     acceptable_at,
     aspiration,
+    best_utility,
     offer_for_target,
     target_utility,
 )
@@ -27,7 +28,7 @@ class TitForTat(Strategy):
         self.generosity = generosity
 
     def target(self, view: PartyView) -> float:
-        best = view.best_utility
+        best = best_utility(view)
         if len(view.received) < 2:
             return best
         first = view.utility_of(view.received[0].outcome)
@@ -59,7 +60,7 @@ class HardLiner(Strategy):
         self.firmness = firmness
 
     def target(self, view: PartyView) -> float:
-        return view.reservation + (view.best_utility - view.reservation) * self.firmness
+        return view.reservation + (best_utility(view) - view.reservation) * self.firmness
 
     def propose(self, view: PartyView) -> int:
         return offer_for_target(view, self.target(view))

@@ -19,12 +19,17 @@ def aspiration(relative_time: float, exponent: float) -> float:
     return 1.0 - t**exponent
 
 
+def best_utility(view: PartyView) -> float:
+    """This party's best acceptable utility (``PartyView.best_utility``), from its ranking when
+    it has one rather than by a scan of the space."""
+    ranking = ranking_of(view)
+    return view.best_utility if ranking is None else ranking.best
+
+
 def target_utility(view: PartyView, share: float) -> float:
     """Utility demanded when keeping ``share`` of the gain between reservation and best."""
     floor = view.reservation
-    ranking = ranking_of(view)
-    best = view.best_utility if ranking is None else ranking.best
-    return floor + (best - floor) * share
+    return floor + (best_utility(view) - floor) * share
 
 
 def offer_for_target(view: PartyView, target: float) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backchannel.agents.registry import create_strategy
-from backchannel.protocols.views import Offer, PartyView, read_only
+from backchannel.protocols.views import Offer, PartyView
 from backchannel.scenario.model import Scenario
 
 
@@ -25,20 +25,20 @@ def seat_view(scenario: Scenario, party_id: str, received: list[int], sent: list
     """What ``party_id`` may know: its own column of the utilities and what reached it."""
     column = scenario.party_index(party_id)
     party = scenario.parties[column]
-    utilities = scenario.utilities[:, column]
-    acceptable = scenario.allowed[:, column] & (utilities >= party.reservation)
+    own = scenario.own_arrays(column, party.reservation)  # shared: rankings are built once
     round_number = len(received) + len(sent) + 1
     return PartyView(
         party_id=party_id,
         space=scenario.space,
-        utilities=read_only(utilities),
-        acceptable=read_only(acceptable),
+        utilities=own.utilities,
+        acceptable=own.acceptable,
         reservation=party.reservation,
         relative_time=min(round_number / scenario.max_rounds, 1.0),
         elapsed_hours=float(round_number),
         round=round_number,
         received=tuple(Offer("mediator", o, float(n)) for n, o in enumerate(received)),
         sent=tuple(sent),
+        allowed=own.allowed,
     )
 
 

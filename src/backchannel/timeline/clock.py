@@ -7,7 +7,7 @@ each round; it updates its seats from :attr:`TimelineClock.situation` and record
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -48,9 +48,21 @@ class TimelineClock:
         self._reported = _snapshot(self.situation)
         self._last = 0.0
         self.horizon_hours = scenario.deadline_days * HOURS_PER_DAY
+        self._edges = sorted(
+            edge
+            for event, begins in timeline.scheduled_hours()
+            for edge in (begins, begins + (event.lasts_days or 0.0) * HOURS_PER_DAY)
+        )
+        self._series_spans = [
+            (float(days.min()) * HOURS_PER_DAY, float(days.max()) * HOURS_PER_DAY)
+            for days in (i.days_from(timeline.start) for i in timeline.indicators)
+        ]
 
     def advance(self, hours: float) -> list[Change]:
         """Move the clock to ``hours``; the changes worth telling since the last report."""
+        if self._still_between(self._last, hours):  # the same situation, without recomputing it
+            self.situation, self._last = replace(self.situation, hours=hours), hours
+            return []
         situation = state_at(self.timeline, self.scenario, hours)
         start = self.timeline.start
         fired = [e for e in self.timeline.events if fired_between(e, start, self._last, hours)]
@@ -73,6 +85,15 @@ class TimelineClock:
                 self._reported[target] = values
         self.situation, self._last = situation, hours
         return changes
+
+    def _still_between(self, before: float, after: float) -> bool:
+        """Nothing the timeline holds moves between the two hours: no event begins or ends
+        and every indicator is flat (both hours before its first date, or both after its last).
+        """
+        low, high = min(before, after), max(before, after)
+        if any(low < edge <= high for edge in self._edges):
+            return False
+        return all(high <= first or low >= last for first, last in self._series_spans)
 
     def arrival(self, via: tuple[str, ...], sent_at: float, arrives_at: float) -> float:
         """When a message sent at ``sent_at`` really arrives, given suspended or slower hops.
