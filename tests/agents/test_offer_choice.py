@@ -63,8 +63,12 @@ def brute_force(space, utilities, acceptable, target, latest) -> int:
 # there are many outcomes. Lowering the limits forces each way.
 DISTANCE_WAYS = {
     "tables": {},
-    "no tables": {"TABLE_ENTRIES": -1},
-    "huge": {"TABLE_ENTRIES": -1, "FULL_DISTANCE_LIMIT": -1, "LIST_LIMIT": -1},
+    "no tables": {"tables_fit": lambda space, outcomes: False},
+    "huge": {
+        "tables_fit": lambda space, outcomes: False,
+        "FULL_DISTANCE_LIMIT": -1,
+        "LIST_LIMIT": -1,
+    },
     "arrays": {"LIST_LIMIT": -1},
 }
 
@@ -121,7 +125,7 @@ def test_distance_tables_give_the_same_numbers_as_the_direct_sum(sizes, numeric_
 
 def test_the_cache_of_rankings_keeps_within_its_budget(monkeypatch) -> None:
     monkeypatch.setattr(ranking, "_RANKINGS", type(ranking._RANKINGS)())
-    monkeypatch.setattr(ranking, "RANKED_OUTCOMES_KEPT", 50)
+    monkeypatch.setattr(ranking, "BYTES_KEPT", 5000)
     space = space_of([5, 6], [False, True])
     rng = np.random.default_rng(0)
     views = []
@@ -130,7 +134,7 @@ def test_the_cache_of_rankings_keeps_within_its_budget(monkeypatch) -> None:
         acceptable = read_only(np.ones(space.size, dtype=bool))
         views.append(PartyView("me", space, utilities, acceptable, 0.0, 0.5, 0.0, 1, (), ()))
         ranking.ranking_of(views[-1])
-        assert sum(kept.size for kept in ranking._RANKINGS.values()) <= 50
+        assert sum(kept.footprint for kept in ranking._RANKINGS.values()) <= 5000
     assert ranking.ranking_of(views[-1]) is next(reversed(ranking._RANKINGS.values()))
 
 

@@ -2,11 +2,11 @@
 
 Distance is summed over issues: on a numeric issue the number of steps apart divided by the
 issue's span (``size - 1``), on named options 0 when equal and 1 when not. Strategies only
-compare distances, so they are computed exactly, in units of ``1 / L`` where ``L`` is the
-least common multiple of the numeric spans: every part is then a whole number, every sum is
-exact whatever the order of the issues, and equal distances are really equal (the tie-breaks
-of the offer choice apply as written). A space whose ``L`` is too large for exact whole
-numbers (many long, coprime spans) falls back to fractions of a step, summed issue by issue.
+compare distances, so they are computed exactly, as whole numbers of ``1 / L`` where ``L`` is
+the least common multiple of the numeric spans: every sum is then exact whatever the order of
+the issues, and equal distances are really equal (the tie-breaks of the offer choice apply as
+written). A space whose ``L`` is too large for 32-bit whole numbers (many long, coprime spans)
+falls back to fractions of a step, summed issue by issue.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import numpy as np
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 
-EXACT_LIMIT = 2**53  # whole numbers up to this are exact in floating point
+WHOLE_LIMIT = 2**31  # distances in whole units up to this are kept as 32-bit integers
+TABLE_BYTES = 16 * 2**20  # distance tables up to this size, per ranking and per whole space
 
 
 @lru_cache(maxsize=16)
@@ -32,28 +33,30 @@ def issue_positions(space: OutcomeSpace) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=16)
-def _unit_weights(space: OutcomeSpace) -> tuple[float, ...]:
+def _unit_weights(space: OutcomeSpace) -> tuple[tuple[int | float, ...], type]:
     """Per issue, the distance of one step: ``L / span`` on numeric issues and ``L`` on named
-    options (in units of ``1 / L``), or plain fractions when ``L`` is too large to be exact."""
+    options (whole units of ``1 / L``, as 32-bit integers), or plain fractions of a step as
+    floats when ``L`` is too large; and the number type."""
     spans = [max(issue.size - 1, 1) for issue in space.issues]
     numeric = [isinstance(issue, NumericIssue) for issue in space.issues]
-    common = math.lcm(*(span for span, ordered in zip(spans, numeric, strict=True) if ordered))
-    exact = common * len(spans) <= EXACT_LIMIT
-    weights = []
-    for span, ordered in zip(spans, numeric, strict=True):
-        if exact:
-            weights.append(float(common // span if ordered else common))
-        else:
-            weights.append(1.0 / span if ordered else 1.0)
-    return tuple(weights)
+    pairs = list(zip(spans, numeric, strict=True))
+    common = math.lcm(*(span for span, ordered in pairs if ordered))
+    if common * len(spans) < WHOLE_LIMIT:
+        return tuple(common // span if ordered else common for span, ordered in pairs), np.int32
+    return tuple(1.0 / span if ordered else 1.0 for span, ordered in pairs), np.float64
+
+
+def distance_type(space: OutcomeSpace) -> type:
+    """The number type of this space's distances: integers when they can be exact."""
+    return _unit_weights(space)[1]
 
 
 def issue_part(space: OutcomeSpace, issue: int, steps: np.ndarray) -> np.ndarray:
     """One issue's share of the distance for outcomes ``steps`` positions apart (integers)."""
-    weight = _unit_weights(space)[issue]
+    weights, kind = _unit_weights(space)
     if isinstance(space.issues[issue], NumericIssue):
-        return steps * weight
-    return (steps != 0) * weight
+        return (steps * weights[issue]).astype(kind)
+    return ((steps != 0) * weights[issue]).astype(kind)
 
 
 def distance_to(space: OutcomeSpace, outcome: int, candidates: np.ndarray) -> np.ndarray:
@@ -61,11 +64,19 @@ def distance_to(space: OutcomeSpace, outcome: int, candidates: np.ndarray) -> np
     positions, _ = issue_positions(space)
     here = positions[outcome]
     rows = positions[candidates]
-    total = np.zeros(len(rows))
+    total = np.zeros(len(rows), dtype=distance_type(space))
     for issue in range(len(space.issues)):
         steps = np.abs(rows[:, issue] - here[issue])
         total = total + issue_part(space, issue, steps)
     return total
+
+
+def tables_fit(space: OutcomeSpace, outcomes: int) -> bool:
+    """Whether distance tables over ``outcomes`` outcomes of ``space`` fit the size limit."""
+    per_outcome = (
+        sum(issue.size for issue in space.issues) * np.dtype(distance_type(space)).itemsize
+    )
+    return outcomes * per_outcome <= TABLE_BYTES
 
 
 def distance_tables(space: OutcomeSpace, outcomes: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -77,13 +88,10 @@ def distance_tables(space: OutcomeSpace, outcomes: np.ndarray) -> tuple[np.ndarr
     return _tables_for(space, outcomes)
 
 
-TABLE_ENTRIES = 250_000  # tables over a whole space are kept up to this many numbers (2 MB)
-
-
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def _whole_space_tables(space: OutcomeSpace) -> tuple[np.ndarray, ...] | None:
-    """Tables over every outcome of a small space, kept: rankings then only pick columns."""
-    if space.size * sum(issue.size for issue in space.issues) > TABLE_ENTRIES:
+    """Tables over every outcome of a space that fits, kept: rankings then pick columns."""
+    if not tables_fit(space, space.size):
         return None
     return _tables_for(space, np.arange(space.size))
 
@@ -106,7 +114,7 @@ def _read_only(table: np.ndarray) -> np.ndarray:
 
 def distance_from_tables(tables: tuple[np.ndarray, ...], position: np.ndarray) -> np.ndarray:
     """The distance from the outcome at ``position`` to the tables' outcomes."""
-    total = np.zeros(tables[0].shape[1])
+    total = np.zeros(tables[0].shape[1], dtype=tables[0].dtype)
     for table, value in zip(tables, position, strict=True):
         total = total + table[value]
     return total

@@ -19,14 +19,14 @@ from backchannel.agents.distances import (
     distance_tables,
     distance_to,
     issue_positions,
+    tables_fit,
 )
 from backchannel.protocols.views import PartyView
 
 TOLERANCE = 1e-12  # an outcome this close below the target still meets it
 RANKINGS_KEPT = 32
-RANKED_OUTCOMES_KEPT = 2_000_000  # and no more ranked outcomes than this over all of them
+BYTES_KEPT = 256 * 2**20  # and no more than this, about, over all of them
 LIST_LIMIT = 100_000  # up to this many, Python lists (fastest to search); beyond, arrays
-TABLE_ENTRIES = 250_000  # distance tables up to this many numbers (2 MB) per ranking
 FULL_DISTANCE_LIMIT = 250_000  # beyond this, distances only to the candidates of each query
 
 
@@ -54,8 +54,12 @@ class Ranking:
         self.fallback = int(np.argmax(utilities))
         self.positions = issue_positions(space)[0]
         self.tables: tuple[np.ndarray, ...] | None = None
-        if len(rows) * sum(issue.size for issue in space.issues) <= TABLE_ENTRIES:
+        if tables_fit(space, len(rows)):
             self.tables = distance_tables(space, best_first)
+        # what it holds: two arrays, two lists (an entry and a number each) and the tables
+        self.footprint = self.size * (16 + (80 if self.size <= LIST_LIMIT else 0)) + sum(
+            table.nbytes for table in self.tables or ()
+        )
         self._latest: tuple[int, np.ndarray] | None = None
 
     def count_meeting(self, target: float) -> int:
@@ -117,7 +121,7 @@ def ranking_of(view: PartyView) -> Ranking | None:
         return None
     ranking = Ranking(view)
     _RANKINGS[id(acceptable)] = ranking
-    total = sum(kept.size for kept in _RANKINGS.values())
-    while len(_RANKINGS) > 1 and (len(_RANKINGS) > RANKINGS_KEPT or total > RANKED_OUTCOMES_KEPT):
-        total -= _RANKINGS.popitem(last=False)[1].size
+    total = sum(kept.footprint for kept in _RANKINGS.values())
+    while len(_RANKINGS) > 1 and (len(_RANKINGS) > RANKINGS_KEPT or total > BYTES_KEPT):
+        total -= _RANKINGS.popitem(last=False)[1].footprint
     return ranking
