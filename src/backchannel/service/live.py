@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from backchannel.agents.registry import strategy_names
@@ -66,10 +67,29 @@ def create(db: Session, spec: dict[str, Any]) -> tuple[Negotiation, str, dict[st
 
 
 def seats(db: Session, negotiation: Negotiation) -> list[Seat]:
-    rows = db.execute(
-        select(Seat).where(Seat.negotiation_id == negotiation.id).order_by(Seat.id)
-    ).scalars()
-    return list(rows)
+    """The negotiation's seats, read once per request (seats are only added by ``create``)."""
+    return list(
+        _read_once(
+            db,
+            ("seats", negotiation.id),
+            lambda: select(Seat).where(Seat.negotiation_id == negotiation.id).order_by(Seat.id),
+        )
+    )
+
+
+def _read_once(db: Session, key: tuple[object, ...], query: Callable[[], Select]) -> list:
+    """Rows of ``query``, read once per transaction (a request reads the same seats and
+    messages several times); ``_store`` forgets the messages it changes. The rows are the
+    session's own objects, so changes made to them in this transaction show."""
+    transaction = db.get_transaction()
+    kept = db.info.get("read_once")
+    if kept is None or transaction is None or kept[0] is not transaction:
+        rows = list(db.execute(query()).scalars())  # begins the transaction if none has
+        kept = db.info["read_once"] = (db.get_transaction(), {})
+        kept[1][key] = rows
+    elif key not in kept[1]:
+        kept[1][key] = list(db.execute(query()).scalars())
+    return kept[1][key]
 
 
 def seat(db: Session, negotiation: Negotiation, party_id: str) -> Seat:
@@ -91,10 +111,14 @@ def scenario(db: Session, negotiation: Negotiation) -> Scenario:
 
 def messages(db: Session, negotiation: Negotiation, party: str | None = None) -> list[Message]:
     """All messages, or only those a party sent or was passed."""
-    query = select(Message).where(Message.negotiation_id == negotiation.id)
-    if party is not None:
-        query = query.where((Message.sender == party) | (Message.recipient == party))
-    return list(db.execute(query.order_by(Message.id)).scalars())
+
+    def query() -> Select:
+        chosen = select(Message).where(Message.negotiation_id == negotiation.id)
+        if party is not None:
+            chosen = chosen.where((Message.sender == party) | (Message.recipient == party))
+        return chosen.order_by(Message.id)
+
+    return list(_read_once(db, ("messages", negotiation.id, party), query))
 
 
 def drafts(db: Session, negotiation: Negotiation) -> list[Draft]:
@@ -301,6 +325,10 @@ def _store(
     )
     db.add(message)
     db.flush()
+    if "read_once" in db.info:
+        kept = db.info["read_once"][1]
+        for key in [k for k in kept if k[:2] == ("messages", negotiation.id)]:
+            del kept[key]
     eventlog.append(
         db,
         negotiation.id,
