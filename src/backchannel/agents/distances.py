@@ -18,18 +18,16 @@ import numpy as np
 
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
+from backchannel.space.read_only import read_only
 
 WHOLE_LIMIT = 2**31  # distances in whole units up to this are kept as 32-bit integers
 TABLE_BYTES = 16 * 2**20  # distance tables up to this size, per ranking and per whole space
 
 
 @lru_cache(maxsize=16)
-def issue_positions(space: OutcomeSpace) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of every outcome and which issues are ordered (numeric), cached per space."""
-    positions = space.positions(np.arange(space.size, dtype=np.int64)).astype(np.int32)
-    ordered = np.array([isinstance(i, NumericIssue) for i in space.issues])
-    positions.flags.writeable = False
-    return positions, ordered
+def issue_positions(space: OutcomeSpace) -> np.ndarray:
+    """Position of every outcome on every issue, shape ``(outcomes, issues)``, cached per space."""
+    return read_only(space.positions(np.arange(space.size, dtype=np.int64)).astype(np.int32))
 
 
 @lru_cache(maxsize=16)
@@ -61,7 +59,7 @@ def issue_part(space: OutcomeSpace, issue: int, steps: np.ndarray) -> np.ndarray
 
 def distance_to(space: OutcomeSpace, outcome: int, candidates: np.ndarray) -> np.ndarray:
     """Distance from ``outcome`` to each candidate (definition: module docstring)."""
-    positions, _ = issue_positions(space)
+    positions = issue_positions(space)
     here = positions[outcome]
     rows = positions[candidates]
     total = np.zeros(len(rows), dtype=distance_type(space))
@@ -84,7 +82,7 @@ def distance_tables(space: OutcomeSpace, outcomes: np.ndarray) -> tuple[np.ndarr
     each of ``outcomes``: the distance from any outcome is then a sum of one row per issue."""
     whole = _whole_space_tables(space)
     if whole is not None:
-        return tuple(_read_only(np.take(table, outcomes, axis=1)) for table in whole)
+        return tuple(read_only(np.take(table, outcomes, axis=1)) for table in whole)
     return _tables_for(space, outcomes)
 
 
@@ -97,19 +95,14 @@ def _whole_space_tables(space: OutcomeSpace) -> tuple[np.ndarray, ...] | None:
 
 
 def _tables_for(space: OutcomeSpace, outcomes: np.ndarray) -> tuple[np.ndarray, ...]:
-    positions, _ = issue_positions(space)
+    positions = issue_positions(space)
     rows = positions[outcomes]
     tables = []
     for issue, item in enumerate(space.issues):
         values = np.arange(item.size, dtype=np.int32)[:, None]
         steps = np.abs(rows[:, issue][None, :] - values)
-        tables.append(_read_only(issue_part(space, issue, steps)))
+        tables.append(read_only(issue_part(space, issue, steps)))
     return tuple(tables)
-
-
-def _read_only(table: np.ndarray) -> np.ndarray:
-    table.flags.writeable = False
-    return table
 
 
 def distance_from_tables(tables: tuple[np.ndarray, ...], position: np.ndarray) -> np.ndarray:

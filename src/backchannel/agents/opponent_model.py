@@ -20,7 +20,7 @@ from backchannel.space.outcomes import OutcomeSpace
 
 def frequency_estimate(space: OutcomeSpace, offers: list[int]) -> np.ndarray:
     """Estimated utility, for the other side, of every outcome (in [0, 1]) from its offers."""
-    positions, _ = issue_positions(space)
+    positions = issue_positions(space)
     seen = positions[np.asarray(offers, dtype=np.int64)]
     weights = np.ones(len(space.issues))
     if len(seen) > 1:

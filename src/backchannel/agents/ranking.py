@@ -51,8 +51,7 @@ class Ranking:
         if self.size <= LIST_LIMIT:
             self.best_first, self.negated = best_first.tolist(), negated.tolist()
         self.best = float(utilities[best_first[0]]) if len(rows) else 0.0
-        self.fallback = int(np.argmax(utilities))
-        self.positions = issue_positions(space)[0]
+        self.positions = issue_positions(space)
         self.tables: tuple[np.ndarray, ...] | None = None
         if tables_fit(space, len(rows)):
             self.tables = distance_tables(space, best_first)
@@ -64,23 +63,17 @@ class Ranking:
 
     def count_meeting(self, target: float) -> int:
         """How many acceptable outcomes are worth at least ``target``."""
-        negated = self.negated
-        if isinstance(negated, list):
-            return bisect_right(negated, -(target - TOLERANCE))
-        return int(np.searchsorted(negated, -(target - TOLERANCE), side="right"))
+        return _position(self.negated, -(target - TOLERANCE), "right")
 
     def offer(self, target: float, latest: int | None) -> int:
         """The outcome :func:`backchannel.agents.components.offer_for_target` describes."""
         if not self.size:
-            return self.fallback
+            return int(np.argmax(self.utilities))
         count = self.count_meeting(target)
         if count <= 1:
             return int(self.best_first[0])
         if latest is None:  # the least good enough; the lowest index among equals
-            negated = self.negated
-            if isinstance(negated, list):
-                return int(self.best_first[bisect_left(negated, negated[count - 1])])
-            return int(self.best_first[np.searchsorted(negated, negated[count - 1], side="left")])
+            return int(self.best_first[_position(self.negated, self.negated[count - 1], "left")])
         distances = self._distances_from(latest)
         if distances is None:
             candidates = self.best_first_array[:count]
@@ -101,6 +94,13 @@ class Ranking:
             return None
         self._latest = (latest, distances)
         return distances
+
+
+def _position(ascending: list[float] | np.ndarray, value: float, side: str) -> int:
+    """Where ``value`` goes in ``ascending`` (``bisect`` on a list, ``searchsorted`` else)."""
+    if isinstance(ascending, list):
+        return (bisect_left if side == "left" else bisect_right)(ascending, value)
+    return int(np.searchsorted(ascending, value, side=side))  # type: ignore[call-overload]
 
 
 _RANKINGS: OrderedDict[int, Ranking] = OrderedDict()

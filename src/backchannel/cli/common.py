@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -26,17 +26,21 @@ class UsageProblem(ValueError):
     """A bad flag value that the command itself detects (e.g. a malformed PARTY=NAME)."""
 
 
+def fail(message: str) -> NoReturn:
+    """Print ``message`` (plain text) as an error and exit with status 2."""
+    errors.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(2)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn errors a user can fix into a clear message and exit code 2, never a traceback."""
     try:
         yield
     except ScenarioError as error:
-        errors.print(f"[bold red]error:[/] {escape(error.render())}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(error.render())
     except (RunRefused, UsageProblem) as error:
-        errors.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(str(error))
 
 
 @contextmanager

@@ -5,18 +5,19 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from backchannel.cli.common import console, errors
+from backchannel.cli.common import console, errors, fail
 from backchannel.service import DEFAULT_DATABASE_URL
 
 DATABASE_HELP = "SQLAlchemy database URL (a SQLite file needs no setup; postgresql+pg8000://...)."
+DATABASE_URL_OPTION = typer.Option(
+    None, "--database-url", help=DATABASE_HELP + f" [default: {DEFAULT_DATABASE_URL}]"
+)
 
 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
-    database_url: str = typer.Option(
-        None, "--database-url", help=DATABASE_HELP + f" [default: {DEFAULT_DATABASE_URL}]"
-    ),
+    database_url: str = DATABASE_URL_OPTION,
 ) -> None:
     """Run the live mediation service (the database is migrated on start)."""
     _require_web_extra()
@@ -28,18 +29,13 @@ def serve(
     try:
         app = create_app(settings)
     except Exception as error:  # a wrong URL or an unreachable server, said plainly
-        errors.print(
-            f"[bold red]error:[/] cannot open the database: {escape(str(error))}", soft_wrap=True
-        )
-        raise typer.Exit(2) from None
+        fail(f"cannot open the database: {error}")
     console.print(f"Backchannel is serving on http://{host}:{port}/ (database: {_shown(settings)})")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def verify_log(
-    database_url: str = typer.Option(
-        None, "--database-url", help=DATABASE_HELP + f" [default: {DEFAULT_DATABASE_URL}]"
-    ),
+    database_url: str = DATABASE_URL_OPTION,
 ) -> None:
     """Check the tamper-evident event log: exits 1 naming any edited or deleted entry."""
     _require_web_extra()
@@ -52,11 +48,7 @@ def verify_log(
         with session_factory(engine)() as session:
             verdict = verify(session)
     except Exception as error:
-        errors.print(
-            f"[bold red]error:[/] cannot read the log in {_shown(settings)}: {escape(str(error))}",
-            soft_wrap=True,
-        )
-        raise typer.Exit(2) from None
+        fail(f"cannot read the log in {_shown(settings)}: {error}")
     if verdict.ok:
         console.print(f"The log is intact: {verdict.entries} entries, every link verified.")
         console.print(
@@ -77,12 +69,10 @@ def _require_web_extra() -> None:
     needed = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "pydantic_settings", "jinja2")
     missing = [name for name in needed if importlib.util.find_spec(name) is None]
     if missing:
-        errors.print(
-            f"[bold red]error:[/] the live service needs the 'web' extra ({', '.join(missing)} "
-            "missing); install it with: pip install -e '.\\[web]' (or 'backchannel\\[web]')",
-            soft_wrap=True,
+        fail(
+            f"the live service needs the 'web' extra ({', '.join(missing)} missing); "
+            "install it with: pip install -e '.[web]' (or 'backchannel[web]')"
         )
-        raise typer.Exit(2)
 
 
 def _settings(database_url: str | None):  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
 from backchannel.protocols.views import Offer, PartyView
 from backchannel.scenario.model import Party, Scenario
-from backchannel.timeline.clock import TimelineClock, timeline_event
+from backchannel.timeline.clock import TimelineClock, arrival_time, timeline_event
 
 if TYPE_CHECKING:
     from backchannel.agents.mediators import ShuttlePolicy
@@ -179,9 +179,7 @@ class AlternatingOffers:
                 transcript, proposer.party.id, receiver.party.id, offer, now, round_number
             )
         delivery = route.transmit(text, leaves, rng, give_up_at_hours=deadline)
-        arrived = delivery.arrives_at_hours
-        if self._clock is not None and delivery.arrived:  # a suspended hop holds the message
-            arrived = self._clock.arrival(delivery.via, leaves, arrived)
+        arrived = arrival_time(self._clock, delivery, leaves)  # a suspended hop holds it
         record_delivery(
             transcript,
             delivery,

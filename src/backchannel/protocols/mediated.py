@@ -18,14 +18,14 @@ from collections.abc import Mapping
 import numpy as np
 
 from backchannel.agents.base import Strategy
-from backchannel.channel.route import Delivery, Route
+from backchannel.channel.route import Route
 from backchannel.protocols.alternating import Seat
 from backchannel.protocols.messages import record_delivery
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
 from backchannel.protocols.views import Offer, PartyView
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.clock import TimelineClock, timeline_event
+from backchannel.timeline.clock import TimelineClock, arrival_time, timeline_event
 
 
 class MediatedSession:
@@ -69,7 +69,7 @@ class MediatedSession:
     ) -> tuple[int | None, float]:
         """Carry a text from the mediator to a party: (what it received or None, arrival)."""
         delivery = self.route.transmit(text, at_hours, self.rng, give_up_at_hours=self.deadline)
-        arrived = self._arrival(delivery, at_hours)
+        arrived = arrival_time(self.clock, delivery, at_hours)
         record_delivery(
             self.transcript,
             delivery,
@@ -103,7 +103,7 @@ class MediatedSession:
             sealed=True,
             give_up_at_hours=self.deadline,
         )
-        arrived = self._arrival(delivery, at_hours)
+        arrived = arrival_time(self.clock, delivery, at_hours)
         record_delivery(
             self.transcript,
             delivery,
@@ -117,12 +117,6 @@ class MediatedSession:
             carries_terms=text is not None,
         )
         return arrived
-
-    def _arrival(self, delivery: Delivery, sent_at_hours: float) -> float:
-        """When a delivery really arrives: a hop the timeline suspends or slows holds it."""
-        if self.clock is None or not delivery.arrived:
-            return delivery.arrives_at_hours
-        return self.clock.arrival(delivery.via, sent_at_hours, delivery.arrives_at_hours)
 
     def note(self, kind: str, at_hours: float, round_number: int, **details: object) -> None:
         """An event only the mediator knows of (``visibility: mediator``)."""

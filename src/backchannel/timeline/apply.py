@@ -134,12 +134,7 @@ def held_until(timeline: Timeline, hop: str, hours: float) -> float:
     """When a message handed to a suspended ``hop`` at ``hours`` can move (``inf``: never)."""
     if not switch_at(timeline, ("hop", hop), "suspended", hours, False):
         return hours
-    edges = []
-    for event, begins in timeline.scheduled_hours():
-        edges.append(begins)
-        if event.lasts_days:
-            edges.append(begins + event.lasts_days * HOURS_PER_DAY)
-    for edge in sorted(e for e in edges if e > hours):
+    for edge in (e for e in timeline.edge_hours() if e > hours):
         if not switch_at(timeline, ("hop", hop), "suspended", edge, False):
             return edge
     return float("inf")

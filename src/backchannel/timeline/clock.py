@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from backchannel.channel.route import Delivery
 from backchannel.protocols.transcript import Event
 from backchannel.scenario.model import Scenario
 from backchannel.timeline.apply import Situation, held_until, state_at
@@ -48,11 +49,7 @@ class TimelineClock:
         self._reported = _snapshot(self.situation)
         self._last = 0.0
         self.horizon_hours = scenario.deadline_days * HOURS_PER_DAY
-        self._edges = sorted(
-            edge
-            for event, begins in timeline.scheduled_hours()
-            for edge in (begins, begins + (event.lasts_days or 0.0) * HOURS_PER_DAY)
-        )
+        self._edges = timeline.edge_hours()
         self._series_spans = [
             (float(days.min()) * HOURS_PER_DAY, float(days.max()) * HOURS_PER_DAY)
             for days in (i.days_from(timeline.start) for i in timeline.indicators)
@@ -106,6 +103,13 @@ class TimelineClock:
         release = max(held_until(self.timeline, h, sent_at) for h in hops)
         arrival = arrives_at + max(extra, sent_at - arrives_at) + (release - sent_at)
         return min(arrival, self.horizon_hours + HOURS_PER_DAY)
+
+
+def arrival_time(clock: TimelineClock | None, delivery: Delivery, sent_at_hours: float) -> float:
+    """When ``delivery`` really arrives: a hop the timeline suspends or slows holds it."""
+    if clock is None or not delivery.arrived:
+        return delivery.arrives_at_hours
+    return clock.arrival(delivery.via, sent_at_hours, delivery.arrives_at_hours)
 
 
 def timeline_event(change: Change, hours: float, round_number: int) -> Event:

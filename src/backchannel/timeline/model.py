@@ -62,6 +62,16 @@ class Timeline:
         dated = [(e, self.hours_of(e.date)) for e in self.events if e.date is not None]
         return sorted(dated, key=lambda pair: pair[1])
 
+    def edge_hours(self) -> list[float]:
+        """The simulated hours at which a scheduled event begins or ends, in order: between
+        two of them, every event is either in force throughout or not at all."""
+        edges = []
+        for event, begins in self.scheduled_hours():
+            edges.append(begins)
+            if event.lasts_days:
+                edges.append(begins + event.lasts_days * HOURS_PER_DAY)
+        return sorted(edges)
+
 
 def days(hours: float) -> float:
     return hours / HOURS_PER_DAY

@@ -135,13 +135,12 @@ class BatchClock:
         suspended = self._switch(target, "suspended", hours, np.zeros(len(hours), dtype=bool))
         if not suspended.any():
             return hours
-        edges = []
-        for event, begins in self.timeline.scheduled_hours():
-            edges.append(begins)
-            if event.lasts_days:
-                edges.append(begins + event.lasts_days * HOURS_PER_DAY)
         open_edges = np.array(
-            sorted(e for e in edges if not switch_at(self.timeline, target, "suspended", e, False)),
+            [
+                edge
+                for edge in self.timeline.edge_hours()
+                if not switch_at(self.timeline, target, "suspended", edge, False)
+            ],
             dtype=float,
         )
         after = np.searchsorted(open_edges, hours, side="right")
