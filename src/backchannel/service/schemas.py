@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 
 def _encodable(text: str) -> str:
@@ -71,6 +71,17 @@ class PartyMessageIn(RequestBody):
     kind: Literal["proposal", "accept", "reject", "note"]
     terms: Terms | None = None
     text: Text = ""
+    confirm_below_walkaway: bool = Field(
+        False,
+        description="required to propose or accept a package that crosses one of the party's "
+        "own red lines or is worth less than its walk-away value",
+    )
+
+    @model_validator(mode="after")
+    def _note_has_text(self) -> PartyMessageIn:
+        if self.kind == "note" and not self.text.strip():
+            raise ValueError("a note needs some text: write the message first")
+        return self
 
 
 class RelayIn(RequestBody):
@@ -81,6 +92,12 @@ class RelayIn(RequestBody):
     kind: Literal["proposal", "accept", "reject", "note"] | None = None
     terms: Terms | None = Field(None, description="replaces the terms (an edit)")
     text: Text | None = Field(None, description="replaces the text (an edit)")
+
+    @model_validator(mode="after")
+    def _note_has_text(self) -> RelayIn:
+        if self.source is None and self.kind in (None, "note") and not (self.text or "").strip():
+            raise ValueError("a note needs some text: write the message first")
+        return self
 
 
 class DraftIn(RequestBody):
