@@ -23,7 +23,7 @@ def _encodable(text: str) -> str:
     return text
 
 
-def _utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """Times are stored in UTC; the answer says so (ISO 8601 with ``+00:00``)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
@@ -31,7 +31,7 @@ def _utc(moment: datetime) -> datetime:
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_encodable)]
 """An identifier or option label sent by a caller: party, issue, option, strategy."""
 Text = Annotated[str, Field(max_length=5000), AfterValidator(_encodable)]
-Utc = Annotated[datetime, AfterValidator(_utc)]
+Utc = Annotated[datetime, AfterValidator(as_utc)]
 Terms = dict[Name, Name | float]
 TermsOut = dict[str, str | float]
 

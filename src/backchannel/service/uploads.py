@@ -21,6 +21,7 @@ import anyio
 
 from backchannel.scenario.errors import Problem, ScenarioError
 from backchannel.service.errors import ServiceError
+from backchannel.service.scenarios import shown_filename
 
 MEGABYTE = 1 << 20
 
@@ -46,6 +47,7 @@ class UploadChecker:
 
     async def check(self, filename: str, content: bytes) -> dict[str, Any]:
         """The validated spec document, or ``ScenarioError``; never blocks the event loop."""
+        filename = shown_filename(filename)
         if not self._slots.acquire(blocking=False):
             raise ServiceError(
                 503,

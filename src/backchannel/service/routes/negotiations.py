@@ -21,6 +21,7 @@ from backchannel.service.schemas import (
     CreatedOut,
     InvitationOut,
     MediatorViewOut,
+    as_utc,
 )
 from backchannel.service.security import MEDIATOR, Grant
 
@@ -146,7 +147,7 @@ def export(caller: Mediator, db: Db) -> dict[str, Any]:
             "id": negotiation.id,
             "title": negotiation.title,
             "status": negotiation.status,
-            "created_at": negotiation.created_at.isoformat(),
+            "created_at": as_utc(negotiation.created_at).isoformat(),
         },
         "scenario": scenario,
         "adjusted_preferences": adjustments,
