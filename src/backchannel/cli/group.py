@@ -12,7 +12,7 @@ from typing import Any
 
 # The Click that Typer runs on: Typer vendors its own copy, whose exceptions differ from
 # those of an installed ``click`` (tests/cli/test_group.py notices if this moves).
-from typer._click import Context
+from typer._click import Context, echo
 from typer._click import exceptions as click
 from typer.core import TyperGroup
 
@@ -34,11 +34,12 @@ class BackchannelGroup(TyperGroup):
             _usage_error(error, prog_name or "backchannel")
             code = error.exit_code
         except click.ClickException as error:
-            click.echo(f"error: {error.format_message()}", err=True)
+            echo(f"error: {error.format_message()}", err=True)
             code = error.exit_code
         except (click.Abort, KeyboardInterrupt):
-            click.echo("interrupted", err=True)
             code = 130
+        if code == 130:  # Typer turns Ctrl-C into exit status 130 without a word
+            echo("interrupted", err=True)
         if not standalone:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -49,7 +50,7 @@ def _usage_error(error: click.UsageError, prog_name: str) -> None:
     context = error.ctx
     path = context.command_path if context is not None else prog_name
     message = error.format_message().rstrip(".")
-    click.echo(f"error: {message} ({path} --help lists the options)", err=True)
+    echo(f"error: {message} ({path} --help lists the options)", err=True)
 
 
 def _tidy_help(command: Any) -> None:
