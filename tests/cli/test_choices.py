@@ -11,8 +11,8 @@ from backchannel.scenario.loader import DEFAULT_SCENARIO
 
 
 def test_help_names_match_the_engine() -> None:
-    assert choices.PROTOCOLS == tuple(PROTOCOLS)
-    assert choices.BACKENDS == tuple(BACKENDS)
-    assert choices.VARIANTS == tuple(VARIANTS)
+    assert tuple(PROTOCOLS) == choices.PROTOCOLS
+    assert tuple(BACKENDS) == choices.BACKENDS
+    assert tuple(VARIANTS) == choices.VARIANTS
     assert choices.DEFAULT_CHUNK_SIZE == DEFAULT_CHUNK_SIZE
     assert choices.DEFAULT_SCENARIO == DEFAULT_SCENARIO

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 # The Click that Typer runs on: Typer vendors its own copy, whose exceptions differ from
-# those of an installed ``click`` (tests/cli/test_group.py notices if this moves).
+# those of an installed ``click`` (tests/cli/test_errors.py notices if this moves).
 from typer._click import Context, echo
 from typer._click import exceptions as click
 from typer.core import TyperGroup
