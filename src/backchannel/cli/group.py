@@ -56,6 +56,8 @@ def _usage_error(error: click.UsageError, prog_name: str) -> None:
 def _tidy_help(command: Any) -> None:
     """Show ``--seed N`` rather than ``--seed <int>``, and nothing for a flag."""
     helper = command.get_help_option(Context(command))
+    if helper is not None and not getattr(helper, "_tidied", False):
+        helper.process_value = _help_value(helper)
     for parameter in [*command.params, *([helper] if helper is not None else [])]:
         if getattr(parameter, "_tidied", False):
             continue
@@ -63,6 +65,16 @@ def _tidy_help(command: Any) -> None:
         label = _label(parameter)
         parameter.display_type_rich = lambda ctx, label=label: label  # type: ignore[attr-defined]
         parameter.display_type = lambda ctx, label=label: label or ""  # type: ignore[attr-defined]
+
+
+def _help_value(helper: Any) -> Any:
+    """``--help`` is a plain flag: skip Typer's general value coercion, which imports pydantic
+    (a third of the time ``COMMAND --help`` takes)."""
+
+    def process_value(ctx: Any, value: Any) -> Any:
+        return helper.callback(ctx, helper, value) if helper.callback is not None else value
+
+    return process_value
 
 
 def _label(parameter: Any) -> str | None:
