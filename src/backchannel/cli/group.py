@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from typer import Abort
+
 # The Click that Typer runs on: Typer vendors its own copy, whose exceptions differ from
 # those of an installed ``click`` (tests/cli/test_errors.py notices if this moves).
 from typer._click import Context, echo
@@ -36,7 +38,7 @@ class BackchannelGroup(TyperGroup):
         except click.ClickException as error:
             echo(f"error: {error.format_message()}", err=True)
             code = error.exit_code
-        except (click.Abort, KeyboardInterrupt):
+        except (Abort, KeyboardInterrupt):
             code = 130
         if code == 130:  # Typer turns Ctrl-C into exit status 130 without a word
             echo("interrupted", err=True)
