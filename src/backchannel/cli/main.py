@@ -11,6 +11,7 @@ from backchannel.cli import (
     interop,
     run,
     scenarios,
+    sensitivity,
     serve,
     tournament,
     whatif,
@@ -26,6 +27,7 @@ app = typer.Typer(
 
 for module in (run, analyze, scenarios, interop, compare, serve, whatif, tournament, brief):
     module.register(app)
+sensitivity.register(app)
 
 
 def main() -> None:
