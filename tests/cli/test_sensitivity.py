@@ -40,3 +40,9 @@ def test_unknown_scenario_is_a_one_line_error() -> None:
     result = runner.invoke(app, ["sensitivity", "no-such-scenario"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output and "no-such-scenario" in result.output
+
+
+def test_plot_with_an_unknown_suffix_is_refused_before_any_work(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sensitivity", "iran-us-2025", "--plot", str(tmp_path / "t.txt")])
+    assert result.exit_code == 2
+    assert "--plot" in result.output and "Traceback" not in result.output
