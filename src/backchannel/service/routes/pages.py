@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from backchannel.agents.registry import strategy_names
 from backchannel.scenario.loader import DEFAULT_SCENARIO, bundled_names
 from backchannel.service import presenters
+from backchannel.service.agents import strategy_descriptions
 from backchannel.service.deps import Db, current_caller
 from backchannel.service.security import MEDIATOR
 
@@ -27,7 +27,7 @@ def _context(request: Request, negotiation_id: str, db: Db) -> tuple[str, dict[s
     caller = current_caller(negotiation_id, request, db)
     if caller.role == MEDIATOR:
         view = presenters.mediator_view(db, caller.negotiation)
-        return "mediate", {"view": view, "strategies": strategy_names()}
+        return "mediate", {"view": view, "strategies": strategy_descriptions()}
     room = presenters.party_room(db, caller.negotiation, caller.party or "")
     return "room", {"room": room}
 
