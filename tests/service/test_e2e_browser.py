@@ -156,6 +156,10 @@ def test_a_mediated_negotiation_in_the_browser(browser: Browser, base: str, tmp_
     expect(us.page.get_by_text("You are")).to_contain_text("United States")
     expect(iran.page.get_by_text("You are")).to_contain_text("Iran")
     expect(us.page.get_by_role("button", name="Propose through the mediator")).to_be_disabled()
+    us.page.fill("#weight-enrichment", "0.3")
+    us.page.get_by_role("button", name="Save my preferences").click()
+    expect(us.page.locator("#flash")).to_contain_text("Preferences saved")
+    expect(desk.locator(".seat", has_text="United States")).to_contain_text("preferences confided")
 
     desk.get_by_role("button", name="Start the negotiation").click()
     expect(us.page.locator("[data-status]")).to_have_text("open")  # live, without reloading
@@ -218,6 +222,20 @@ def test_uploaded_labels_render_as_text_and_run_nothing(browser, base, tmp_path)
     all_clean(mediator, party)
 
 
+def test_upload_errors_name_the_line_and_the_fix(browser, base, tmp_path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(HOSTILE_SCENARIO.replace("weights:", "wieghts:", 1), encoding="utf-8")
+    home = open_page(browser, base + "/", allowed_statuses=(422,))
+    home.page.set_input_files("input[type=file]", str(broken))
+    home.page.get_by_role("button", name="Create negotiation").click()
+    flash = home.page.locator("#flash")
+    expect(flash).to_contain_text("broken.yaml")
+    expect(flash).to_contain_text("line ")
+    expect(flash).to_contain_text("fix: ")
+    expect(home.page.locator("#created")).to_be_hidden()
+    home.assert_clean()
+
+
 def test_a_new_link_survives_live_refreshes_and_close_asks_first(browser, base) -> None:
     mediator, links = create(browser, base)
     desk = open_desk(mediator)
@@ -275,6 +293,15 @@ def test_a_double_click_sends_once(browser, base) -> None:
     us.page.get_by_role("button", name="Propose through the mediator").dblclick()
     sent = desk.locator("li.message", has_text="Only once, please.")
     expect(sent).to_have_count(1)
+    # Focus stays on the button a live refresh redraws, and the change is announced.
+    relay_button = sent.get_by_role("button", name="Pass to iran as is")
+    relay_button.focus()
+    button_id = relay_button.get_attribute("id")
+    iran.page.fill("#propose-form textarea", "Iran is listening.")
+    iran.page.get_by_role("button", name="Send message only").click()
+    expect(desk.locator("li.message", has_text="Iran is listening.")).to_have_count(1)
+    assert desk.evaluate("document.activeElement.id") == button_id
+    expect(desk.locator("#announce")).to_have_text("One new message.")
     sent.get_by_role("button", name="Pass to iran as is").dblclick()
     expect(iran.page.locator("li.message", has_text="Only once, please.")).to_have_count(1)
     expect(desk.locator("li.message", has_text="Only once, please.")).to_have_count(2)

@@ -3,6 +3,8 @@ used, the seat does not count as joined, and the page says what to do instead.""
 
 from __future__ import annotations
 
+import re
+
 from .conftest import arm_csrf, client, join, ok
 
 
@@ -32,3 +34,10 @@ def test_the_mediator_link_in_the_mediator_s_browser_still_opens_the_desk(app) -
     token = created["mediator_link"].rsplit("/", 1)[1]
     opened = mediator.get("/join/" + token, follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == f"/n/{created['id']}"
+
+
+def test_pages_name_an_icon_that_exists(app) -> None:
+    c = client(app)
+    assert re.search(r'rel="icon" href="[^"]*/static/favicon.svg"', c.get("/").text)
+    icon = c.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")

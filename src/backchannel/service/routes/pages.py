@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from backchannel.scenario.loader import DEFAULT_SCENARIO, bundled_names
 from backchannel.service import presenters
@@ -30,6 +30,12 @@ def _context(request: Request, negotiation_id: str, db: Db) -> tuple[str, dict[s
         return "mediate", {"view": view, "strategies": strategy_descriptions()}
     room = presenters.party_room(db, caller.negotiation, caller.party or "")
     return "room", {"room": room}
+
+
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    """Browsers ask for this path on pages that name no icon (the API's JSON, for example)."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/n/{negotiation_id}")
