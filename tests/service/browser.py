@@ -80,7 +80,16 @@ def open_page(
     page.on("pageerror", lambda error: watched.errors.append(f"page error: {error}"))
     page.on("dialog", watched._dialog)
     page.goto(url)
+    enter(page)
     return watched
+
+
+def enter(page: Page) -> None:
+    """Pass an invitation page, where there is one (a link signs in only through its button)."""
+    button = page.get_by_role("button", name="Enter the negotiation")
+    if "/join/" in page.url and button.count():
+        button.click()
+        page.wait_for_url("**/n/**")
 
 
 def in_same_browser(watched: Watched, url: str) -> Watched:

@@ -147,6 +147,12 @@ def all_clean(*pages: Watched) -> None:
 
 def test_a_mediated_negotiation_in_the_browser(browser: Browser, base: str, tmp_path) -> None:
     mediator, links = create(browser, base)
+    copy = mediator.page.get_by_role("button", name="Copy Invitation for us")
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    expect(mediator.page.get_by_role("textbox", name="Invitation for us")).to_have_value(
+        links["us"]
+    )
     shoot(mediator.page, "0-invitations", tmp_path)
     desk = open_desk(mediator)
     expect(desk.locator("[data-status]")).to_have_text("setup")
