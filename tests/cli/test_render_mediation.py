@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from backchannel.analysis.outcome_space import analyze_space
 from backchannel.cli.common import console
 from backchannel.cli.render_mediation import describe_mediation
 from backchannel.cli.run import tell
@@ -15,7 +16,7 @@ from backchannel.timeline.whatif import apply_changes, parse_event
 
 def account(scenario, transcript) -> str:
     with console.capture() as captured:
-        tell(scenario, transcript)
+        tell(scenario, transcript, analyze_space(scenario))
     return captured.get()
 
 
@@ -27,10 +28,12 @@ def test_a_snapback_inside_the_window_appears_on_its_day() -> None:
     (moved,) = [e for e in transcript.of_kind("timeline") if e.sender == "iran"]
     day = moved.time_hours / 24
     assert day == 103.0  # 2026-01-20 + 103 days
-    line = next(line for line in text.splitlines() if "snapback: Iran:" in line)
-    assert line.startswith(f"day {day:6.1f}")
-    assert "walk-away value 0.5 → 0.58" in line and "deadline (days) none → 120" in line
-    assert "the deadline is day 180" in text
+    lines = text.splitlines()
+    at = next(k for k, line in enumerate(lines) if "snapback: Iran:" in line)
+    assert lines[at].startswith("2026-05-03")  # the event's own date
+    told = " ".join(line.strip() for line in lines[at : at + 2])
+    assert "walk-away value 0.5 → 0.58" in told and "deadline (days) none → 120" in told
+    assert transcript.events[0].details["deadline_hours"] == 180 * 24
 
 
 def test_the_closing_line_gives_the_day_the_talks_ended() -> None:
@@ -39,10 +42,11 @@ def test_the_closing_line_gives_the_day_the_talks_ended() -> None:
     transcript = run_negotiation(scenario, RunOptions())
     text = account(scenario, transcript)
     last_day = max(e.time_hours for e in transcript.events) / 24
-    ended = re.search(r"([\d.]+) simulated days", text.replace("\n", " "))
-    assert ended is not None and float(ended.group(1)) == round(last_day, 1)
-    days = [float(d) for d in re.findall(r"^day\s+([\d.]+)", text, flags=re.MULTILINE)]
-    assert days == sorted(days) and max(days) <= float(ended.group(1))
+    assert transcript.result.time_hours / 24 == last_day == 120.0  # the shortened deadline
+    ended = re.search(r"on day ([\d.]+) \(", text.replace("\n", " "))
+    assert ended is not None and float(ended.group(1)) == last_day
+    dates = re.findall(r"^(\d{4}-\d\d-\d\d)", text, flags=re.MULTILINE)
+    assert dates == sorted(dates) and dates[-1] == "2026-05-20"
 
 
 def test_a_void_message_and_a_deal_below_a_walkaway_are_told() -> None:

@@ -33,8 +33,6 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
         )
     if kind == "timeline":
         return f"{pad} [blue]{timeline_text(names, details)}[/]"
-    if kind == "start" and "deadline_hours" in details:
-        return f"{pad} the talks open; the deadline is day {details['deadline_hours'] / 24:g}"
     if kind == "expired":
         would = details["would_arrive_at_hours"]
         arrival = "never" if would is None else f"day {would / 24:.1f}"

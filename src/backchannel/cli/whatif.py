@@ -20,6 +20,7 @@ from backchannel.cli.common import (
     print_json,
     user_errors,
 )
+from backchannel.experiments.rates import wilson
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -152,6 +153,7 @@ def summary(version: Figures) -> dict[str, Any]:
         ),
         "runs": runs.count,
         "agreement_rate": runs.agreement_rate,
+        "agreement_rate_interval": list(wilson(runs.agreements, runs.count)),
         "median_days_to_agreement": runs.median_days,
         "mean_payoffs": runs.mean_payoffs,
         "reservations_first_day": dict(
@@ -171,6 +173,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _rate(row: dict[str, Any]) -> str:
+    """``80% (49–94%)``: the agreement rate with its 95% Wilson interval."""
+    low, high = row["agreement_rate_interval"]
+    return f"{row['agreement_rate']:.0%} ({100 * low:.0f}–{100 * high:.0f}%)"
+
+
 def _table(versions: list[Figures]) -> Table:
     from rich.table import Table
 
@@ -188,6 +196,9 @@ def _table(versions: list[Figures]) -> Table:
         ("median days to agreement", "median_days_to_agreement"),
     ]
     for label, key in lines:
+        if key == "agreement_rate":
+            table.add_row(label + " (95% interval)", *(_rate(r) for r in rows))
+            continue
         table.add_row(label, *(_cell(r[key]) for r in rows))
     for pid in versions[0].scenario.party_ids:
         table.add_row(
@@ -216,7 +227,7 @@ def _sweep_table(name: str, values, results: list[Figures]) -> Table:
             f"{value:g}",
             _cell(row["zopa_deadline"]),
             _cell(row["window_open_share"]),
-            _cell(row["agreement_rate"]),
+            _rate(row),
             _cell(row["median_days_to_agreement"]),
         )
     return table
