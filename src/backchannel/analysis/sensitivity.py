@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from backchannel.analysis.outcome_space import analyze_space
+from backchannel.analysis.resolution import snap
 from backchannel.analysis.solutions import agreeable_mask, nash_index
 from backchannel.analysis.thresholds import AffineFamily, Crossing, nash_crossing, zone_crossing
 from backchannel.scenario.model import Party, Scenario
@@ -111,11 +112,11 @@ class _Base:
     @classmethod
     def of(cls, scenario: Scenario) -> _Base:
         analysis = analyze_space(scenario)
-        return cls(
+        return cls(  # at the resolution every analysis compares utilities at
             scenario,
-            scenario.utilities,
+            snap(scenario.utilities),
             scenario.allowed.all(axis=1),
-            scenario.reservations,
+            snap(scenario.reservations),
             analysis.nash,
             analysis.zopa_size,
         )
