@@ -288,3 +288,23 @@ def test_malformed_files_are_refused_within_a_memory_budget(text: str, suffix: s
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
     assert peak < PEAK, f"{peak / MEGABYTE:.0f} MB"
+
+
+def test_the_how_to_limits_example_prints_what_the_page_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import shlex
+
+    page = (Path(__file__).parents[2] / "docs" / "how-to" / "write-a-scenario.md").read_text()
+    section = page.split("## Limits", 1)[1]
+    printf, validate = re.search(r"```bash\n(.*?)```", section, flags=re.S).group(1).splitlines()
+    after = section.split("```bash", 1)[1].split("```", 1)[1]
+    shown = re.search(r"```\n(.*?)```", after, flags=re.S).group(1)
+    words = shlex.split(printf)
+    assert words[0] == "printf" and words[-2:] == [">", "big.yaml"]
+    monkeypatch.chdir(tmp_path)
+    Path("big.yaml").write_text(words[1].encode().decode("unicode_escape"))
+    result = CliRunner().invoke(app, shlex.split(validate)[1:], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert " ".join(result.output.split()) == " ".join(shown.split())
