@@ -31,6 +31,7 @@ ROOT = Path(__file__).parents[1]
 SPLIT = (ROOT / "tests" / "fixtures" / "split.yaml").read_text()
 TOKENS = ["*a", "&a ", "[", "]", "{", "}", ": ", "- ", "\n  ", ".nan", ".inf", "1e308", "1e-300"]
 TOKENS += ["!!python/object:os.system", "<<: *a", "'", '"', "\t", "mediator", "9" * 400]
+TOKENS += ["!!int ", "!!float ", "2001-13-45", "1" * 5000, "? [a]\n: "]
 
 
 def hostile_uploads() -> list[tuple[str, str]]:

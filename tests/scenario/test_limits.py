@@ -53,6 +53,10 @@ HOSTILE = {
     "e308.yaml": (with_range("min: 0, max: 1e308, step: 1"), "more than the limit"),
     "wide.yaml": (with_range("min: -1e308, max: 1e308, step: 1"), "more than the limit"),
     "tiny-step.yaml": (with_range("min: 0, max: 1, step: 1e-300"), "more than the limit"),
+    "huge-int.yaml": ("name: 1" + "1" * 5000 + "\n", "a value cannot be read"),
+    "huge-int.json": ('{"name": 1' + "1" * 5000 + "}", "a value cannot be read"),
+    "bad-date.yaml": ("name: x\ntimeline: {start: 2001-13-45}\n", "month must be in 1..12"),
+    "bad-tag.yaml": ("name: !!int abc\n", "a value cannot be read"),
 }
 
 

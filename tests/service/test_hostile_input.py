@@ -46,6 +46,8 @@ HOSTILE_UPLOADS = {
     "service-cap.yaml": (split_with_range("min: 0, max: 3e6, step: 1"), "2,000,000"),
     "large.yaml": (SPLIT + "#" * (1 << 20), "more than the limit of 1,048,576"),
     "mediator.yaml": (SPLIT.replace("  - id: b\n", "  - id: mediator\n"), "'mediator'"),
+    "huge-int.json": ('{"name": 1' + "1" * 5000 + "}", "a value cannot be read"),
+    "bad-tag.yaml": ("name: !!float abc\n", "a value cannot be read"),
     "long-name.yaml": (SPLIT.replace("name: split", "name: " + "s" * 100_000), "at most 64"),
     "long-title.yaml": (SPLIT.replace("title: Split", "title: " + "t" * 1000), "at most 200"),
 }

@@ -151,7 +151,7 @@ def _read(path: Path, limits: Limits) -> str:
         )
     try:
         check_size(str(path), path.stat().st_size, limits)
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte-order mark is not an error
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(
             str(path), [Problem("", f"cannot read the file ({error})", "check the file")]
