@@ -81,7 +81,11 @@ def run(
         transcript = run_negotiation(model, options)
     analysis = analyze_space(model)
     if json_output:
-        print_json(transcript_document(model, transcript, analysis))
+        from backchannel.cli.run_file import source_of
+
+        document = transcript_document(model, transcript, analysis)
+        document["scenario_source"] = source_of(scenario)  # for: backchannel analyze run.json
+        print_json(document)
         return
     tell(model, transcript, analysis)
     result = transcript.result
