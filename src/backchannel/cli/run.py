@@ -160,9 +160,10 @@ def describe(
     day = f"[dim]day {event.time_hours / 24:6.1f}[/]"
     if event.kind == "offer":
         assert event.delivered is not None
-        path = " → ".join([names[event.sender or ""], *event.via, names[event.receiver or ""]])
-        values = " ".join(
-            f"u({p.id})={model.utilities[event.delivered, k]:.2f}"
+        hops = [_short_name(model, hop) for hop in event.via]
+        path = " → ".join([names[event.sender or ""], *hops, names[event.receiver or ""]])
+        values = "worth " + ", ".join(
+            f"{p.name} {model.utilities[event.delivered, k]:.2f}"
             for k, p in enumerate(model.parties)
         )
         sender = event.sender or ""
@@ -183,6 +184,15 @@ def describe(
             f"price of {event.details['cost']:g}"
         )
     return describe_mediation(model, names, event)
+
+
+def _short_name(model: Scenario, hop: str) -> str:
+    """``Oman`` for the hop named "Oman (Omani officials, Muscat)": a name, short enough for
+    every line; the header gives the full one."""
+    for intermediary in model.channel.intermediaries:
+        if intermediary.id == hop:
+            return intermediary.name.split(" (")[0]
+    return hop
 
 
 def register(app: typer.Typer) -> None:
