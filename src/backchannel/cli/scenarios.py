@@ -32,6 +32,8 @@ def bundled_listings() -> list[Listing]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     # Through the top package: importing ``backchannel.scenario`` would compile-load its engine.
     folder = resources.files("backchannel") / "scenario" / "bundled"
+    # Keyed and sorted by name without the suffix, as ``bundled_names`` sorts ("iran-us" before
+    # "iran-us-2025", which a sort by file name would reverse).
     files = {p.name.rsplit(".", 1)[0]: p for p in folder.iterdir() if p.name.endswith(".yaml")}
     return [
         _listing(name, yaml.load(files[name].read_text("utf-8"), loader)) for name in sorted(files)
