@@ -85,3 +85,9 @@ def test_fold_never_swallows_an_acceptance() -> None:
     folded = fold(items)
     assert folded[-1].kind == "accept"
     assert folded[-2].kind in ("offer", "folded")
+
+
+def test_a_mediator_is_named_like_the_parties() -> None:
+    story = account_of(shell("run", "--protocol", "confidential"))
+    assert "Oman → United States proposes" in story
+    assert "oman →" not in story

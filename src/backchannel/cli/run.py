@@ -110,8 +110,9 @@ def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> No
     from backchannel.cli.render import terms
     from backchannel.cli.story import Clock, account, closing, entry, fold, opening
 
-    names = {p.id: p.name for p in model.parties}
     hops = {i.id: i.name for i in model.channel.intermediaries}
+    # A mediator is an intermediary: named like the parties ("Oman proposes", not "oman").
+    names = {i: _short_name(model, i) for i in hops} | {p.id: p.name for p in model.parties}
     settings = transcript.settings
     route = " → ".join(hops.get(h, h) for h in settings["via"]) or "a direct line"
     clock = Clock(model)
