@@ -93,3 +93,23 @@ def test_the_validate_output_the_scenario_how_to_prints(
     result = CliRunner().invoke(app, ["validate", "car-sale.yaml"])
     assert result.exit_code == 2
     assert shown.group(1).strip() in result.output
+
+
+def test_the_indicator_error_the_timelines_how_to_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of the flagship with month 13 on line 13 of its indicator file: the page's lines."""
+    from typer.testing import CliRunner
+
+    page = (ROOT / "docs" / "how-to" / "timelines.md").read_text()
+    shown = re.search(r"```\n(my-talks/iran-us\.yaml:.*?)```", page, flags=re.S)
+    assert shown is not None
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(app, ["init", "iran-us", "my-talks"]).exit_code == 0
+    data = Path("my-talks/data/rial-depreciation.csv")
+    lines = data.read_text().splitlines()
+    lines[12] = "2025-13-01," + lines[12].split(",")[1]
+    data.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(app, ["validate", "my-talks/iran-us.yaml"])
+    assert result.exit_code == 2
+    assert shown.group(1).strip() in result.output
