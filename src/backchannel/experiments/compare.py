@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from backchannel.analysis.outcome_space import SpaceAnalysis, analyze_space
 from backchannel.experiments.batch import run_batch
 from backchannel.experiments.executors import execute
 from backchannel.experiments.metrics import Summary, agreement_metrics, summarise
 from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, job_rng, plan_runs
+from backchannel.experiments.run_space import RunSpace, allowed_by_all, run_space
 from backchannel.experiments.uncertainty import draw_scenario
 from backchannel.experiments.variants import VariantError, parse_variant, with_channel_variant
 from backchannel.protocols import runner
@@ -161,10 +161,11 @@ def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> li
     seeds = [job.seed for job in chunk.jobs]
     runs = [job.index for job in chunk.jobs]
     drawn = {seed: draw_for(scenario, seed) for seed in seeds}
-    analyses: dict[int, SpaceAnalysis] = {}
+    allowed = allowed_by_all(scenario)  # draws keep the red lines
+    analyses: dict[int, RunSpace] = {}
     for s in drawn.values():
         if id(s) not in analyses:
-            analyses[id(s)] = analyze_space(s)
+            analyses[id(s)] = run_space(s, allowed)
     overrides = dict(settings.strategies)
     by_arm = []
     for arm in settings.arms:
@@ -198,7 +199,7 @@ def _tidy(row: Row, arm: Arm) -> Row:
 
 
 def _add_metrics(
-    rows: list[Row], scenarios: list[Scenario], analyses: Mapping[int, SpaceAnalysis]
+    rows: list[Row], scenarios: list[Scenario], analyses: Mapping[int, RunSpace]
 ) -> None:
     """Zone of agreement and distances, vectorised over the rows that share a drawn scenario."""
     groups: dict[int, list[int]] = {}
