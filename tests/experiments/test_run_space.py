@@ -35,3 +35,14 @@ def test_no_zone_of_agreement_has_no_frontier_and_no_nash() -> None:
     space = run_space(hopeless, allowed_by_all(base))
     assert not space.zopa_exists
     assert len(space.frontier_utilities) == 0 and space.nash_utilities is None
+
+
+def test_a_reservation_equal_to_a_utility_up_to_float_noise_counts_as_met() -> None:
+    base = load_scenario("buyer-seller")
+    allowed = allowed_by_all(base)
+    top = int(np.argmax(base.utilities[:, 0] * allowed))
+    noisy = float(base.utilities[top, 0]) + 1e-12  # the same utility, summed another way
+    drawn = replace(base, parties=(replace(base.parties[0], reservation=noisy), base.parties[1]))
+    fast, full = run_space(drawn, allowed), analyze_space(drawn)
+    assert fast.zopa_exists == full.zopa_exists
+    assert np.array_equal(fast.frontier_utilities, full.frontier_utilities)

@@ -16,6 +16,7 @@ import numpy as np
 
 from backchannel.analysis.outcome_space import IN_MEMORY_LIMIT, analyze_space
 from backchannel.analysis.pareto import pareto_indices, pareto_mask
+from backchannel.analysis.resolution import snap
 from backchannel.analysis.solutions import nash_index
 from backchannel.scenario.model import Scenario
 
@@ -47,9 +48,9 @@ def run_space(scenario: Scenario, allowed: np.ndarray) -> RunSpace:
         nash = None if analysis.nash is None else analysis.utilities_of(analysis.nash)
         return RunSpace(analysis.zopa_exists, analysis.frontier_utilities, nash)
     utilities, reservations = scenario.utilities, scenario.reservations
-    agreeable = allowed.copy()
-    for column, reservation in enumerate(reservations):
-        agreeable &= utilities[:, column] >= reservation
+    agreeable = allowed.copy()  # solutions.agreeable_mask, one column at a time
+    for column, reservation in enumerate(snap(reservations)):
+        agreeable &= snap(utilities[:, column]) >= reservation
     rows = np.flatnonzero(agreeable)
     kept = rows[pareto_mask(utilities[rows])]
     values = utilities[kept]
