@@ -49,7 +49,9 @@ from backchannel.scenario.model import Scenario
 warnings.filterwarnings("ignore")
 
 
-def negmas_pair(sizes: tuple[int, ...], seed: int, folder: Path, rounds: int = 200):
+def negmas_pair(
+    sizes: tuple[int, ...], seed: int, folder: Path, rounds: int = 200, parties: int = 2
+):
     """Random linear-additive utility functions in NegMAS, and the same scenario in ours."""
     from negmas.inout import Scenario as NegmasScenario
     from negmas.outcomes import make_issue, make_os
@@ -60,7 +62,7 @@ def negmas_pair(sizes: tuple[int, ...], seed: int, folder: Path, rounds: int = 2
     issues = [make_issue([f"v{k}" for k in range(n)], f"i{j}") for j, n in enumerate(sizes)]
     space = make_os(issues)
     ufuns = []
-    for name in ("a", "b"):
+    for name in "abcdef"[:parties]:
         weights = rng.dirichlet(np.ones(len(sizes)))
         values = {
             issue.name: dict(zip(issue.values, rng.random(len(issue.values)).tolist(), strict=True))
@@ -224,6 +226,38 @@ def frontier_and_nash(
     return rows
 
 
+def many_parties(parties: int, sizes: tuple[int, ...]) -> tuple[str, float, float, float, float]:
+    """Frontier + Nash of a random ``parties``-party scenario (one timing each: NegMAS takes
+    tens of seconds here), from the utility functions, as the two-party rows."""
+    from negmas.preferences import nash_points, pareto_frontier
+
+    with tempfile.TemporaryDirectory() as folder:
+        ufuns, space, ours = negmas_pair(sizes, parties, Path(folder), parties=parties)
+    spec = ours.spec
+
+    def mine() -> object:
+        return analyze_space(compile_spec(spec))
+
+    def theirs() -> object:
+        front, _ = pareto_frontier(ufuns, issues=space.issues)
+        return front, nash_points(ufuns, front, outcome_space=space)
+
+    start = time.perf_counter()
+    analysis = mine()
+    our_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    front, nash = theirs()  # type: ignore[misc]
+    their_seconds = time.perf_counter() - start
+    our_point = ours.utilities[analysis.nash]  # type: ignore[attr-defined]
+    same = any(np.allclose(our_point, point, atol=1e-9) for point, _ in nash)
+    print(
+        f"  {parties} parties, {space.cardinality:,} outcomes: frontier {len(analysis.frontier):,} "  # type: ignore[attr-defined]
+        f"points (NegMAS {len(front):,}); same Nash point in both: {same}"
+    )
+    label = f"frontier + Nash, {parties} parties, {space.cardinality:,} outcomes (seconds)"
+    return (label, our_seconds, their_seconds, peak_mib(mine), math.nan)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 10^6-outcome case")
@@ -231,21 +265,35 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=5, help="windows per rate, and timings per frontier size"
     )
+    parser.add_argument(
+        "--only",
+        choices=["negotiations", "frontier", "parties"],
+        action="append",
+        help="run only these parts (repeatable; default: all)",
+    )
     args = parser.parse_args()
+    parts = args.only or ["negotiations", "frontier", "parties"]
     import negmas
 
     print(f"NegMAS {negmas.__version__}")
-    rows = negotiations(args.seconds, args.repeats)
-    rows += frontier_and_nash([3, 5] if args.quick else [3, 5, 6], args.repeats)
+    rows = []
+    if "negotiations" in parts:
+        rows += negotiations(args.seconds, args.repeats)
+    if "frontier" in parts:
+        rows += frontier_and_nash([3, 5] if args.quick else [3, 5, 6], args.repeats)
+    if "parties" in parts:
+        rows.append(many_parties(3, (10, 10, 10, 10)))
+        rows.append(many_parties(5, (10, 10, 10, 8, 6, 5)))  # ANAC 2015's five-party size
     print()
     print("| task | Backchannel | NegMAS | speed-up | peak MiB (ours / NegMAS) |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for label, ours, theirs, our_mib, their_mib in rows:
         rate = label.startswith("negotiations")
         speedup = ours / theirs if rate else theirs / ours
+        theirs_mib = "-" if math.isnan(their_mib) else f"{their_mib:,.2f}"
         print(
             f"| {label} | {ours:,.4g} | {theirs:,.4g} | {speedup:,.1f}x | "
-            f"{our_mib:,.2f} / {their_mib:,.2f} |"
+            f"{our_mib:,.2f} / {theirs_mib} |"
         )
 
 

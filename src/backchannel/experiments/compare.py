@@ -29,15 +29,15 @@ import numpy as np
 from backchannel.experiments.batch import run_batch
 from backchannel.experiments.executors import execute
 from backchannel.experiments.metrics import Summary, agreement_metrics, summarise
-from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, job_rng, plan_runs
+from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, plan_runs
 from backchannel.experiments.run_space import RunSpace, allowed_by_all, run_space
-from backchannel.experiments.uncertainty import draw_scenario
+from backchannel.experiments.uncertainty import DRAW_STREAM as DRAW_STREAM
+from backchannel.experiments.uncertainty import draw_run
 from backchannel.experiments.variants import VariantError, parse_variant, with_channel_variant
 from backchannel.protocols import runner
 from backchannel.scenario.model import Scenario
 
 Row = dict[str, Any]
-DRAW_STREAM = 0  # job_rng stream that draws a run's uncertain scenario
 
 
 class CompareError(ValueError):
@@ -153,7 +153,7 @@ def run_comparison(
 
 def draw_for(scenario: Scenario, seed: int) -> Scenario:
     """Run ``seed``'s scenario: the base one drawn with the run's own draw generator."""
-    return draw_scenario(scenario, job_rng(seed, DRAW_STREAM))
+    return draw_run(scenario, seed)
 
 
 def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> list[Row]:
