@@ -250,9 +250,14 @@ def many_parties(parties: int, sizes: tuple[int, ...]) -> tuple[str, float, floa
     their_seconds = time.perf_counter() - start
     our_point = ours.utilities[analysis.nash]  # type: ignore[attr-defined]
     same = any(np.allclose(our_point, point, atol=1e-9) for point, _ in nash)
+    both = [np.unique(np.round(np.asarray(f, dtype=float), 9), axis=0) for f in
+            (analysis.frontier_utilities, np.array(front).reshape(-1, parties))]  # type: ignore[attr-defined]  # fmt: skip
+    equal = both[0].shape == both[1].shape and bool(np.allclose(both[0], both[1], atol=1e-9))
+    gain = [float(np.prod(np.asarray(p) - ours.reservations)) for p in (our_point, nash[0][0])]
     print(
-        f"  {parties} parties, {space.cardinality:,} outcomes: frontier {len(analysis.frontier):,} "  # type: ignore[attr-defined]
-        f"points (NegMAS {len(front):,}); same Nash point in both: {same}"
+        f"  {parties} parties, {space.cardinality:,} outcomes: frontier of {len(both[0]):,} "
+        f"points, equal in both: {equal}; same Nash point: {same} (product of gains: ours "
+        f"{gain[0]:.6f}, NegMAS {gain[1]:.6f})"
     )
     label = f"frontier + Nash, {parties} parties, {space.cardinality:,} outcomes (seconds)"
     return (label, our_seconds, their_seconds, peak_mib(mine), math.nan)
