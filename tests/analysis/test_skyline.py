@@ -44,3 +44,11 @@ def test_pareto_mask_uses_it_for_more_than_two_parties() -> None:
     rng = np.random.default_rng(0)
     utilities = rng.random((3000, 4))
     assert pareto_mask(utilities).tolist() == brute_force(utilities).tolist()
+
+
+@pytest.mark.parametrize("parties", [2, 3])
+def test_pruning_by_pivots_keeps_the_frontier(parties, monkeypatch) -> None:
+    monkeypatch.setattr(skyline, "PRUNE_FROM", 0)  # prune even small sets
+    rng = np.random.default_rng(7)
+    for utilities in (rng.random((500, parties)), np.round(rng.random((500, parties)), 1)):
+        assert pareto_mask(utilities).tolist() == brute_force(utilities).tolist()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from backchannel.analysis.resolution import snap
-from backchannel.analysis.skyline import skyline_mask
+from backchannel.analysis.skyline import skyline_mask, without_dominated
 
 
 def pareto_mask(utilities: np.ndarray) -> np.ndarray:
@@ -23,8 +23,8 @@ def pareto_mask(utilities: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     if utilities.shape[1] == 1:
         return utilities[:, 0] == utilities[:, 0].max()
-    if utilities.shape[1] == 2:
-        return _pareto_mask_2d(utilities)
+    if utilities.shape[1] == 2:  # a few frontier points first remove what they dominate
+        return without_dominated(utilities, _pareto_mask_2d)
     return _pareto_mask_nd(utilities)
 
 

@@ -20,7 +20,9 @@ import numpy as np
 BLOCK = 1024  # candidates checked together
 CHUNK = 1024  # frontier points they are checked against at once
 PIVOTS = 48  # frontier points that first remove what they dominate from the whole set
+PIVOTS_2D = 12  # two parties need fewer: the rest of the frontier is a sorted scan
 ROWS = 8192  # rows checked against the pivots at once
+PRUNE_FROM = 50_000  # fewer rows than this: no pruning first (it would cost more)
 
 
 def skyline_mask(utilities: np.ndarray) -> np.ndarray:
@@ -51,13 +53,58 @@ def skyline_mask(utilities: np.ndarray) -> np.ndarray:
     return keep
 
 
+def without_dominated(utilities: np.ndarray, frontier_of) -> np.ndarray:
+    """``frontier_of(utilities)`` (a frontier mask) computed on the rows that a few frontier
+    points do not dominate: removing dominated rows never changes a frontier."""
+    utilities = np.asarray(utilities, dtype=float)
+    if len(utilities) < PRUNE_FROM:
+        return frontier_of(utilities)
+    dominated_rows = (
+        _dominated_by_pivots_2d(utilities)
+        if utilities.shape[1] == 2
+        else _dominated_by_pivots(utilities)
+    )
+    rows = np.flatnonzero(~dominated_rows)
+    mask = np.zeros(len(utilities), dtype=bool)
+    mask[rows] = frontier_of(utilities[rows])
+    return mask
+
+
+def _pivots(utilities: np.ndarray, count: int) -> np.ndarray:
+    """The best rows for the equal weighting and ``count - 1`` random positive weightings of
+    the parties: each is on the frontier (which ones only changes the speed)."""
+    rng = np.random.default_rng(0)
+    parties = utilities.shape[1]
+    weights = np.vstack([np.ones(parties), rng.dirichlet(np.ones(parties), count - 1)])
+    best = [int(np.argmax(utilities @ w)) for w in weights]  # one pass each, contiguous
+    return utilities[np.unique(best)]
+
+
+def _dominated_by_pivots_2d(utilities: np.ndarray) -> np.ndarray:
+    """Two parties: along the pivots sorted by the first utility the second falls, so the
+    pivot that could dominate a row is the first one at least as good for the first party."""
+    pivots = _pivots(utilities, PIVOTS_2D)
+    pivots = pivots[np.lexsort((-pivots[:, 1], pivots[:, 0]))]
+    keep = np.ones(len(pivots), dtype=bool)  # the pivots' own staircase, second utility falling
+    best = -np.inf
+    for k in range(len(pivots) - 1, -1, -1):
+        keep[k] = pivots[k, 1] > best
+        best = max(best, pivots[k, 1])
+    pivots = pivots[keep]
+    after = np.searchsorted(pivots[:, 0], utilities[:, 0], side="left")
+    inside = after < len(pivots)
+    q = pivots[np.minimum(after, len(pivots) - 1)]
+    return (
+        inside
+        & (q[:, 1] >= utilities[:, 1])
+        & ((q[:, 0] > utilities[:, 0]) | (q[:, 1] > utilities[:, 1]))
+    )
+
+
 def _dominated_by_pivots(utilities: np.ndarray) -> np.ndarray:
     """Rows dominated by one of a few frontier points: the best outcome for random positive
     weightings of the parties (each is on the frontier), so the sorted filter sees fewer."""
-    rng = np.random.default_rng(0)  # which pivots only changes the speed, never the result
-    weights = np.vstack([np.ones(utilities.shape[1]), rng.dirichlet(
-        np.ones(utilities.shape[1]), PIVOTS - 1)])  # fmt: skip
-    pivots = utilities[np.unique((utilities @ weights.T).argmax(axis=0))]
+    pivots = _pivots(utilities, PIVOTS)
     out = np.zeros(len(utilities), dtype=bool)
     for start in range(0, len(utilities), ROWS):
         out[start : start + ROWS] = dominated(utilities[start : start + ROWS], pivots)
