@@ -43,20 +43,37 @@ def cases(runs: int, backend: str) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+# The command, reporting at exit the peak resident memory of itself or of any process it
+# started (a process pool's workers), in KiB.
+_MEASURED = (
+    "import atexit, resource, sys\n"
+    "def peak():\n"
+    "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "    sys.stderr.write(f'\\nPEAK {max(own, workers)}\\n')\n"
+    "atexit.register(peak)\n"
+    "from backchannel.cli.main import main\n"
+    "main()\n"
+)
+
+
 def timed(arguments: list[str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (the command's processes, user + system) and peak MiB
-    (largest child process) of one ``backchannel`` command. On a shared machine the wall
+    (the command's largest process) of one ``backchannel`` command. On a shared machine the wall
     time grows with the load; the CPU time much less."""
-    command = [sys.executable, "-c", "from backchannel.cli.main import main; main()", *arguments]
+    command = [sys.executable, "-c", _MEASURED, *arguments]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak = max(
+        int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK ")
+    )
     if done.returncode != 0:
         raise SystemExit(f"'backchannel {' '.join(arguments)}' failed:\n{done.stderr[-2000:]}")
-    return elapsed, cpu, after.ru_maxrss / 1024
+    return elapsed, cpu, peak / 1024
 
 
 def main() -> None:
