@@ -62,7 +62,7 @@ def test_a_mediated_negotiation_in_the_browser(browser: Browser, tmp_path: Path)
 
 def run_negotiation(browser: Browser, base: str) -> None:
     mediator = open_page(browser, base + "/")
-    mediator.select_option("#scenario-select", "iran-us")
+    mediator.select_option("#scenario-select", "iran-us-2025")
     mediator.get_by_role("button", name="Create negotiation").click()
     links = {
         who: mediator.locator(f"input[data-party='{who}']").input_value()

@@ -117,7 +117,7 @@ def test_cli_bad_flag_is_a_message_not_a_traceback(pressure_file) -> None:
 
 
 def test_flagship_snapback_narrows_the_zone() -> None:
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     later = apply_changes(flagship, [parse_event("snapback@2026-03-01")], [])
     assert deal_window(later).zopa_end < deal_window(flagship).zopa_end
 
