@@ -93,3 +93,17 @@ def test_why_it_matters_opens_with_the_three_most_critical_assumptions(pressure,
     assert [c["parameter"] for c in brief.numbers["critical"]] == [c.parameter for c in critical]
     for entry in critical:
         assert entry.parameter in opening
+
+
+def test_the_brief_says_what_day_it_speaks_as_of(brief) -> None:
+    assert "As of 1 January 2026 (the day the scenario's clock starts)." in brief.markdown()
+
+
+def test_the_as_of_sentence_names_the_newest_source() -> None:
+    from backchannel.report.critical import as_of_sentence
+
+    sentence = as_of_sentence(load_scenario("iran-us"))
+    assert sentence == (
+        "As of 20 January 2026 (the day the scenario's clock starts); its newest dated source, "
+        "of 20 January 2026."
+    )
