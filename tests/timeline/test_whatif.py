@@ -125,7 +125,7 @@ def test_flagship_snapback_narrows_the_zone() -> None:
 def test_flagship_set_reaches_the_simulations() -> None:
     """Both flagship parties declare uncertainty; ``--set`` must still move the runs."""
     result = runner.invoke(
-        app, ["whatif", "--set", "iran.reservation=0.9", "--runs", "6", "--json"]
+        app, ["whatif", "iran-us-2025", "--set", "iran.reservation=0.9", "--runs", "6", "--json"]
     )
     assert result.exit_code == 0, result.output
     versions = json.loads(result.output)["versions"]

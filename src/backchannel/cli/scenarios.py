@@ -32,7 +32,10 @@ def bundled_listings() -> list[Listing]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     # Through the top package: importing ``backchannel.scenario`` would compile-load its engine.
     folder = resources.files("backchannel") / "scenario" / "bundled"
-    files = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+    files = sorted(
+        (p for p in folder.iterdir() if p.name.endswith(".yaml")),
+        key=lambda p: p.name.rsplit(".", 1)[0],  # the order of bundled_names()
+    )
     return [
         _listing(p.name.rsplit(".", 1)[0], yaml.load(p.read_text("utf-8"), loader)) for p in files
     ]
