@@ -102,7 +102,7 @@ def shoot(page: Page, name: str, folder: Path) -> Path:
     return path
 
 
-def create(browser: Browser, base: str, scenario: str = "iran-us", upload: Path | None = None):
+def create(browser: Browser, base: str, scenario: str = "iran-us-2025", upload: Path | None = None):
     """The mediator creates a negotiation; returns its page and every invitation link."""
     mediator = open_page(browser, base + "/")
     page = mediator.page

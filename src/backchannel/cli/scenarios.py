@@ -85,16 +85,45 @@ def validate(
     file: str = typer.Argument(
         ..., metavar="FILE", help="Scenario file (.yaml/.json) or bundled name."
     ),
+    as_of: str = typer.Option(
+        None,
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Also check the evidence as of this day: passed events, unsupported assumptions.",
+    ),
+    max_age: int = typer.Option(
+        None, "--max-age", min=0, metavar="DAYS", help="With --as-of: flag older sources."
+    ),
 ) -> None:
     """Check a scenario file and report every problem with its place and fix."""
     from backchannel.scenario.loader import load_scenario
 
     with user_errors():
+        day = _as_of_day(as_of, max_age)
         scenario = load_scenario(file)
     console.print(
         f"[green]ok[/] {file}: {len(scenario.parties)} parties, "
         f"{len(scenario.space.issues)} issues, {scenario.space.size:,} outcomes"
     )
+    if day is not None and scenario.spec is not None:
+        from backchannel.cli.evidence import report_evidence
+
+        report_evidence(file, scenario.spec, day, max_age)
+
+
+def _as_of_day(as_of: str | None, max_age: int | None):
+    import datetime as dt
+
+    from backchannel.cli.common import UsageProblem
+
+    if as_of is None:
+        if max_age is not None:
+            raise UsageProblem("--max-age needs --as-of DATE: the age is counted back from it")
+        return None
+    try:
+        return dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise UsageProblem(f"--as-of {as_of}: not a date; write it as YYYY-MM-DD") from None
 
 
 def strategies(load: list[str] = LOAD_OPTION) -> None:
