@@ -30,14 +30,14 @@ TABLE = "direct,shuttle,shuttle@qatar,shuttle:loss=0.1,shuttle:noise=0.3,single-
 
 
 def cases(runs: int, backend: str) -> dict[str, list[str]]:
-    flagship = ["compare", "iran-us", "-p", "shuttle", "-n", str(runs), "--seed", "1"]
+    flagship = ["compare", "iran-us-2025", "-p", "shuttle", "-n", str(runs), "--seed", "1"]
     if backend != "local":
         flagship += ["--backend", backend]
     return {
         "flagship": flagship,
-        "table": ["compare", "iran-us", "-n", "500", "--seed", "1", "--backend", "process",
+        "table": ["compare", "iran-us-2025", "-n", "500", "--seed", "1", "--backend", "process",
                   "-p", TABLE],
-        "mediated": ["compare", "iran-us", "-n", "100", "--seed", "1", "-p",
+        "mediated": ["compare", "iran-us-2025", "-n", "100", "--seed", "1", "-p",
                      "single-text,confidential,shuttle:loss=0.1,shuttle:noise=0.3"],
         "sweep": ["whatif", "--sweep", "rial_depreciation=0:0.8:9"],
     }  # fmt: skip

@@ -28,7 +28,7 @@ class Stubborn(Boulware):
 def flagship() -> Scenario:
     # The batch engine does not model ratification (runs with a ratifier use the step engine),
     # so the flagship is compared here without its Supreme Leader.
-    return load_scenario("iran-us").with_party("iran", ratifier=None)
+    return load_scenario("iran-us-2025").with_party("iran", ratifier=None)
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_unknown_protocols_are_named(split: Scenario) -> None:
 @pytest.mark.parametrize("threshold", [None, 0.7, 0.9])
 def test_ratifiers_run_in_the_batch_engine_exactly(threshold: float | None) -> None:
     # The flagship as shipped (Iran's Supreme Leader ratifies), and stricter ratifiers that veto.
-    scenario = load_scenario("iran-us")
+    scenario = load_scenario("iran-us-2025")
     ratifier = scenario.party("iran").ratifier
     assert ratifier is not None
     if threshold is not None:

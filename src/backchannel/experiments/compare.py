@@ -63,6 +63,7 @@ class CompareSettings:
     strategies: tuple[tuple[str, str], ...] = ()
     chunk_size: int = DEFAULT_CHUNK_SIZE
     engine: str = "auto"
+    load: tuple[str, ...] = ()  # strategy files (--load) every worker imports before playing
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,10 @@ def draw_for(scenario: Scenario, seed: int) -> Scenario:
 
 def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> list[Row]:
     """Every arm on every run of ``chunk``: rows ordered by run, then by arm."""
+    if settings.load:  # a process or Ray worker starts without the user's strategies
+        from backchannel.experiments.tournament import load_strategies
+
+        load_strategies(settings.load)
     seeds = [job.seed for job in chunk.jobs]
     runs = [job.index for job in chunk.jobs]
     drawn = {seed: draw_for(scenario, seed) for seed in seeds}

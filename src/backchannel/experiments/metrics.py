@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from backchannel.analysis.outcome_space import SpaceAnalysis
+from backchannel.experiments.rates import wilson
 from backchannel.experiments.run_space import RunSpace
 
 Row = dict[str, Any]
@@ -88,10 +89,14 @@ class Summary:
     miscalculation_rate: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """Plain numbers, with each rate's 95% Wilson interval (``experiments.rates``)."""
+        data = {
             k: (None if isinstance(v, float) and np.isnan(v) else v)
             for k, v in asdict(self).items()
         }
+        data["agreement_rate_interval"] = list(wilson(self.agreements, self.runs))
+        data["miscalculation_rate_interval"] = list(wilson(self.miscalculations, self.zopa_runs))
+        return data
 
 
 def summarise(rows: Sequence[Row], arms: Sequence[str]) -> list[Summary]:
