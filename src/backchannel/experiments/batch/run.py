@@ -195,7 +195,11 @@ def _tables(base: Scenario, members: list[Scenario]) -> tuple[OfferTable | RunsO
         if all(u is utilities[0] for u in utilities):
             tables.append(OfferTable(base.space, base.utilities[:, column], allowed))
             continue
-        tables.append(RunsOfferTable(base.space, allowed, utilities))  # type: ignore[arg-type]
+        known = [  # a run's utilities, where something (compare's metrics) computed them already
+            s.__dict__["utilities"][:, column] if "utilities" in s.__dict__ else None
+            for s in members
+        ]
+        tables.append(RunsOfferTable(base.space, allowed, utilities, rows=known))  # type: ignore[arg-type]
     return tuple(tables)
 
 
