@@ -48,6 +48,8 @@ def test_the_flagship_story_has_names_dates_deadline_walk_away_and_why() -> None
     assert len(events) > 10  # calendar dates, since the timeline has a start date
     assert "United States rejects" in story and "Iran rejects" in story
     assert " us rejects" not in story and " iran rejects" not in story
+    assert "Iran → Oman → United States" in story  # names on the path, not ids
+    assert "worth United States" in story and "u(us)" not in story
     assert "the same terms again (" in story  # folded
     # In 2026 the deal is struck in July and Congress's 30-day review outlasts the deadline.
     assert [line for line in lines if line.startswith("Why no deal: deadline passed before the")]
@@ -84,3 +86,9 @@ def test_fold_never_swallows_an_acceptance() -> None:
     folded = fold(items)
     assert folded[-1].kind == "accept"
     assert folded[-2].kind in ("offer", "folded")
+
+
+def test_a_mediator_is_named_like_the_parties() -> None:
+    story = account_of(shell("run", "--protocol", "confidential"))
+    assert "Oman → United States proposes" in story
+    assert "oman →" not in story

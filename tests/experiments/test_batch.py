@@ -112,3 +112,22 @@ def test_ratifiers_run_in_the_batch_engine_exactly(threshold: float | None) -> N
         rows = assert_batch_matches_step(scenario, strategies, [1, 2, 3])
     if threshold == 0.9:
         assert any(row["reason"].startswith("ratification failed") for row in rows)
+
+
+class SteadierBoulware(Boulware):
+    """Only a parameter differs: the same decisions, so the same array form."""
+
+    name = "batch-test-steadier"
+
+    def __init__(self, rng=None, exponent: float = 2.5) -> None:
+        super().__init__(rng, exponent=exponent)
+
+
+register("batch-test-steadier", "a Boulware with exponent 2.5 (test only)")(SteadierBoulware)
+
+
+def test_coverage_follows_the_decisions_a_strategy_runs(flagship: Scenario) -> None:
+    assert batch_supported(flagship, "shuttle", {"us": "batch-test-steadier"})
+    reason = why_not_batch(flagship, "shuttle", {"us": "batch-test-stubborn"})
+    assert reason is not None and "batch-test-stubborn" in reason
+    assert_batch_matches_step(flagship, {"us": "batch-test-steadier"}, [5, 6])

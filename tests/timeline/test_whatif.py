@@ -134,3 +134,14 @@ def test_flagship_set_reaches_the_simulations() -> None:
     assert base["agreement_rate"] > 0
     assert variant["agreement_rate"] < base["agreement_rate"]
     assert variant["mean_payoffs"]["iran"] > base["mean_payoffs"]["iran"]
+
+
+def test_rates_carry_their_95_percent_interval(pressure_file) -> None:
+    result = runner.invoke(app, ["whatif", str(pressure_file), "--runs", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    base = json.loads(result.output)["versions"]["baseline"]
+    low, high = base["agreement_rate_interval"]
+    assert 0.0 <= low <= base["agreement_rate"] <= high <= 1.0
+    assert high - low > 0.5  # two runs say little
+    text = runner.invoke(app, ["whatif", str(pressure_file), "--runs", "2"]).output
+    assert "agreement rate (95% interval)" in text

@@ -19,7 +19,9 @@ Identifier = Annotated[
     str,
     Field(
         pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="lower-case letters, digits, '-' and '_', starting with a letter or digit",
+        max_length=64,
+        description="lower-case letters, digits, '-' and '_', starting with a letter or digit; "
+        "at most 64 characters",
     ),
 ]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -453,7 +455,7 @@ class EvidenceSpec(Annotated_):
 
 class ScenarioSpec(Annotated_):
     name: Identifier
-    title: str | None = None
+    title: Annotated[str, Field(max_length=200)] | None = None
     description: str = ""
     sources: dict[str, EvidenceSpec | str] = Field(
         default_factory=dict, description="the evidence ledger: key -> dated entry (or a note)"
