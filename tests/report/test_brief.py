@@ -125,3 +125,17 @@ def test_a_share_is_never_scanned_past_1() -> None:
     assert max(rial["values"]) <= 1.0 and min(rial["values"]) >= 0.0
     assert "to 1.04" not in brief.markdown()
     assert " to 3,099 deals" not in brief.markdown()  # "3,099 to 3,099" said once
+
+
+def test_the_brief_says_what_day_it_speaks_as_of(brief) -> None:
+    assert "As of 1 January 2026 (the day the scenario's clock starts)." in brief.markdown()
+
+
+def test_the_as_of_sentence_names_the_newest_source() -> None:
+    from backchannel.report.critical import as_of_sentence
+
+    sentence = as_of_sentence(load_scenario("iran-us"))
+    assert sentence == (
+        "As of 20 January 2026 (the day the scenario's clock starts); its newest dated source, "
+        "of 20 January 2026."
+    )

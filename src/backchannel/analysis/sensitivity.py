@@ -137,7 +137,8 @@ class _Base:
 
 
 def _eps(value: float) -> float:
-    return 1e-9 * max(1.0, abs(value))
+    """How far past a threshold the change is shown: well above the analysis's resolution."""
+    return 1e-7 * max(1.0, abs(value))
 
 
 def _solve(
@@ -287,12 +288,16 @@ def _ratifier(base: _Base, column: int, party: Party) -> list[Threshold]:
     ratifier = party.ratifier
     assert ratifier is not None
     space = base.scenario.space
-    approval = ratifier.utility.over_space(space)
+    approval = snap(ratifier.utility.over_space(space))
     zone = agreeable_mask(base.utilities, base.reservations, base.allowed)
     eligible = zone & ratifier.utility.allowed_over_space(space)
     current = ratifier.threshold
     family = AffineFamily(
-        approval - current, -np.ones(len(approval)), eligible, np.zeros(len(approval)), current
+        approval - float(snap(current)),
+        -np.ones(len(approval)),
+        eligible,
+        np.zeros(len(approval)),
+        current,
     )
     parameter = f"{party.id}.ratifier.threshold"
 

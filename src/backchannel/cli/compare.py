@@ -78,11 +78,6 @@ def compare(
 
     with user_errors(), _experiment_errors():
         check_output_file(plot, "--plot")
-        if load and backend != "local":
-            raise UsageProblem(
-                f"--load with --backend {backend}: the workers would not know your strategies; "
-                "use --backend local (the default) with --load"
-            )
         load_user_strategies(load)
         model = open_scenario(scenario)
         arms = parse_arms(protocols or ",".join(runner.PROTOCOLS), model, via)
@@ -95,6 +90,7 @@ def compare(
             seed=seed,
             strategies=tuple(parse_assignments(strategy, "--strategy").items()),
             chunk_size=chunk_size,
+            load=tuple(load),
         )
         with progress_bar(runs, not json_output, "runs") as advance:
             comparison = run_comparison(

@@ -18,6 +18,7 @@ from backchannel.cli.common import (
     console,
     open_scenario,
     print_json,
+    progress_bar,
     user_errors,
 )
 from backchannel.experiments.rates import wilson
@@ -89,15 +90,22 @@ def whatif(
             with_sweep_value(changed, swept.indicator, float(swept.values[0]))  # check the name
         options = RunOptions(protocol=protocol, seed=seed, force_direct=force_direct)
         try:
-            baseline = figures(base, "baseline", runs, options, seed)
-            versions = [baseline]
-            if moves or settings:
-                versions.append(figures(changed, "what-if", runs, options, seed))
-            sweep_results = []
-            if swept is not None:
-                for value in swept.values:
-                    variant = with_sweep_value(changed, swept.indicator, float(value))
-                    sweep_results.append(figures(variant, f"{value:g}", runs, options, seed))
+            steps = 1 + bool(moves or settings) + (len(swept.values) if swept else 0)
+            label = f"simulating {runs} negotiations per version"
+            with progress_bar(steps, not json_output, label) as advance:
+                tick = advance or (lambda _done: None)
+                baseline = figures(base, "baseline", runs, options, seed)
+                tick(1)
+                versions = [baseline]
+                if moves or settings:
+                    versions.append(figures(changed, "what-if", runs, options, seed))
+                    tick(1)
+                sweep_results = []
+                if swept is not None:
+                    for value in swept.values:
+                        variant = with_sweep_value(changed, swept.indicator, float(value))
+                        sweep_results.append(figures(variant, f"{value:g}", runs, options, seed))
+                        tick(1)
         except RunRefused as error:
             raise UsageProblem(str(error)) from None
     if plot is not None:

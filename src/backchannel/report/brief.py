@@ -20,7 +20,7 @@ from backchannel.analysis.outcome_space import analyze_space, outcome_utilities
 from backchannel.experiments.rates import clearly_different, interval_text, rate_text, wilson
 from backchannel.protocols.runner import RunOptions
 from backchannel.report import brief_templates as t
-from backchannel.report.critical import critical_opening
+from backchannel.report.critical import as_of_sentence, critical_opening
 from backchannel.scenario.model import Scenario
 from backchannel.timeline.apply import reservations_over
 from backchannel.timeline.events import HOURS_PER_DAY
@@ -105,6 +105,9 @@ def build_brief(scenario: Scenario, runs: int = 10, seed: int = 0) -> Brief:
     timeline = scenario.timeline
     title = t.TITLE.format(title=scenario.title)
     happens = Section(t.HAPPENS)
+    as_of = as_of_sentence(scenario)
+    if as_of is not None:
+        happens.paragraphs.append(as_of)
     if analysis.zopa_exists:
         share = analysis.zopa_size / analysis.outcome_count
         happens.paragraphs.append(
