@@ -142,7 +142,9 @@ def test_other_requests_are_answered_while_an_upload_is_checked(app: FastAPI) ->
 
             def other() -> None:
                 answers["scenarios"] = shared.get("/api/scenarios")
-                answers["created"] = shared.post("/api/negotiations", data={"scenario": "iran-us"})
+                answers["created"] = shared.post(
+                    "/api/negotiations", data={"scenario": "iran-us-2025"}
+                )
 
             uploading = threading.Thread(target=upload)
             uploading.start()
