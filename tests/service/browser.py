@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import axe_playwright_python
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -23,6 +23,8 @@ ARGS = [
     "--disable-sync",
 ]
 TIMEOUT = 20_000
+# A loaded machine (uploads are checked in a child process) may take more than the default 5 s.
+expect.set_options(timeout=TIMEOUT)
 AXE_SOURCE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 FAILED_LOAD = re.compile(r"status of (\d{3})")
 
