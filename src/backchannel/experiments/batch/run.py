@@ -133,6 +133,8 @@ def why_not_batch(
         return f"the {protocol} protocol runs step by step"
     if len(scenario.parties) != 2:
         return "the batch engine plays two-party negotiations only"
+    if scenario.spec is not None and scenario.spec.negotiation.breakdown is not None:
+        return "the scenario declares a breakdown hazard, which the step engine draws"
     for party_id, name in _strategy_names(scenario, strategies or {}).items():
         if batch_strategy(name) is None:
             return f"strategy '{name}' ({party_id}) has no array form"
