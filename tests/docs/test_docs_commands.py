@@ -52,6 +52,8 @@ def reason_to_leave_out(command: Documented) -> str | None:
         return "hundreds of negotiations (tests/timeline test the what-if figures)"
     if name == "brief":
         return "runs every variant of the scenario (tests/report test the brief)"
+    if args[-1:] == ["big.yaml"]:
+        return "needs the file the printf line above writes (tests/scenario/test_limits.py)"
     return None
 
 
