@@ -14,8 +14,9 @@ TABLES = {
     "messages",
     "drafts",
     "log_entries",
-    "log_head",
-    "service_secrets",
+    "log_heads",
+    "browser_sessions",
+    "session_grants",
 }
 
 
@@ -26,7 +27,7 @@ def test_migrations_create_the_schema_and_can_run_again(tmp_path) -> None:
     assert set(inspect(engine).get_table_names()) >= TABLES
     with engine.connect() as connection:
         assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         )
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
@@ -45,13 +46,18 @@ def test_serve_with_a_bad_database_url_is_a_clear_error() -> None:
 
 def test_sessions_survive_a_restart_without_a_configured_secret(tmp_path) -> None:
     from backchannel.service.app import create_app
-    from backchannel.service.settings import Settings
 
-    from .conftest import client, ok
+    from .conftest import _settings, client, ok
 
     url = f"sqlite:///{tmp_path / 'restart.db'}"
-    before = client(create_app(Settings(database_url=url)))
+    settings = _settings(url, secret_key=None)
+    before = client(create_app(settings), operator=True)
     created = ok(before.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
-    after = client(create_app(Settings(database_url=url)))  # a restarted server
+    after = client(create_app(settings))  # a restarted server
     after.cookies = before.cookies
     assert after.get(f"/api/negotiations/{created['id']}").status_code == 200
+    key_file = tmp_path / "backchannel-data" / "cookie-keys"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    with create_app(settings).state.engine.connect() as connection:  # not in the database
+        dump = str([connection.execute(text(f"SELECT * FROM {t}")).all() for t in TABLES])
+    assert key_file.read_text().split()[0] not in dump

@@ -12,6 +12,8 @@ from backchannel.scenario.loader import bundled_names
 from backchannel.service import eventlog, live, presenters
 from backchannel.service.deps import Db, Mediator
 from backchannel.service.errors import ServiceError
+from backchannel.service.operator import require_operator
+from backchannel.service.routes.sessions import invitation_link
 from backchannel.service.scenarios import bundled_spec, uploaded_spec, with_adjustments
 from backchannel.service.schemas import (
     AgentIn,
@@ -23,10 +25,6 @@ from backchannel.service.security import MEDIATOR, Grant
 
 router = APIRouter(prefix="/api", tags=["negotiations"])
 EXPORT_FORMAT = "backchannel-live-transcript"
-
-
-def invitation_link(request: Request, token: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/join/{token}"
 
 
 @router.get("/scenarios")
@@ -49,7 +47,11 @@ async def create(
     scenario: str | None = Form(None),
     file: UploadFile | None = File(None),
 ) -> CreatedOut:
-    """Open a negotiation; the caller becomes its mediator and gets one link per seat."""
+    """Open a negotiation; the caller becomes its mediator and gets one link per seat.
+
+    Only the operator may (header ``Authorization: Bearer <operator token>`` or a browser
+    signed in at ``/operator``), unless the server runs with ``--open``."""
+    require_operator(request, db)
     if file is not None and file.filename:
         spec = uploaded_spec(file.filename, await file.read())
     elif scenario:
@@ -61,8 +63,9 @@ async def create(
             f"send 'scenario' (one of: {', '.join(bundled_names())}) or upload a 'file'",
         )
     negotiation, mediator_token, tokens = live.create(db, spec)
+    grant = Grant(negotiation.id, MEDIATOR, None, 1)
+    request.app.state.sessions.store(db, request, response, grant)
     db.commit()
-    request.app.state.sessions.store(request, response, Grant(negotiation.id, MEDIATOR, None, 1))
     return CreatedOut(
         id=negotiation.id,
         title=negotiation.title,
