@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from .server import Server
+from .server import OPERATOR, Server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -47,6 +47,19 @@ def open_page(browser: Browser, url: str) -> Page:
     return page
 
 
+def sign_in_as_operator(page: Page) -> None:
+    """The start page asks for the operator token once per browser."""
+    page.fill("#operator-token", OPERATOR)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def open_invitation(browser: Browser, link: str) -> Page:
+    """An invitation link shows a page; its button signs the browser in."""
+    page = open_page(browser, link)
+    page.get_by_role("button", name="Enter the negotiation").click()
+    return page
+
+
 def shoot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -62,6 +75,7 @@ def test_a_mediated_negotiation_in_the_browser(browser: Browser, tmp_path: Path)
 
 def run_negotiation(browser: Browser, base: str) -> None:
     mediator = open_page(browser, base + "/")
+    sign_in_as_operator(mediator)
     mediator.select_option("#scenario-select", "iran-us")
     mediator.get_by_role("button", name="Create negotiation").click()
     links = {
@@ -72,7 +86,7 @@ def run_negotiation(browser: Browser, base: str) -> None:
     mediator.get_by_role("link", name="Open the mediator's desk").click()
     expect(mediator.locator("[data-status]")).to_have_text("setup")
 
-    us, iran = open_page(browser, links["us"]), open_page(browser, links["iran"])
+    us, iran = open_invitation(browser, links["us"]), open_invitation(browser, links["iran"])
     expect(us.locator("h1")).to_contain_text("US-Iran")
     expect(us.get_by_text("You are")).to_contain_text("United States")
     expect(iran.get_by_text("You are")).to_contain_text("Iran")

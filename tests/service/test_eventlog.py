@@ -29,6 +29,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str, 
         engine = create_app(_settings(url)).state.engine
         with engine.begin() as connection:  # an empty database for each test
             for table in (
+                "idempotent_requests",
                 "session_grants",
                 "browser_sessions",
                 "log_entries",

@@ -17,6 +17,7 @@ TABLES = {
     "log_heads",
     "browser_sessions",
     "session_grants",
+    "idempotent_requests",
 }
 
 
@@ -27,7 +28,8 @@ def test_migrations_create_the_schema_and_can_run_again(tmp_path) -> None:
     assert set(inspect(engine).get_table_names()) >= TABLES
     with engine.connect() as connection:
         assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == "0004_negotiation_chains"
         )
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL

@@ -8,8 +8,7 @@ HttpOnly, SameSite=Lax cookie holds only its id, signed with a key kept outside 
 generation, which revokes every older link and grant.
 
 The guard (``RequestGuard``) refuses a Host that is not configured (DNS rebinding), a cross-site
-unsafe request, and an unsafe request with the session cookie but without the double-submit
-CSRF token; it adds the protective headers (CSP, framing, caching, referrer) to every answer.
+unsafe request, and an unsafe browser request without the double-submit CSRF token; it adds the protective headers (CSP, framing, caching, referrer) to every answer.
 """
 
 from __future__ import annotations
@@ -228,18 +227,22 @@ def _with_headers(send: Send, scope: Scope) -> Send:
 
 
 def _cross_site_problem(request: Request) -> str | None:
+    """Every unsafe request from a browser carries the double-submit CSRF token (header, or the
+    form field for plain forms, checked by their handlers); a caller that shows a credential in
+    the Authorization header is not a browser acting on ambient cookies. The pages send
+    ``Referrer-Policy: no-referrer``, under which browsers send ``Origin: null`` on their own
+    same-origin posts, so an opaque origin is refused only where the token is missing."""
     origin = request.headers.get("origin")
     if origin and origin != "null":
         host = request.headers.get("host", "")
         if origin.split("://", 1)[-1] != host:
             return f"cross-site request refused (origin {origin} is not {host})"
-    elif origin == "null":
-        return "cross-site request refused (opaque origin)"
     if request.url.path.startswith(FORM_POSTS):
         return None  # checked by the handler, against the form's hidden field
-    if SESSION_COOKIE in request.cookies:
-        expected = request.cookies.get(CSRF_COOKIE)
-        given = request.headers.get(CSRF_HEADER)
-        if not expected or not given or not secrets.compare_digest(expected, given):
-            return "missing or wrong CSRF token (header X-CSRF-Token must match cookie bc_csrf)"
+    if "authorization" in request.headers and SESSION_COOKIE not in request.cookies:
+        return None
+    expected = request.cookies.get(CSRF_COOKIE)
+    given = request.headers.get(CSRF_HEADER)
+    if not expected or not given or not secrets.compare_digest(expected, given):
+        return "missing or wrong CSRF token (header X-CSRF-Token must match cookie bc_csrf)"
     return None

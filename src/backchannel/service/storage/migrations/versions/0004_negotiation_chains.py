@@ -6,8 +6,8 @@ to check the old chain. Messages get their numbers in the negotiation and in the
 The cookie-signing key leaves the database (it now lives in a file or the environment), so
 browsers open their invitation links once more after the upgrade.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004_negotiation_chains
+Revises: 0003_idempotent_requests
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from collections import defaultdict
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004_negotiation_chains"
+down_revision = "0003_idempotent_requests"
 branch_labels = None
 depends_on = None
 
