@@ -8,7 +8,8 @@ HttpOnly, SameSite=Lax cookie holds only its id, signed with a key kept outside 
 generation, which revokes every older link and grant.
 
 The guard (``RequestGuard``) refuses a Host that is not configured (DNS rebinding), a cross-site
-unsafe request, and an unsafe browser request without the double-submit CSRF token; it adds the protective headers (CSP, framing, caching, referrer) to every answer.
+unsafe request, and an unsafe browser request without the double-submit CSRF token; it adds the
+protective headers (CSP, framing, caching, referrer) to every answer.
 """
 
 from __future__ import annotations
