@@ -181,8 +181,10 @@ def main() -> None:
     )
     print(f"server stopped {stopped}")
     check = subprocess.run(
-        [sys.executable, "-c", SERVE, "verify-log", "--database-url", database_url]
-        + ["--anchor", str(Path(folder) / "data" / "log-anchor")],
+        [
+            *(sys.executable, "-c", SERVE, "verify-log", "--database-url", database_url),
+            *("--anchor", str(Path(folder) / "data" / "log-anchor")),
+        ],
         capture_output=True,
         text=True,
     )

@@ -19,6 +19,7 @@ import numpy as np
 from backchannel.analysis.outcome_space import analyze_space, outcome_utilities
 from backchannel.protocols.runner import RunOptions
 from backchannel.report import brief_templates as t
+from backchannel.report.critical import critical_opening
 from backchannel.scenario.model import Scenario
 from backchannel.timeline.apply import reservations_over
 from backchannel.timeline.events import HOURS_PER_DAY
@@ -159,6 +160,8 @@ def build_brief(scenario: Scenario, runs: int = 10, seed: int = 0) -> Brief:
             )
         )
     matters = Section(t.MATTERS)
+    opening, numbers["critical"] = critical_opening(scenario)
+    matters.paragraphs.append(opening)
     _indirection(scenario, base, runs, seed, matters, numbers)
     _window(scenario, base, matters, numbers)
     watch = Section(t.WATCH)

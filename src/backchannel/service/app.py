@@ -24,6 +24,7 @@ from backchannel.service.routes import (
 from backchannel.service.security import RequestGuard, Sessions
 from backchannel.service.settings import Settings
 from backchannel.service.storage.db import make_engine, migrate, session_factory
+from backchannel.service.uploads import UploadChecker
 
 ROUTERS = (negotiations, sessions, messages, drafts, assistant, events, pages)
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         keys.cookie_keys(settings), settings.session_hours, secure=settings.cookie_secure
     )
     app.state.operator_token = None if settings.open_mode else keys.operator_token(settings)
+    app.state.upload_checker = UploadChecker()
     package = resources.files("backchannel.service")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
     app.state.templates.env.filters["value"] = _shown_value

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from backchannel.agents.registry import describe_strategies
 from backchannel.scenario.loader import bundled_names
@@ -15,12 +17,13 @@ from backchannel.service.errors import ServiceError
 from backchannel.service.idempotency import IdempotencyKey, fingerprint, once
 from backchannel.service.operator import require_operator
 from backchannel.service.routes.sessions import invitation_link
-from backchannel.service.scenarios import bundled_spec, uploaded_spec, with_adjustments
+from backchannel.service.scenarios import MAX_UPLOAD_BYTES, bundled_spec, with_adjustments
 from backchannel.service.schemas import (
     AgentIn,
     CreatedOut,
     InvitationOut,
     MediatorViewOut,
+    as_utc,
 )
 from backchannel.service.security import MEDIATOR, Grant
 
@@ -44,35 +47,57 @@ def strategies() -> dict[str, str]:
 async def create(
     request: Request,
     response: Response,
-    db: Db,
-    scenario: str | None = Form(None),
-    file: UploadFile | None = File(None),
+    scenario: str | None = Form(None, description="a bundled scenario's name"),
+    file: UploadFile | None = File(None, description="a scenario file (.yaml, .yml, .json)"),
 ) -> CreatedOut:
     """Open a negotiation; the caller becomes its mediator and gets one link per seat.
 
     Only the operator may (header ``Authorization: Bearer <operator token>`` or a browser
-    signed in at ``/operator``), unless the server runs with ``--open``."""
-    require_operator(request, db)
+    signed in at ``/operator``), unless the server runs with ``--open``. An upload is checked
+    in a child process (time and memory budget) and the database is written in a worker
+    thread, so a large file never stalls other requests; the write lock is waited for as a
+    coroutine, and only once the scenario is known to be good.
+    """
+    await run_in_threadpool(_require_operator, request)
     if file is not None and file.filename:
-        spec = uploaded_spec(file.filename, await file.read())
+        content = await file.read(MAX_UPLOAD_BYTES + 1)
+        spec = await request.app.state.upload_checker.check(file.filename, content)
     elif scenario:
-        spec = bundled_spec(scenario)
+        spec = await run_in_threadpool(bundled_spec, scenario)
     else:
         raise ServiceError(
             422,
             "no scenario given",
             f"send 'scenario' (one of: {', '.join(bundled_names())}) or upload a 'file'",
         )
-    negotiation, mediator_token, tokens = live.create(db, spec)
-    grant = Grant(negotiation.id, MEDIATOR, None, 1)
-    request.app.state.sessions.store(db, request, response, grant)
-    db.commit()
+    lock = request.app.state.write_queues.lock(None)
+    async with lock if lock is not None else nullcontext():
+        negotiation_id, title, mediator_token, tokens = await run_in_threadpool(
+            _store, request, response, spec
+        )
     return CreatedOut(
-        id=negotiation.id,
-        title=negotiation.title,
+        id=negotiation_id,
+        title=title,
         mediator_link=invitation_link(request, mediator_token),
         invitations={party: invitation_link(request, t) for party, t in tokens.items()},
     )
+
+
+def _require_operator(request: Request) -> None:
+    with request.app.state.read_sessionmaker() as db:
+        require_operator(request, db)
+
+
+def _store(
+    request: Request, response: Response, spec: dict[str, Any]
+) -> tuple[str, str, str, dict[str, str]]:
+    """The negotiation and its creator's mediator grant, in one transaction."""
+    with request.app.state.sessionmaker() as db:
+        negotiation, mediator_token, tokens = live.create(db, spec)
+        grant = Grant(negotiation.id, MEDIATOR, None, 1)
+        request.app.state.sessions.store(db, request, response, grant)
+        db.commit()
+        return negotiation.id, negotiation.title, mediator_token, tokens
 
 
 @router.get("/negotiations/{negotiation_id}")
@@ -136,7 +161,7 @@ def export(caller: Mediator, db: Db) -> dict[str, Any]:
             "id": negotiation.id,
             "title": negotiation.title,
             "status": negotiation.status,
-            "created_at": negotiation.created_at.isoformat(),
+            "created_at": as_utc(negotiation.created_at).isoformat(),
         },
         "scenario": scenario,
         "adjusted_preferences": adjustments,

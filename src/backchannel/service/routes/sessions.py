@@ -66,13 +66,39 @@ def redeem(db: Session, request: Request, response: Response, token: str) -> Gra
     return grant
 
 
+def replaces_mediator(db: Session, request: Request, grant: Grant) -> bool:
+    """True when this browser is the negotiation's mediator and the link is a party's: using
+    it here would silently turn the mediator's desk into that party's room."""
+    held = request.app.state.sessions.grant(db, request, grant.negotiation)
+    return held is not None and held.role == MEDIATOR and grant.role != MEDIATOR
+
+
+def _mediator_keeps_desk(grant: Grant) -> ServiceError:
+    return ServiceError(
+        409,
+        f"this is the invitation link for the party '{grant.party}', and this browser is the "
+        "negotiation's mediator",
+        "send the link to that party; to see their room yourself, open the link in a private "
+        "window or another browser",
+    )
+
+
+def _conflict_page(request: Request, grant: Grant) -> HTMLResponse:
+    context = {"grant": grant, "page": page_for(grant)}
+    return request.app.state.templates.TemplateResponse(
+        request, "join_conflict.html", context, 409
+    )
+
+
 def page_for(grant: Grant) -> str:
     return f"/n/{grant.negotiation}"
 
 
 @router.post("/api/sessions")
 def open_session(body: InvitationIn, request: Request, response: Response, db: Db) -> SessionOut:
-    """Exchange an invitation token for a session cookie."""
+    """Exchange an invitation token for a session cookie (a mediator's browser keeps its desk)."""
+    if replaces_mediator(db, request, grant := find(db, body.token)[0]):
+        raise _mediator_keeps_desk(grant)
     grant = redeem(db, request, response, body.token)
     return SessionOut(
         negotiation=grant.negotiation,
@@ -85,17 +111,24 @@ def open_session(body: InvitationIn, request: Request, response: Response, db: D
 @router.get("/join/{token}", include_in_schema=False)
 def join_page(token: str, request: Request, db: Db) -> HTMLResponse:
     """The invitation link shows a page; only its button (a POST) signs in, so a link opened
-    by a crawler or a hostile page changes nothing."""
+    by a crawler or a hostile page changes nothing. In the browser of the negotiation's
+    mediator a party's link does not replace the desk: a page says so."""
     grant, _ = find(db, token)
+    if replaces_mediator(db, request, grant):
+        return _conflict_page(request, grant)
     context = {"token": token, "role": grant.role, "csrf": csrf_value(request)}
     return request.app.state.templates.TemplateResponse(request, "join.html", context)
 
 
-@router.post("/join/{token}", include_in_schema=False)
-def join(token: str, request: Request, db: Db, csrf: str = Form("")) -> RedirectResponse:
+@router.post("/join/{token}", include_in_schema=False, response_model=None)
+def join(
+    token: str, request: Request, db: Db, csrf: str = Form("")
+) -> RedirectResponse | HTMLResponse:
     """Sets the session cookie and opens the right page."""
     if not form_csrf_ok(request, csrf):
         raise ServiceError(403, "this form has expired", "open the invitation link again")
+    if replaces_mediator(db, request, grant := find(db, token)[0]):
+        return _conflict_page(request, grant)
     response = RedirectResponse("/", status_code=303)
     grant = redeem(db, request, response, token)
     response.headers["location"] = page_for(grant)
