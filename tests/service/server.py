@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,8 +30,11 @@ class Server:
             "BACKCHANNEL_SECRET_KEY": "durability-test-secret-0123456789",
             "BACKCHANNEL_OPERATOR_TOKEN": OPERATOR,
         }
-        if not isinstance(database, str):
-            environment["BACKCHANNEL_DATA_DIR"] = str(database.parent / "data")
+        environment["BACKCHANNEL_DATA_DIR"] = (
+            tempfile.mkdtemp(prefix="backchannel-data-")
+            if isinstance(database, str)
+            else str(database.parent / "data")
+        )
         command = [sys.executable, "-c", SERVE, "serve", "--port", str(self.port)]
         self.process = subprocess.Popen(
             [*command, "--database-url", self.url_db],
