@@ -246,3 +246,22 @@ def test_two_agents_reach_agreement_through_the_mediator(app) -> None:
     index = scenario.space.index(view["agreement"]["terms"])
     assert (scenario.utilities[index] >= scenario.reservations - 1e-12).all()
     assert scenario.allowed[index].all()
+
+
+def test_a_write_can_answer_with_its_number_only(world) -> None:
+    """``Prefer: return=minimal``: the number the caller sees and the status, not the room."""
+    us, mediator = world.clients["us"], world.clients["mediator"]
+    brief = {"Prefer": "return=minimal"}
+    room = ok(us.get(api(world, "/room")))
+    sent = ok(
+        us.post(api(world, "/messages"), json={"kind": "note", "text": "short"}, headers=brief),
+        201,
+    )
+    assert sent == {"id": len(room["messages"]) + 1, "status": "open"}
+    number = latest_number(mediator, world.id)
+    passed = ok(
+        mediator.post(api(world, "/relay"), json={"to": "iran", "source": number}, headers=brief),
+        201,
+    )
+    assert passed == {"id": number + 1, "status": "open"}
+    assert ok(us.get(api(world, "/room")))["messages"][-1]["text"] == "short"

@@ -259,3 +259,11 @@ class AssistantOut(Public):
     utilitarian: PointOut | None
     latest_draft: PointOut | None
     note: str
+
+
+class ActionAckOut(Public):
+    """The short answer to a write sent with ``Prefer: return=minimal``: the message's number
+    as the caller sees it and the negotiation's status (the rest comes with the live refresh)."""
+
+    id: int
+    status: str
