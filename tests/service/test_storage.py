@@ -190,3 +190,24 @@ def test_an_older_database_is_rechained_per_negotiation_and_verifies(tmp_path) -
             text("SELECT text, number, party_number FROM messages ORDER BY id")
         ).all()
     assert [tuple(row) for row in numbers] == [("one", 1, 1), ("two", 1, 1), ("three", 2, 1)]
+
+
+def test_serve_answers_to_its_public_host_and_loopback(tmp_path, monkeypatch) -> None:
+    """The public URL's host joins the loopback names, whether given as an option or in the
+    environment; links start with it."""
+    import uvicorn
+
+    from backchannel.cli import serve as serve_module
+
+    seen = {}
+    monkeypatch.setattr(serve_module, "_listen", lambda host, port: None)
+    monkeypatch.setattr(
+        uvicorn.Server, "run", lambda self, sockets=None: seen.update(app=self.config.app)
+    )
+    monkeypatch.setenv("BACKCHANNEL_PUBLIC_URL", "https://mediation.example.org")
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    result = CliRunner().invoke(cli, ["serve", "--database-url", url])
+    assert result.exit_code == 0, result.output
+    settings = seen["app"].state.settings
+    assert set(settings.allowed_hosts) == {"127.0.0.1", "localhost", "::1", "mediation.example.org"}
+    assert "https://mediation.example.org/" in result.output and "Operator token" in result.output

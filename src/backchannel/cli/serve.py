@@ -62,14 +62,15 @@ def serve(
         overrides["public_url"] = public_url or f"http://{_url_host(host)}:{port}"
     if allowed_hosts:
         overrides["allowed_hosts"] = allowed_hosts
-    elif "BACKCHANNEL_ALLOWED_HOSTS" not in os.environ:
-        public_host = urlsplit(str(overrides.get("public_url", ""))).hostname
-        overrides["allowed_hosts"] = [*LOOPBACK_HOSTS, *([public_host] if public_host else [])]
     if open_mode:
         overrides["open_mode"] = True
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     settings = _settings(database_url, **overrides)
+    if not allowed_hosts and "BACKCHANNEL_ALLOWED_HOSTS" not in os.environ:
+        public_host = urlsplit(settings.public_url).hostname  # the configured address answers
+        hosts = [*LOOPBACK_HOSTS, *([public_host] if public_host else [])]
+        settings = settings.model_copy(update={"allowed_hosts": hosts})
     try:
         app = create_app(settings)
     except KeyFileError as error:
