@@ -91,6 +91,18 @@ def test_an_unknown_host_is_refused_before_anything_happens(app: FastAPI) -> Non
     assert created.status_code == 400 and "evil.example" in created.json()["error"]
     assert c.get("/", headers={"Host": "evil.example"}).status_code == 400
     assert c.get("/api/scenarios", headers={"Host": "testserver:8000"}).status_code == 200
+    for trick in ("testserver:80@evil.example", "testserver.evil.example", "evil.example:80"):
+        assert c.get("/api/scenarios", headers={"Host": trick}).status_code == 400, trick
+
+
+def test_host_names_are_read_without_their_port() -> None:
+    from backchannel.service.security import _host_name
+
+    assert _host_name("LocalHost:8000") == "localhost"
+    assert _host_name("[::1]:8000") == "::1" and _host_name("[::1]") == "::1"
+    assert _host_name("127.0.0.1") == "127.0.0.1"
+    assert _host_name("localhost:80@evil") == "localhost:80@evil"
+    assert _host_name("[::1]x") == "[::1]x"
 
 
 def test_invitation_links_come_from_the_configured_public_url(tmp_path) -> None:

@@ -27,9 +27,13 @@ def _private_file(path: Path, make: bool) -> str:
     """The file's text; with ``make``, a new random secret is written first if it is missing."""
     if not path.exists() and make:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(32) + "\n")
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another server process made it first: use that one
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(32) + "\n")
     try:
         mode = path.stat().st_mode & 0o777
         text = path.read_text(encoding="utf-8")

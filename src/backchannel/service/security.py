@@ -203,8 +203,12 @@ def _host_name(host: str) -> str:
     """The Host header's name, without port (``[::1]:8000`` is ``::1``)."""
     host = host.strip().lower()
     if host.startswith("["):
-        return host[1:].split("]", 1)[0]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        name, _, rest = host[1:].partition("]")
+        return name if rest == "" or (rest[:1] == ":" and rest[1:].isdigit()) else host
+    name, colon, port = host.rpartition(":")
+    if colon and name.count(":") == 0:
+        return name if port.isdigit() else host  # 'localhost:80@evil' is no host name
+    return host
 
 
 def _with_headers(send: Send, scope: Scope) -> Send:
