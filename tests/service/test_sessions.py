@@ -128,3 +128,26 @@ def test_sessions_and_grants_are_stored_without_the_cookie_value(app: FastAPI) -
     with app.state.engine.connect() as connection:
         dump = str(connection.execute(text("SELECT * FROM browser_sessions")).all())
     assert raw not in dump and raw.split(".")[0] not in dump
+
+
+def test_the_operator_restores_a_mediator_who_lost_link_and_session(app: FastAPI) -> None:
+    world = make_world(app)
+    path = f"/api/negotiations/{world.id}"
+    operator = arm_csrf(client(app, operator=True))
+    restored = ok(operator.post(f"{path}/mediator/invitation"))
+    assert world.clients["mediator"].get(path).status_code == 401  # the old desk is revoked
+    assert join(app, restored["link"]).get(path).status_code == 200
+    stranger = arm_csrf(client(app))
+    assert stranger.post(f"{path}/mediator/invitation").status_code == 401
+    unknown = operator.post(f"/api/negotiations/{'0' * 32}/mediator/invitation")
+    assert unknown.status_code == 401
+
+
+def test_open_mode_gives_nobody_the_operator_s_rescue(tmp_path) -> None:
+    settings = _settings(f"sqlite:///{tmp_path / 'o.db'}", operator_token=None, open_mode=True)
+    app = create_app(settings)
+    opener = arm_csrf(client(app))
+    created = ok(opener.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    anyone = arm_csrf(client(app))
+    answer = anyone.post(f"/api/negotiations/{created['id']}/mediator/invitation")
+    assert answer.status_code == 401

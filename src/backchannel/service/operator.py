@@ -25,6 +25,13 @@ def is_operator(request: Request, db: Session) -> bool:
     """True in open mode, with the operator token, or in a browser signed in as operator."""
     if request.app.state.operator_token is None:
         return True
+    return holds_operator_credential(request, db)
+
+
+def holds_operator_credential(request: Request, db: Session) -> bool:
+    """The operator token or an operator's browser (never just open mode)."""
+    if request.app.state.operator_token is None:
+        return False
     scheme, _, token = request.headers.get(OPERATOR_HEADER, "").partition(" ")
     if scheme.lower() == "bearer" and token_matches(request, token):
         return True

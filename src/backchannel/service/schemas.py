@@ -86,9 +86,7 @@ class PartyMessageIn(RequestBody):
 
 class RelayIn(RequestBody):
     to: Name
-    source: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="id of the message passed on"
-    )
+    source: int | None = Field(None, ge=1, le=2**63 - 1, description="id of the message passed on")
     kind: Literal["proposal", "accept", "reject", "note"] | None = None
     terms: Terms | None = Field(None, description="replaces the terms (an edit)")
     text: Text | None = Field(None, description="replaces the text (an edit)")

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backchannel.service import eventlog, live
-from backchannel.service.deps import Db, Mediator
+from backchannel.service.deps import Caller, Db, current_caller, no_access
 from backchannel.service.errors import ServiceError
-from backchannel.service.operator import token_matches
+from backchannel.service.operator import holds_operator_credential, token_matches
 from backchannel.service.schemas import InvitationIn, InvitationOut, SessionOut
 from backchannel.service.security import (
     MEDIATOR,
@@ -85,9 +85,7 @@ def _mediator_keeps_desk(grant: Grant) -> ServiceError:
 
 def _conflict_page(request: Request, grant: Grant) -> HTMLResponse:
     context = {"grant": grant, "page": page_for(grant)}
-    return request.app.state.templates.TemplateResponse(
-        request, "join_conflict.html", context, 409
-    )
+    return request.app.state.templates.TemplateResponse(request, "join_conflict.html", context, 409)
 
 
 def page_for(grant: Grant) -> str:
@@ -161,12 +159,24 @@ def operator_sign_in(
 
 @router.post("/api/negotiations/{negotiation_id}/mediator/invitation")
 def reissue_mediator(
-    request: Request, response: Response, caller: Mediator, db: Db
+    negotiation_id: str, request: Request, response: Response, db: Db
 ) -> InvitationOut:
-    """A fresh mediator link: every other mediator session and the old link stop working;
-    this browser keeps its access."""
-    token = live.reissue_mediator(db, caller.negotiation)
-    negotiation = caller.negotiation
+    """A fresh mediator link: every other mediator session and the old link stop working; this
+    browser keeps (or, for the operator, takes) the desk. The operator may do it for a mediator
+    who lost both link and session; a party may not."""
+    try:
+        caller: Caller | None = current_caller(negotiation_id, request, db)
+    except ServiceError:
+        caller = None
+        if not holds_operator_credential(request, db):
+            raise
+    if caller is not None and caller.role != MEDIATOR:
+        raise ServiceError(403, "only the mediator may do this", "ask the mediator")
+    eventlog.lock(db, negotiation_id)
+    negotiation = db.get(Negotiation, negotiation_id)
+    if negotiation is None:
+        raise no_access()
+    token = live.reissue_mediator(db, negotiation)
     grant = Grant(negotiation.id, MEDIATOR, None, negotiation.mediator_generation)
     request.app.state.sessions.store(db, request, response, grant)
     db.commit()
