@@ -85,7 +85,7 @@ def client(base: str, operator: bool = False) -> httpx.Client:
 
 def open_negotiation(base: str) -> dict:
     mediator = client(base, operator=True)
-    created = mediator.post("/api/negotiations", data={"scenario": "iran-us"}).json()
+    created = mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}).json()
     party = client(base)
     join = "/join/" + created["invitations"]["us"].rsplit("/", 1)[1]
     assert party.post(join, data={"csrf": party.cookies["bc_csrf"]}).status_code == 303

@@ -20,7 +20,7 @@ WRITERS = WORKER_THREADS + 20
 def open_negotiation(base: str, parties: int) -> tuple[str, httpx.Client, list[httpx.Client]]:
     """A started negotiation and ``parties`` browsers signed in to its 'us' seat."""
     mediator = browser(base, operator=True)
-    created = mediator.post("/api/negotiations", data={"scenario": "iran-us"}).json()
+    created = mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}).json()
     seats = []
     for _ in range(parties):
         c = browser(base)

@@ -10,7 +10,7 @@ from .conftest import arm_csrf, client, join, ok
 
 def test_a_party_link_in_the_mediator_s_browser_keeps_the_desk(app) -> None:
     mediator = client(app, operator=True)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     token = created["invitations"]["us"].rsplit("/", 1)[1]
     page = mediator.get("/join/" + token, follow_redirects=False)
@@ -33,7 +33,7 @@ def test_a_party_link_in_the_mediator_s_browser_keeps_the_desk(app) -> None:
 
 def test_the_mediator_link_in_the_mediator_s_browser_still_opens_the_desk(app) -> None:
     mediator = client(app, operator=True)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     token = created["mediator_link"].rsplit("/", 1)[1]
     assert mediator.get("/join/" + token).status_code == 200  # the page with its button
     csrf = {"csrf": mediator.cookies["bc_csrf"]}

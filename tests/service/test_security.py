@@ -11,7 +11,7 @@ from .conftest import _settings, arm_csrf, client, make_world, ok, raw_tokens_ab
 
 def test_invitation_tokens_are_long_random_and_stored_only_hashed(app: FastAPI) -> None:
     c = client(app, operator=True)
-    created = ok(c.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(c.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     tokens = [
         link.rsplit("/", 1)[1]
         for link in (created["mediator_link"], *created["invitations"].values())
@@ -22,14 +22,14 @@ def test_invitation_tokens_are_long_random_and_stored_only_hashed(app: FastAPI) 
 
 def test_session_cookie_is_http_only_and_same_site(app: FastAPI) -> None:
     c = client(app, operator=True)
-    response = c.post("/api/negotiations", data={"scenario": "iran-us"})
+    response = c.post("/api/negotiations", data={"scenario": "iran-us-2025"})
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("bc_session="))
     assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
 
 
 def test_exchange_wrong_and_revoked_tokens(app: FastAPI) -> None:
     mediator = client(app, operator=True)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     old = created["invitations"]["us"].rsplit("/", 1)[1]
     session = ok(arm_csrf(client(app)).post("/api/sessions", json={"token": old}))
@@ -87,7 +87,7 @@ def test_an_unknown_host_is_refused_before_anything_happens(app: FastAPI) -> Non
     """DNS rebinding: a page on evil.example that resolves to this server gets nothing."""
     c = client(app, operator=True)
     evil = {"Host": "evil.example", "Origin": "http://evil.example"}
-    created = c.post("/api/negotiations", data={"scenario": "iran-us"}, headers=evil)
+    created = c.post("/api/negotiations", data={"scenario": "iran-us-2025"}, headers=evil)
     assert created.status_code == 400 and "evil.example" in created.json()["error"]
     assert c.get("/", headers={"Host": "evil.example"}).status_code == 400
     assert c.get("/api/scenarios", headers={"Host": "testserver:8000"}).status_code == 200
@@ -114,7 +114,7 @@ def test_invitation_links_come_from_the_configured_public_url(tmp_path) -> None:
     c = client(create_app(settings), operator=True)
     created = ok(
         c.post(
-            "/api/negotiations", data={"scenario": "iran-us"}, headers={"Host": "other.example"}
+            "/api/negotiations", data={"scenario": "iran-us-2025"}, headers={"Host": "other.example"}
         ),
         201,
     )
@@ -133,14 +133,14 @@ def test_loopback_names_are_the_default_allow_list() -> None:
 
 def test_opening_a_negotiation_needs_the_operator(app: FastAPI) -> None:
     anyone = arm_csrf(client(app))
-    refused = anyone.post("/api/negotiations", data={"scenario": "iran-us"})
+    refused = anyone.post("/api/negotiations", data={"scenario": "iran-us-2025"})
     assert refused.status_code == 401 and "/operator" in refused.json()["fix"]
     wrong = client(app)
     wrong.headers["Authorization"] = "Bearer not-the-token"
-    assert wrong.post("/api/negotiations", data={"scenario": "iran-us"}).status_code == 401
+    assert wrong.post("/api/negotiations", data={"scenario": "iran-us-2025"}).status_code == 401
     assert (
         client(app, operator=True)
-        .post("/api/negotiations", data={"scenario": "iran-us"})
+        .post("/api/negotiations", data={"scenario": "iran-us-2025"})
         .status_code
         == 201
     )
@@ -163,13 +163,13 @@ def test_the_operator_signs_in_once_in_the_browser(app: FastAPI) -> None:
     assert signed.status_code == 303
     assert 'id="create-form"' in browser.get("/").text
     arm_csrf(browser)
-    assert browser.post("/api/negotiations", data={"scenario": "iran-us"}).status_code == 201
+    assert browser.post("/api/negotiations", data={"scenario": "iran-us-2025"}).status_code == 201
 
 
 def test_open_mode_lets_anyone_open_negotiations(tmp_path) -> None:
     settings = _settings(f"sqlite:///{tmp_path / 'x.db'}", operator_token=None, open_mode=True)
     c = arm_csrf(client(create_app(settings)))
-    assert c.post("/api/negotiations", data={"scenario": "iran-us"}).status_code == 201
+    assert c.post("/api/negotiations", data={"scenario": "iran-us-2025"}).status_code == 201
     assert not (tmp_path / "backchannel-data" / "operator-token").exists()
 
 
@@ -220,7 +220,7 @@ def test_opening_an_invitation_link_changes_nothing_until_its_button(app: FastAP
     from .conftest import join
 
     mediator = client(app, operator=True)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     link = created["invitations"]["us"]
     visitor = client(app)

@@ -17,7 +17,7 @@ def test_one_browser_holds_two_hundred_negotiations(tmp_path) -> None:
     browser = client(app, operator=True)
     opened = []
     for _ in range(200):
-        opened.append(ok(browser.post("/api/negotiations", data={"scenario": "iran-us"}), 201))
+        opened.append(ok(browser.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201))
         arm_csrf(browser)
     assert len(browser.cookies["bc_session"]) < 200
     for created in (opened[0], opened[99], opened[-1]):
@@ -38,7 +38,7 @@ def test_a_session_expires_after_its_lifetime(tmp_path) -> None:
 
     app = create_app(_settings(f"sqlite:///{tmp_path / 'short.db'}", session_hours=12))
     browser = client(app, operator=True)
-    created = ok(browser.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(browser.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     path = f"/api/negotiations/{created['id']}"
     with app.state.sessionmaker() as db:
         session = db.execute(select(BrowserSession)).scalar_one()
@@ -53,7 +53,7 @@ def test_a_session_expires_after_its_lifetime(tmp_path) -> None:
 def test_rotated_keys_still_verify_old_cookies_and_retired_keys_do_not(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'rotate.db'}"
     old = client(create_app(_settings(url, secret_key="first-key-0123456789abcdef")), operator=True)
-    created = ok(old.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(old.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     path = f"/api/negotiations/{created['id']}"
     rotated = client(
         create_app(
@@ -75,14 +75,14 @@ def test_rotation_in_the_key_file_adds_a_new_first_line(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'file.db'}"
     settings = _settings(url, secret_key=None)
     before = client(create_app(settings), operator=True)
-    created = ok(before.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(before.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     key_file = tmp_path / "backchannel-data" / "cookie-keys"
     key_file.write_text("a-brand-new-signing-key-0123456789\n" + key_file.read_text())
     after = client(create_app(settings))
     after.cookies = before.cookies
     assert after.get(f"/api/negotiations/{created['id']}").status_code == 200
     fresh = client(create_app(settings), operator=True)
-    ok(fresh.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    ok(fresh.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     signer = URLSafeSerializer("a-brand-new-signing-key-0123456789", salt="backchannel-session-id")
     assert signer.loads(fresh.cookies["bc_session"])  # new cookies use the new key
 
@@ -147,7 +147,7 @@ def test_open_mode_gives_nobody_the_operator_s_rescue(tmp_path) -> None:
     settings = _settings(f"sqlite:///{tmp_path / 'o.db'}", operator_token=None, open_mode=True)
     app = create_app(settings)
     opener = arm_csrf(client(app))
-    created = ok(opener.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(opener.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     anyone = arm_csrf(client(app))
     answer = anyone.post(f"/api/negotiations/{created['id']}/mediator/invitation")
     assert answer.status_code == 401

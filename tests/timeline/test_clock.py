@@ -12,7 +12,7 @@ from backchannel.timeline.apply import state_at
 from backchannel.timeline.clock import TimelineClock
 
 PRESSURE = load_scenario(Path(__file__).parent / "pressure.yaml")
-FLAGSHIP = load_scenario("iran-us")
+FLAGSHIP = load_scenario("iran-us-2025")
 DAY = 24.0
 
 

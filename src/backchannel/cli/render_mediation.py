@@ -31,8 +31,8 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
             f"{pad} [red]below walk-away:[/] the deal leaves {below} worse off than walking away"
             " once time discounting and any price of direct contact or leaks are counted"
         )
-    if kind == "start" and "deadline_hours" in details:
-        return f"{pad} the talks open; the deadline is day {details['deadline_hours'] / 24:g}"
+    if kind == "timeline":
+        return f"{pad} [blue]{timeline_text(names, details)}[/]"
     if kind == "expired":
         would = details["would_arrive_at_hours"]
         arrival = "never" if would is None else f"day {would / 24:.1f}"
@@ -84,3 +84,35 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
         result = "both gain; the deal is improved" if details["improved"] else "declined"
         return f"{pad} post-settlement settlement: {result}"
     return None
+
+
+def timeline_text(names: dict[str, str], details: dict) -> str:
+    """``snapback: Iran: walk-away value 0.5 → 0.58, deadline (days) none → 120``."""
+    moved = []
+    for name, change in details["changes"].items():
+        before, after = change["before"], change["after"]
+        label = TIMELINE_FIELDS.get(name, name.replace("_", " "))
+        moved.append(f"{label} {_value(before)} → {_value(after)}")
+    who = names.get(details["id"], details["id"])
+    if details["target"] == "hop":
+        who = f"the {who} line" if details["id"] == "direct" else f"via {who}"
+    causes = ", ".join(details.get("causes", [])) or "pressure over time"
+    return f"{causes}: {who}: " + ", ".join(moved)
+
+
+TIMELINE_FIELDS = {
+    "reservation": "walk-away value",
+    "deadline_days": "deadline (days)",
+    "delay_hours": "delay (hours)",
+    "refuses_direct_talks": "refuses direct talks",
+}
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:g}"
+    return str(value)

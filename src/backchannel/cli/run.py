@@ -81,7 +81,11 @@ def run(
         transcript = run_negotiation(model, options)
     analysis = analyze_space(model)
     if json_output:
-        print_json(transcript_document(model, transcript, analysis))
+        from backchannel.cli.run_file import source_of
+
+        document = transcript_document(model, transcript, analysis)
+        document["scenario_source"] = source_of(scenario)  # for: backchannel analyze run.json
+        print_json(document)
         return
     tell(model, transcript, analysis)
     result = transcript.result
@@ -106,8 +110,9 @@ def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> No
     from backchannel.cli.render import terms
     from backchannel.cli.story import Clock, account, closing, entry, fold, opening
 
-    names = {p.id: p.name for p in model.parties}
     hops = {i.id: i.name for i in model.channel.intermediaries}
+    # A mediator is an intermediary: named like the parties ("Oman proposes", not "oman").
+    names = {i: _short_name(model, i) for i in hops} | {p.id: p.name for p in model.parties}
     settings = transcript.settings
     route = " → ".join(hops.get(h, h) for h in settings["via"]) or "a direct line"
     clock = Clock(model)
@@ -156,9 +161,10 @@ def describe(
     day = f"[dim]day {event.time_hours / 24:6.1f}[/]"
     if event.kind == "offer":
         assert event.delivered is not None
-        path = " → ".join([names[event.sender or ""], *event.via, names[event.receiver or ""]])
-        values = " ".join(
-            f"u({p.id})={model.utilities[event.delivered, k]:.2f}"
+        hops = [_short_name(model, hop) for hop in event.via]
+        path = " → ".join([names[event.sender or ""], *hops, names[event.receiver or ""]])
+        values = "worth " + ", ".join(
+            f"{p.name} {model.utilities[event.delivered, k]:.2f}"
             for k, p in enumerate(model.parties)
         )
         sender = event.sender or ""
@@ -179,6 +185,15 @@ def describe(
             f"price of {event.details['cost']:g}"
         )
     return describe_mediation(model, names, event)
+
+
+def _short_name(model: Scenario, hop: str) -> str:
+    """``Oman`` for the hop named "Oman (Omani officials, Muscat)": a name, short enough for
+    every line; the header gives the full one."""
+    for intermediary in model.channel.intermediaries:
+        if intermediary.id == hop:
+            return intermediary.name.split(" (")[0]
+    return hop
 
 
 def register(app: typer.Typer) -> None:

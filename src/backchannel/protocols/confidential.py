@@ -109,6 +109,8 @@ def _propose(session: MediatedSession, package: int, now: float, rounds: int) ->
         backs.append(session.reply(party_id, got, decided, rounds, details={"accepts": accepts}))
         verdicts.append((accepts, got))
     done = max(backs)
+    if done > session.deadline:  # an answer missed the deadline: nothing more to note
+        return done, False
     if all(accepts for accepts, _ in verdicts):
         if all(got == package for _, got in verdicts):
             return done, True

@@ -13,6 +13,8 @@ from backchannel.channel.route import Delivery
 from backchannel.protocols.deadline import EXPIRED, in_time
 from backchannel.protocols.transcript import Event, Transcript
 
+DELIVERED, UNDELIVERED = "delivered", "undelivered"  # and EXPIRED: what became of a message
+
 
 def record_delivery(
     transcript: Transcript,
@@ -28,15 +30,16 @@ def record_delivery(
     details: dict[str, Any] | None = None,
     carries_terms: bool = True,
     deadline_hours: float = math.inf,
-) -> bool:
+) -> str:
     """Hop, lost, resend and leak events, then one ``kind`` event (or ``undelivered``, or
-    ``expired``); whether the message reached its receiver by the deadline.
+    ``expired``); which of the three (``DELIVERED``, ``UNDELIVERED``, ``EXPIRED``).
 
     ``sent`` overrides the original text (when a mediator reworded it before it left);
     ``arrived_at_hours`` overrides the arrival time (when a timeline held the message).
     ``carries_terms`` False: the message is no package (confided preferences); no terms shown.
     A message that would arrive after ``deadline_hours`` is void (``protocols.deadline``): only
-    what happened to it by the deadline is recorded, then ``expired`` at the deadline.
+    what happened to it by the deadline is recorded, then ``expired`` at the deadline; so is a
+    message that only left after the deadline (a mediator held it), arrived or not.
     """
 
     departures = delivery.departures or (sent_at_hours,)
@@ -63,7 +66,7 @@ def record_delivery(
     else:
         when = departures[-1]
     text = delivery.sent if sent is None else sent
-    if arrived and not in_time(when, deadline_hours):
+    if not in_time(when, deadline_hours):
         transcript.record(
             Event(
                 EXPIRED,
@@ -77,11 +80,11 @@ def record_delivery(
                 {
                     **details_out,
                     "message": kind,
-                    "would_arrive_at_hours": when if math.isfinite(when) else None,
+                    "would_arrive_at_hours": when if arrived and math.isfinite(when) else None,
                 },
             )
         )
-        return False
+        return EXPIRED
     transcript.record(
         Event(  # positional: one per message
             kind if arrived else "undelivered",
@@ -95,7 +98,7 @@ def record_delivery(
             details_out,
         )
     )
-    return arrived
+    return DELIVERED if arrived else UNDELIVERED
 
 
 def _record_passages(
