@@ -36,24 +36,32 @@ class Server:
             else str(database.parent / "data")
         )
         command = [sys.executable, "-c", SERVE, "serve", "--port", str(self.port)]
+        # a file, not a pipe: a pipe nobody reads fills up and blocks the server when it logs
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the server runs)
         self.process = subprocess.Popen(
             [*command, "--database-url", self.url_db],
             env=environment,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         self._wait_until_up()
 
     def _wait_until_up(self) -> None:
         for _ in range(300):
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode())  # type: ignore[union-attr]
+                self.log.seek(0)
+                raise RuntimeError(self.log.read().decode())
             try:
                 if httpx.get(self.base + "/api/scenarios", timeout=1).status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.1)
         raise RuntimeError("the server did not start")
+
+    def log_text(self) -> str:
+        """What the server wrote to its standard error."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
 
     def terminate(self, timeout: float = 30) -> int:
         """SIGTERM, as a service manager stops it; the exit status (raises if it hangs)."""

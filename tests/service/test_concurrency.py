@@ -88,7 +88,7 @@ def test_sigterm_stops_the_server_under_load(tmp_path: Path) -> None:
             break
     try:
         # uvicorn shuts down gracefully, then raises the signal again: it exits "by SIGTERM"
-        assert server.terminate(timeout=120) in (0, -15)
+        assert server.terminate(timeout=120) in (0, -15), server.log_text()[-3000:]
     finally:
         if server.process.poll() is None:
             server.kill()

@@ -114,7 +114,9 @@ def test_invitation_links_come_from_the_configured_public_url(tmp_path) -> None:
     c = client(create_app(settings), operator=True)
     created = ok(
         c.post(
-            "/api/negotiations", data={"scenario": "iran-us-2025"}, headers={"Host": "other.example"}
+            "/api/negotiations",
+            data={"scenario": "iran-us-2025"},
+            headers={"Host": "other.example"},
         ),
         201,
     )

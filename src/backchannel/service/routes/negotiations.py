@@ -16,6 +16,8 @@ from backchannel.service import eventlog, live, presenters
 from backchannel.service.deps import Db, Mediator
 from backchannel.service.errors import ServiceError
 from backchannel.service.idempotency import IdempotencyKey, fingerprint, once
+from backchannel.service.operator import require_operator
+from backchannel.service.routes.sessions import invitation_link
 from backchannel.service.scenarios import MAX_UPLOAD_BYTES, bundled_spec, with_adjustments
 from backchannel.service.schemas import (
     AgentIn,
@@ -24,8 +26,6 @@ from backchannel.service.schemas import (
     MediatorViewOut,
     as_utc,
 )
-from backchannel.service.operator import require_operator
-from backchannel.service.routes.sessions import invitation_link
 from backchannel.service.security import MEDIATOR, Grant
 
 router = APIRouter(prefix="/api", tags=["negotiations"])
