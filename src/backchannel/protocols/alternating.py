@@ -29,6 +29,7 @@ import numpy as np
 
 from backchannel.agents.base import Strategy
 from backchannel.channel.route import Route
+from backchannel.protocols.breakdown import Hazard, collapse
 from backchannel.protocols.deadline import (
     EXPIRED,
     IN_TRANSIT,
@@ -128,6 +129,7 @@ class AlternatingOffers:
         self._record_start(transcript, seats, deadline)
         self._seats = seats
         self._clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
+        hazard = Hazard.of(scenario)
         now, turn, round_number = 0.0, 0, 0
         while True:
             if self._clock is not None:  # pressure over time: positions move as the clock runs
@@ -172,7 +174,11 @@ class AlternatingOffers:
                 if isinstance(ending, Transcript):
                     return ending
                 decided_at, rejecter = ending
-            now = decided_at
+            began, now = now, decided_at
+            if hazard is not None and rejecter is not None and hazard.strikes(rng, began, now):
+                parties = [seat.party for seat in seats]
+                direct = self.settings.direct_contact
+                return collapse(scenario, transcript, hazard, now, round_number, parties, direct)
             if rejecter is None or len(seats) != 2:
                 turn += 1
             else:

@@ -133,6 +133,8 @@ def why_not_batch(
         return f"the {protocol} protocol runs step by step"
     if len(scenario.parties) != 2:
         return "the batch engine plays two-party negotiations only"
+    if scenario.spec is not None and scenario.spec.negotiation.breakdown is not None:
+        return "the scenario declares a breakdown hazard, which the step engine draws"
     for party_id, name in _strategy_names(scenario, strategies or {}).items():
         if batch_strategy(name) is None:
             return f"strategy '{name}' ({party_id}) has no array form"
@@ -195,7 +197,11 @@ def _tables(base: Scenario, members: list[Scenario]) -> tuple[OfferTable | RunsO
         if all(u is utilities[0] for u in utilities):
             tables.append(OfferTable(base.space, base.utilities[:, column], allowed))
             continue
-        tables.append(RunsOfferTable(base.space, allowed, utilities))  # type: ignore[arg-type]
+        known = [  # a run's utilities, where something (compare's metrics) computed them already
+            s.__dict__["utilities"][:, column] if "utilities" in s.__dict__ else None
+            for s in members
+        ]
+        tables.append(RunsOfferTable(base.space, allowed, utilities, rows=known))  # type: ignore[arg-type]
     return tuple(tables)
 
 
