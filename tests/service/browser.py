@@ -83,7 +83,19 @@ def open_page(
     page.on("dialog", watched._dialog)
     page.goto(url)
     enter(page)
+    sign_in_as_operator(page)
     return watched
+
+
+def sign_in_as_operator(page: Page) -> None:
+    """The start page asks a browser for the operator token once (the test server's token)."""
+    from .server import OPERATOR
+
+    field = page.locator("#operator-token")
+    if field.count():
+        field.fill(OPERATOR)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_selector("#create-form")
 
 
 def enter(page: Page) -> None:
