@@ -265,6 +265,15 @@ def test_a_new_link_survives_live_refreshes_and_close_asks_first(browser, base) 
     new_us = open_page(browser, link)
     expect(new_us.page.get_by_text("You are")).to_contain_text("United States")
 
+    # The mediator's own link can be reissued too; this browser keeps the desk.
+    mediator.will_answer(True)
+    desk.get_by_role("button", name="New link for yourself (mediator)…").click()
+    own = desk.locator("#reissued-mediator")
+    expect(own).to_be_visible()
+    assert "/join/" in own.input_value() and own.input_value() != links["mediator"]
+    desk.reload()
+    expect(desk.get_by_role("heading", name="Seats")).to_be_visible()
+
     mediator.will_answer(False)
     desk.get_by_role("button", name="Close the negotiation…").click()
     assert "cannot be reopened" in mediator.dialogs[-1]

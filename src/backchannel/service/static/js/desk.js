@@ -114,6 +114,21 @@ export function setupMediator() {
         box.querySelector("input").focus();
         announce(`New link for ${partyName(made.party)} shown.`);
       });
+    } else if (action === "reissue-mediator") {
+      const question = "Issue a new mediator link? Your current link, and every other browser " +
+        "signed in as mediator, stop working; this browser keeps the desk.";
+      if (!window.confirm(question)) return;
+      await act(button, async (key) => {
+        const made = await call("POST", api("/mediator/invitation"), { key });
+        document.getElementById("reissued").replaceChildren(
+          el("p", {}, "Your new mediator link (the old one no longer works). Keep it: it is shown only here."),
+          copyBox("Your new mediator link", made.link, "reissued-mediator", "mediator"),
+          el("button", { type: "button", class: "small quiet", dataset: { action: "dismiss-reissued" } },
+            "Done, hide this link"),
+        );
+        document.getElementById("reissued-mediator").focus();
+        announce("Your new mediator link is shown.");
+      });
     } else if (action === "dismiss-reissued") {
       document.getElementById("reissued").replaceChildren();
     } else if (action === "assistant") {
