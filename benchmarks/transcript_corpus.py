@@ -130,8 +130,13 @@ def cases(refs: dict[str, str]) -> list[tuple[str, list[str], bool]]:
                     )
     for via in ("qatar", "doha-muscat"):
         for seed in SEEDS:
-            out.append((f"iran-us__shuttle__via-{via}__s{seed}", ["iran-us", "--via", via,
-                                                                 "--seed", str(seed)], True))
+            out.append(
+                (
+                    f"iran-us__shuttle__via-{via}__s{seed}",
+                    ["iran-us", "--via", via, "--seed", str(seed)],
+                    True,
+                )
+            )
     return out
 
 

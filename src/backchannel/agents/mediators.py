@@ -27,8 +27,6 @@ import numpy as np
 from backchannel.agents.base import Confidence
 from backchannel.analysis.pareto import pareto_mask
 from backchannel.analysis.solutions import agreeable_mask
-from backchannel.channel.fidelity import describe_change
-from backchannel.protocols.transcript import Event, Transcript
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 
@@ -84,7 +82,7 @@ def create_mediator(name: str | None, protocol: str, **context: object) -> Any:
 
 
 class ShuttlePolicy:
-    """Decides when a message leaves the mediator and in which words; records what it did."""
+    """Decides when a message leaves the mediator and in which words."""
 
     name = "relay"
 
@@ -93,49 +91,11 @@ class ShuttlePolicy:
         self.mediator_id = mediator_id
         self.last_from: dict[str, int] = {}
 
-    def dispatch(
-        self,
-        transcript: Transcript,
-        sender: str,
-        receiver: str,
-        offer: int,
-        now: float,
-        round_number: int,
-    ) -> tuple[int, float]:
-        """(text to carry, departure time) for ``offer`` from ``sender`` to ``receiver``."""
+    def dispatch(self, sender: str, receiver: str, offer: int, now: float) -> tuple[int, float]:
+        """(text to carry, departure time) for ``offer`` from ``sender`` to ``receiver``; the
+        protocol records a ``hold`` or ``reword`` event when either differs from what was sent."""
         text, leaves = self.shape(receiver, offer), self.departure(now)
         self.last_from[sender] = offer
-        if leaves > now:
-            transcript.record(
-                Event(
-                    kind="hold",
-                    time_hours=now,
-                    round=round_number,
-                    sender=sender,
-                    receiver=receiver,
-                    outcome=offer,
-                    via=(self.mediator_id,),
-                    details={"policy": self.name, "until_hours": leaves},
-                )
-            )
-        if text != offer:
-            before, after = self.space.positions([offer, text])
-            transcript.record(
-                Event(
-                    kind="reword",
-                    time_hours=now,
-                    round=round_number,
-                    sender=sender,
-                    receiver=receiver,
-                    outcome=offer,
-                    delivered=text,
-                    via=(self.mediator_id,),
-                    details={
-                        "policy": self.name,
-                        "changes": [describe_change(self.space, before, after)],
-                    },
-                )
-            )
         return text, leaves
 
     def departure(self, now: float) -> float:

@@ -71,7 +71,9 @@ def progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[in
 
 
 def open_scenario(reference: str | None) -> Scenario:
-    return load_scenario(reference or DEFAULT_SCENARIO)
+    from backchannel.agents.registry import strategy_names
+
+    return load_scenario(reference or DEFAULT_SCENARIO, strategy_names())
 
 
 def print_json(document: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from backchannel.agents.registry import describe_strategies
+from backchannel.agents.registry import describe_strategies, strategy_names
 from backchannel.cli.common import console, user_errors
 from backchannel.scenario.loader import bundled_names, load_scenario
 
@@ -33,7 +33,7 @@ def validate(
 ) -> None:
     """Check a scenario file and report every problem with its place and fix."""
     with user_errors():
-        scenario = load_scenario(file)
+        scenario = load_scenario(file, strategy_names())
     console.print(
         f"[green]ok[/] {file}: {len(scenario.parties)} parties, "
         f"{len(scenario.space.issues)} issues, {scenario.space.size:,} outcomes"

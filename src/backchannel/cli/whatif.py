@@ -11,9 +11,7 @@ import typer
 from rich.table import Table
 
 from backchannel.cli.common import UsageProblem, console, open_scenario, print_json, user_errors
-from backchannel.protocols.runner import PROTOCOLS, RunOptions, RunRefused
-from backchannel.report.timeline_plot import plot_pressure
-from backchannel.timeline.whatif import (
+from backchannel.experiments.whatif import (
     Figures,
     WhatIfError,
     apply_changes,
@@ -23,6 +21,8 @@ from backchannel.timeline.whatif import (
     parse_sweep,
     with_sweep_value,
 )
+from backchannel.protocols.runner import PROTOCOLS, RunOptions, RunRefused
+from backchannel.report.timeline_plot import plot_pressure
 
 
 @contextmanager

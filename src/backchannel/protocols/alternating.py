@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from backchannel.agents.base import Strategy
+from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
-from backchannel.protocols.messages import record_delivery
+from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
+from backchannel.protocols.messages import record_delivery, record_dispatch
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
-from backchannel.protocols.views import Offer, PartyView
 from backchannel.scenario.model import Party, Scenario
-from backchannel.timeline.clock import TimelineClock, arrival_time, timeline_event
 
 if TYPE_CHECKING:
     from backchannel.agents.mediators import ShuttlePolicy
@@ -176,7 +176,16 @@ class AlternatingOffers:
         text, leaves = offer, now
         if self.settings.relay is not None:  # the shuttle mediator may hold, batch or reword
             text, leaves = self.settings.relay.dispatch(
-                transcript, proposer.party.id, receiver.party.id, offer, now, round_number
+                proposer.party.id, receiver.party.id, offer, now
+            )
+            record_dispatch(
+                transcript,
+                self.settings.relay,
+                proposer.party.id,
+                receiver.party.id,
+                (offer, text),
+                (now, leaves),
+                round_number,
             )
         delivery = route.transmit(text, leaves, rng, give_up_at_hours=deadline)
         arrived = arrival_time(self._clock, delivery, leaves)  # a suspended hop holds it

@@ -38,7 +38,7 @@ class RunOptions:
 
 def run_negotiation(scenario: Scenario, options: RunOptions = RunOptions()) -> Transcript:
     """Play one negotiation and return its complete transcript."""
-    route = _route(scenario, options)
+    route = route_for(scenario, options)
     # Streams 0 (the protocol) and 1.. (the parties) of the seed, built when first drawn from.
     strategies = build_strategies(scenario, options.strategies, options.seed)
     mediator = _mediator(scenario, options, route)
@@ -110,7 +110,8 @@ def build_strategies(
     return strategies
 
 
-def _route(scenario: Scenario, options: RunOptions) -> Route:
+def route_for(scenario: Scenario, options: RunOptions) -> Route:
+    """The route a run takes, or ``RunRefused`` saying why the protocol or route cannot be used."""
     if options.protocol not in PROTOCOLS:
         raise RunRefused(
             f"unknown protocol '{options.protocol}'; choose one of: {', '.join(PROTOCOLS)}"

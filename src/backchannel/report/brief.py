@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 
 from backchannel.analysis.outcome_space import analyze_space, outcome_utilities
+from backchannel.analysis.window import zopa_sizes
+from backchannel.experiments.whatif import Figures, figures, simulate
 from backchannel.protocols.runner import RunOptions
 from backchannel.report import brief_templates as t
+from backchannel.scenario.at_time import reservations_over
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.apply import reservations_over
 from backchannel.timeline.events import HOURS_PER_DAY
-from backchannel.timeline.whatif import Figures, figures, simulate
-from backchannel.timeline.window import zopa_sizes
 
 SCAN_POINTS = 33
 

@@ -1,7 +1,7 @@
 """What-if: change events, party numbers or an indicator's path, and measure what moves.
 
 A what-if compares *figures* of two versions of a scenario: the deal window (on which days a
-zone of agreement exists, :mod:`~backchannel.timeline.window`) and many seeded negotiations.
+zone of agreement exists, :mod:`~backchannel.analysis.window`) and many seeded negotiations.
 Runs take their seeds from an experiments plan and draw the scenario's declared uncertainty
 with the same stream as ``backchannel compare``; they run on the step-by-step engine, the one
 that follows the timeline's clock.
@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from backchannel.analysis.window import DealWindow, deal_window
 from backchannel.experiments.plan import job_rng, run_seeds
 from backchannel.experiments.uncertainty import draw_scenario
 from backchannel.protocols.runner import RunOptions, run_negotiation
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.window import DealWindow, deal_window
 
 SETTABLE = ("reservation", "deadline_days", "time_discount", "direct_contact_cost")
 SWITCHABLE = ("refuses_direct_talks",)

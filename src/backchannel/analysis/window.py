@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from backchannel.analysis.outcome_space import utility_chunks
+from backchannel.scenario.at_time import reservations_over
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.apply import reservations_over
 from backchannel.timeline.events import HOURS_PER_DAY
 
 SAMPLES = 121
