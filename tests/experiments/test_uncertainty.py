@@ -138,3 +138,22 @@ def test_bad_uncertainty_blocks_are_reported_with_place_and_fix(tmp_path, block,
     with pytest.raises(ScenarioError) as error:
         load_scenario(_with_uncertainty(tmp_path, block))
     assert expected in error.value.render()
+
+
+def test_a_draw_moves_with_a_changed_stated_value():
+    """Uncertainty is a spread around the stated value: ``--set`` moves the whole spread."""
+    from backchannel.experiments.uncertainty import draw_scenario
+    from backchannel.scenario.loader import load_scenario
+
+    flagship = load_scenario("iran-us")
+    changed = flagship.with_party("iran", reservation=0.7)
+    for seed in range(20):
+        base = draw_scenario(flagship, np.random.default_rng(seed))
+        moved = draw_scenario(changed, np.random.default_rng(seed))
+        assert moved.party("iran").reservation == pytest.approx(
+            min(1.0, base.party("iran").reservation + 0.2)
+        )
+        assert moved.party("us").reservation == base.party("us").reservation
+    dist = Distribution("normal", mean=0.5, sd=0.0, floor=0.0, ceiling=1.0, centre=0.5)
+    assert sample(dist, np.random.default_rng(0), current=0.9) == pytest.approx(0.9)
+    assert sample(dist, np.random.default_rng(0), current=1.7) == 1.0

@@ -120,3 +120,17 @@ def test_flagship_snapback_narrows_the_zone() -> None:
     flagship = load_scenario("iran-us")
     later = apply_changes(flagship, [parse_event("snapback@2026-03-01")], [])
     assert deal_window(later).zopa_end < deal_window(flagship).zopa_end
+
+
+def test_flagship_set_reaches_the_simulations() -> None:
+    """Both flagship parties declare uncertainty; ``--set`` must still move the runs."""
+    result = runner.invoke(
+        app, ["whatif", "--set", "iran.reservation=0.9", "--runs", "6", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    versions = json.loads(result.output)["versions"]
+    base, variant = versions["baseline"], versions["what-if"]
+    assert variant["zopa_deadline"] == 0
+    assert base["agreement_rate"] > 0
+    assert variant["agreement_rate"] < base["agreement_rate"]
+    assert variant["mean_payoffs"]["iran"] > base["mean_payoffs"]["iran"]

@@ -10,8 +10,8 @@ from backchannel.protocols.runner import RunOptions, run_negotiation
 PROTOCOLS = ("direct", "shuttle", "single-text", "confidential")
 
 
-def strict(threshold: float) -> dict:
-    return {"ratifier": {"name": "the board", "threshold": threshold, "decision_hours": 48}}
+def strict(threshold: float, hours: float = 0.0) -> dict:
+    return {"ratifier": {"name": "the board", "threshold": threshold, "decision_hours": hours}}
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
@@ -28,16 +28,27 @@ def test_an_impossible_threshold_vetoes_every_deal(protocol: str) -> None:
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
-def test_a_lenient_ratifier_approves_and_takes_its_time(protocol: str) -> None:
+def test_a_lenient_ratifier_approves_and_takes_its_time_within_the_deadline(
+    protocol: str,
+) -> None:
+    """The deal stands if ratified by the deadline; a ratifier still deciding at the deadline
+    leaves no deal, and nothing is stamped after the deadline (``protocols.deadline``)."""
     plain = run_negotiation(split_with(), RunOptions(protocol=protocol, seed=1)).result
-    transcript = run_negotiation(
-        split_with(parties={"b": strict(0.0)}), RunOptions(protocol=protocol, seed=1)
-    )
+    scenario = split_with(parties={"b": strict(0.0, hours=48)})
+    transcript = run_negotiation(scenario, RunOptions(protocol=protocol, seed=1))
     result = transcript.result
-    assert plain is not None and result is not None
-    assert result.agreement == plain.agreement is not None
-    assert result.time_hours == plain.time_hours + 48
-    assert [e.kind for e in transcript.events[-2:]] == ["ratified", "agreement"]
+    assert plain is not None and result is not None and plain.agreement is not None
+    deadline = scenario.deadline_days * 24
+    if plain.time_hours + 48 <= deadline:
+        assert result.agreement == plain.agreement
+        assert result.time_hours == plain.time_hours + 48
+        assert [e.kind for e in transcript.events[-2:]] == ["ratified", "agreement"]
+    else:
+        assert result.agreement is None
+        assert result.reason == "deadline passed before the deal was ratified"
+        assert result.time_hours == deadline
+        assert not transcript.of_kind("ratified")
+    assert max(e.time_hours for e in transcript.events) <= deadline
 
 
 def test_the_ratifier_judges_by_its_own_preferences_and_red_lines() -> None:

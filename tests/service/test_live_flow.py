@@ -31,7 +31,12 @@ def test_offers_through_the_mediator_reach_an_agreement(app) -> None:
     us_room = ok(us.get(api(world, "/room")))
     assert us_room["messages"][-1]["direction"] == "received"
     assert ok(mediator.get(api(world)))["status"] == "open"
-    accepted = ok(us.post(api(world, "/messages"), json={"kind": "accept"}), 201)
+    # This package crosses one of the US's red lines: accepting it needs an explicit yes.
+    unconfirmed = us.post(api(world, "/messages"), json={"kind": "accept"})
+    assert unconfirmed.status_code == 409 and "red line" in unconfirmed.json()["error"]
+    assert ok(mediator.get(api(world)))["status"] == "open"
+    confirmed = {"kind": "accept", "confirm_below_walkaway": True}
+    accepted = ok(us.post(api(world, "/messages"), json=confirmed), 201)
     assert accepted["status"] == "agreed"
     expected = compiled(world_spec(app, world)).space.outcome(
         compiled(world_spec(app, world)).space.index(counter)
@@ -151,7 +156,7 @@ def test_bad_requests_get_clear_4xx_answers(world) -> None:
         (us, "/room/utility", {"terms": {**package(room, 0), "pizza": 1}}, 422, "issues"),
         (us, "/messages", {"kind": "proposal"}, 422, "every issue"),
         (us, "/messages", {"kind": "shout"}, 422, "kind"),
-        (mediator, "/relay", {"to": "mars", "kind": "note"}, 404, "us, iran"),
+        (mediator, "/relay", {"to": "mars", "kind": "note", "text": "hi"}, 404, "us, iran"),
         (mediator, "/relay", {"to": "us", "source": 999999}, 404, "listed"),
     ]
     for caller, suffix, body, status, hint in cases:

@@ -16,6 +16,7 @@ TABLES = {
     "log_entries",
     "log_head",
     "service_secrets",
+    "idempotent_requests",
 }
 
 
@@ -26,7 +27,8 @@ def test_migrations_create_the_schema_and_can_run_again(tmp_path) -> None:
     assert set(inspect(engine).get_table_names()) >= TABLES
     with engine.connect() as connection:
         assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == "0003_idempotent_requests"
         )
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL

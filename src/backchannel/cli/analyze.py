@@ -5,27 +5,46 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from backchannel.analysis.document import CONVENTIONS, analysis_document, package_standing
-from backchannel.analysis.outcome_space import analyze_space
-from backchannel.cli.common import console, open_scenario, print_json, user_errors
-from backchannel.cli.render import outcome_table, signed, spread, standing_note, utility_table
-from backchannel.report.space_plot import plot_outcome_space
+from backchannel.cli.common import (
+    SCENARIO_ARGUMENT,
+    check_output_file,
+    console,
+    open_scenario,
+    print_json,
+    user_errors,
+)
 
 
 def analyze(
-    scenario: str = typer.Argument(None, help="Scenario file or bundled name [default: iran-us]."),
+    scenario: str = SCENARIO_ARGUMENT,
     json_output: bool = typer.Option(False, "--json", help="Print a JSON document instead."),
-    plot: Path = typer.Option(None, "--plot", help="Also draw the outcome space to this PNG."),
-    points: int = typer.Option(7, "--points", min=1, help="Frontier points to list."),
+    plot: Path = typer.Option(
+        None, "--plot", metavar="FILE.png", help="Also draw the outcome space (.png, .svg, .pdf)."
+    ),
+    points: int = typer.Option(7, "--points", min=1, metavar="N", help="Frontier points to list."),
 ) -> None:
     """Outcome space, zone of agreement, Pareto frontier and bargaining solutions."""
+    from rich.table import Table
+
+    from backchannel.analysis.document import CONVENTIONS, analysis_document, package_standing
+    from backchannel.analysis.outcome_space import analyze_space
+    from backchannel.cli.render import (
+        outcome_table,
+        signed,
+        spread,
+        standing_note,
+        utility_table,
+    )
+
     with user_errors():
+        check_output_file(plot, "--plot")
         model = open_scenario(scenario)
-    analysis = analyze_space(model)
-    if plot is not None:
-        plot_outcome_space(model, analysis, plot)
+        analysis = analyze_space(model)
+        if plot is not None:
+            from backchannel.report.space_plot import plot_outcome_space
+
+            plot_outcome_space(model, analysis, plot)
     if json_output:
         print_json(analysis_document(model, analysis))
         return

@@ -6,22 +6,33 @@ from pathlib import Path
 
 import typer
 
-from backchannel.cli.common import UsageProblem, console, open_scenario, user_errors
-from backchannel.report.brief import write_brief
+from backchannel.cli.common import (
+    SCENARIO_ARGUMENT,
+    SEED_OPTION,
+    UsageProblem,
+    console,
+    open_scenario,
+    user_errors,
+)
 
 
 def brief(
-    scenario: str = typer.Argument(None, help="Scenario file or bundled name [default: iran-us]."),
-    out: Path = typer.Option(Path("brief"), "--out", "-o", help="Folder to write the brief to."),
-    runs: int = typer.Option(10, "--runs", "-n", help="Simulated negotiations per variant."),
-    seed: int = typer.Option(0, "--seed", help="Plan seed; the same seed gives the same brief."),
+    scenario: str = SCENARIO_ARGUMENT,
+    out: Path = typer.Option(
+        Path("brief"), "--out", "-o", metavar="DIR", help="Folder to write the brief to."
+    ),
+    runs: int = typer.Option(
+        10, "--runs", "-n", metavar="N", help="Simulated negotiations per variant."
+    ),
+    seed: int = SEED_OPTION,
 ) -> None:
     """What happens, why it matters, what to watch — every sentence from computed numbers."""
+    from backchannel.report.brief import write_brief
+
     with user_errors():
         if runs < 1:
             raise UsageProblem(f"--runs must be at least 1, got {runs}; e.g. --runs 10")
-        if out.exists() and not out.is_dir():
-            raise UsageProblem(f"--out {out} is a file; give a folder (it is created if needed)")
+        prepare_folder(out, "--out")
         model = open_scenario(scenario)
         written = write_brief(model, out, runs=runs, seed=seed)
     console.rule(f"[bold]{written.title}")
@@ -34,6 +45,23 @@ def brief(
         f"Written: {out / 'brief.md'}, {out / 'brief.html'} and "
         + ", ".join(str(out / name) for _caption, name in written.images)
     )
+
+
+def prepare_folder(folder: Path, flag: str) -> None:
+    """Create the output folder now, so that a path that cannot be written fails before the
+    simulations rather than after them."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageProblem(f"{flag} {folder} is a file; give a folder (it is created if needed)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".backchannel-write-check"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise UsageProblem(
+            f"{flag} {folder}: cannot write there ({reason}); choose a folder you may write to"
+        ) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -1,25 +1,29 @@
-"""Shared pieces of the command line: the console, user-error handling, scenario loading."""
+"""Shared pieces of the command line: the console, user-error handling, scenario loading.
+
+Nothing here imports the engine at module level: ``backchannel --help`` must stay fast.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from backchannel.protocols.runner import RunRefused
-from backchannel.scenario.errors import ScenarioError
-from backchannel.scenario.loader import DEFAULT_SCENARIO, load_scenario
-from backchannel.scenario.model import Scenario
+from backchannel.cli.choices import DEFAULT_SCENARIO, PLOT_SUFFIXES
+
+if TYPE_CHECKING:
+    from backchannel.scenario.model import Scenario
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
-USER_ERRORS: tuple[type[Exception], ...] = (ScenarioError, RunRefused)
+SEED_HELP = "Seed (0 or more); the same seed gives the same results."
 
 
 class UsageProblem(ValueError):
@@ -32,15 +36,74 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+# ``--seed N``: one rule everywhere, a seed is a whole number of 0 or more.
+SEED_OPTION: Any = typer.Option(0, "--seed", min=0, metavar="N", help=SEED_HELP)
+SCENARIO_ARGUMENT: Any = typer.Argument(
+    None,
+    metavar="SCENARIO",
+    show_default=False,
+    help=f"Scenario file or bundled name \\[default: {DEFAULT_SCENARIO}].",
+)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn errors a user can fix into a clear message and exit code 2, never a traceback."""
     try:
         yield
-    except ScenarioError as error:
-        fail(error.render())
-    except (RunRefused, UsageProblem) as error:
+    except UsageProblem as error:
         fail(str(error))
+    except OSError as error:
+        fail(_os_problem(error))
+    except Exception as error:
+        from backchannel.protocols.runner import RunRefused
+        from backchannel.scenario.errors import ScenarioError
+
+        if isinstance(error, ScenarioError):
+            fail(error.render())
+        if isinstance(error, RunRefused):
+            fail(str(error))
+        raise
+
+
+def _os_problem(error: OSError) -> str:
+    """``cannot write brief/brief.md: permission denied; ...`` from an ``OSError``."""
+    place = error.filename or "the file"
+    reason = (error.strerror or str(error)).lower()
+    return f"{place}: {reason}; check the path and that you may write there"
+
+
+def check_output_file(
+    path: Path | None, flag: str, suffixes: tuple[str, ...] = PLOT_SUFFIXES
+) -> None:
+    """Refuse, before any work is done, a file that could not be written as asked."""
+    if path is None:
+        return
+    if path.suffix.lower() not in suffixes:
+        raise UsageProblem(
+            f"{flag} {path}: unsupported file type '{path.suffix}'; end the file name with "
+            + " or ".join(suffixes)
+        )
+    check_folder_of(path, flag)
+
+
+def check_folder_of(path: Path, flag: str) -> None:
+    """The folder a file goes into must exist: a typo should not create a tree of folders."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageProblem(
+            f"{flag} {path}: the folder '{folder}' does not exist; create it first "
+            f"(mkdir -p {folder}) or choose another path"
+        )
+    if path.is_dir():
+        raise UsageProblem(f"{flag} {path} is a folder; give a file name")
+
+
+def check_new_file(path: Path, flag: str, force: bool) -> None:
+    """Never overwrite a file unless asked to: a result or an edited scenario may be there."""
+    check_folder_of(path, flag)
+    if path.exists() and not force:
+        raise UsageProblem(f"{flag} {path} already exists; choose another name or add --force")
 
 
 @contextmanager
@@ -72,6 +135,7 @@ def progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[in
 
 def open_scenario(reference: str | None) -> Scenario:
     from backchannel.agents.registry import strategy_names
+    from backchannel.scenario.loader import load_scenario
 
     return load_scenario(reference or DEFAULT_SCENARIO, strategy_names())
 
@@ -100,3 +164,23 @@ def parse_assignments(items: list[str], flag: str) -> dict[str, str]:
             raise UsageProblem(f"{flag} expects PARTY=NAME (e.g. {flag} us=boulware), got '{item}'")
         pairs[key.strip()] = value.strip()
     return pairs
+
+
+LOAD_OPTION: Any = typer.Option(
+    [],
+    "--load",
+    metavar="FILE.py",
+    help="A .py file or module that @register-s strategies (repeatable).",
+)
+
+
+def load_user_strategies(sources: list[str]) -> list[str]:
+    """Import the strategies of ``--load`` files; a bad file is a one-line error."""
+    if not sources:
+        return []
+    from backchannel.experiments.tournament import TournamentError, load_strategies
+
+    try:
+        return load_strategies(sources)
+    except TournamentError as error:
+        raise UsageProblem(str(error)) from None

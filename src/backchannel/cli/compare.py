@@ -5,48 +5,46 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
+from backchannel.cli.choices import BACKENDS, DEFAULT_CHUNK_SIZE, PROTOCOLS, VARIANTS
 from backchannel.cli.common import (
+    LOAD_OPTION,
+    SCENARIO_ARGUMENT,
+    SEED_OPTION,
     UsageProblem,
+    check_output_file,
     console,
+    load_user_strategies,
     open_scenario,
     parse_assignments,
     print_json,
     progress_bar,
     user_errors,
 )
-from backchannel.experiments.compare import (
-    CompareError,
-    CompareSettings,
-    Comparison,
-    parse_arms,
-    run_comparison,
-)
-from backchannel.experiments.executors import BACKENDS, BackendUnavailable
-from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE
-from backchannel.experiments.results import ResultsError, write_results
-from backchannel.experiments.variants import VARIANTS, describe_variant
-from backchannel.protocols import runner
-from backchannel.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from backchannel.experiments.compare import Comparison
+    from backchannel.scenario.model import Scenario
 
 
 def compare(
-    scenario: str = typer.Argument(
-        None, help="Scenario file or bundled name \\[default: iran-us]."
-    ),
+    scenario: str = SCENARIO_ARGUMENT,
     protocols: str = typer.Option(
         None,
         "--protocols",
         "-p",
-        help="Comma-separated PROTOCOL\\[@ROUTE]\\[:VARIANT], e.g. direct, shuttle, shuttle@qatar, "
-        f"shuttle:loss=0.1; variants: {', '.join(VARIANTS)} \\[default: every protocol].",
+        metavar="LIST",
+        help="Comma-separated PROTOCOL\\[@ROUTE]\\[:VARIANT], e.g. direct, shuttle, "
+        f"shuttle@qatar, shuttle:loss=0.1; protocols: {', '.join(PROTOCOLS)}; variants: "
+        f"{', '.join(VARIANTS)} \\[default: every protocol].",
     ),
-    runs: int = typer.Option(100, "--runs", "-n", help="Runs per protocol."),
-    seed: int = typer.Option(0, "--seed", help="Plan seed; the same seed gives the same rows."),
+    runs: int = typer.Option(100, "--runs", "-n", metavar="N", help="Runs per protocol."),
+    seed: int = SEED_OPTION,
     via: list[str] = typer.Option(
         [], "--via", help="Route for mediated protocols without @ROUTE (repeat for a chain)."
     ),
@@ -54,9 +52,11 @@ def compare(
         [], "--strategy", "-s", help="PARTY=NAME, e.g. us=boulware (every run, every protocol)."
     ),
     json_output: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
-    plot: Path = typer.Option(None, "--plot", help="Write the distributions to a PNG file."),
+    plot: Path = typer.Option(
+        None, "--plot", metavar="FILE.png", help="Write the distributions to a .png/.svg/.pdf."
+    ),
     out: Path = typer.Option(
-        None, "--out", help="Write one row per run to a .parquet or .csv file."
+        None, "--out", metavar="FILE", help="Write one row per run to a .parquet or .csv file."
     ),
     backend: str = typer.Option("local", "--backend", help=f"One of: {', '.join(BACKENDS)}."),
     workers: int = typer.Option(None, "--workers", help="Processes for --backend process."),
@@ -64,17 +64,31 @@ def compare(
         None, "--ray-address", help="Ray cluster for --backend ray (e.g. ray://host:10001)."
     ),
     chunk_size: int = typer.Option(
-        DEFAULT_CHUNK_SIZE, "--chunk-size", help="Runs per unit of work (results do not change)."
+        DEFAULT_CHUNK_SIZE,
+        "--chunk-size",
+        metavar="N",
+        help="Runs per unit of work (results do not change).",
     ),
+    load: list[str] = LOAD_OPTION,
 ) -> None:
     """Run every protocol many times on the same drawn scenarios and compare the results."""
+    from backchannel.experiments.compare import CompareSettings, parse_arms, run_comparison
+    from backchannel.experiments.results import write_results
+    from backchannel.protocols import runner
+
     with user_errors(), _experiment_errors():
+        check_output_file(plot, "--plot")
+        if load and backend != "local":
+            raise UsageProblem(
+                f"--load with --backend {backend}: the workers would not know your strategies; "
+                "use --backend local (the default) with --load"
+            )
+        load_user_strategies(load)
         model = open_scenario(scenario)
         arms = parse_arms(protocols or ",".join(runner.PROTOCOLS), model, via)
         if ray_address and backend != "ray":
             raise UsageProblem("--ray-address only applies with --backend ray")
-        if out is not None and out.suffix.lower() not in (".parquet", ".csv"):
-            raise UsageProblem(f"--out {out}: end the file name with .parquet or .csv")
+        check_output_file(out, "--out", (".parquet", ".csv"))
         settings = CompareSettings(
             arms=arms,
             runs=runs,
@@ -105,6 +119,10 @@ def compare(
 
 @contextmanager
 def _experiment_errors() -> Iterator[None]:
+    from backchannel.experiments.compare import CompareError
+    from backchannel.experiments.executors import BackendUnavailable
+    from backchannel.experiments.results import ResultsError
+
     try:
         yield
     except (CompareError, BackendUnavailable, ResultsError) as error:
@@ -139,6 +157,8 @@ def comparison_document(
 
 
 def _print(model: Scenario, comparison: Comparison, out: Path | None, plot: Path | None) -> None:
+    from backchannel.experiments.variants import describe_variant
+
     settings = comparison.settings
     console.rule(f"[bold]{model.title}: {settings.runs} runs per protocol, seed {settings.seed}")
     if model.uncertainty is not None:
@@ -175,6 +195,8 @@ def _print(model: Scenario, comparison: Comparison, out: Path | None, plot: Path
 
 
 def summary_table(comparison: Comparison) -> Table:
+    from rich.table import Table
+
     headers = ("agree", "days\np50/p90", "welfare", "dist.\nfrontier", "dist.\nNash", "miscalc.")
     rows = [
         (

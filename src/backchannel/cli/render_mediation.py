@@ -22,6 +22,15 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
     to = names.get(event.receiver or "", event.receiver or "")
     details = event.details
     kind = event.kind
+    if kind == "start" and "deadline_hours" in details:
+        return f"{pad} the talks open; the deadline is day {details['deadline_hours'] / 24:g}"
+    if kind == "expired":
+        would = details["would_arrive_at_hours"]
+        arrival = "never" if would is None else f"day {would / 24:.1f}"
+        return (
+            f"{pad} [red]deadline:[/] {who}'s {details['message']} to {to} was still in transit"
+            f" (due {arrival}) and is void"
+        )
     if kind == "hop" and details.get("changes"):
         return f"{pad} [magenta]{event.via[0]} changed the message[/]: " + "; ".join(
             details["changes"]

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from backchannel.analysis.outcome_space import analyze_space
+from backchannel.cli.choices import PROTOCOLS
 from backchannel.cli.common import (
+    LOAD_OPTION,
+    SCENARIO_ARGUMENT,
+    SEED_OPTION,
     console,
+    load_user_strategies,
     open_scenario,
     parse_assignments,
     print_json,
     user_errors,
 )
-from backchannel.cli.render import changes, outcome_table, terms
-from backchannel.cli.render_mediation import describe_mediation
-from backchannel.protocols.runner import PROTOCOLS, RunOptions, run_negotiation
-from backchannel.protocols.transcript import Event, Transcript
-from backchannel.report.transcript_document import outcome_benchmarks, transcript_document
-from backchannel.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from backchannel.protocols.transcript import Event, Transcript
+    from backchannel.scenario.model import Scenario
 
 
 def run(
-    scenario: str = typer.Argument(None, help="Scenario file or bundled name [default: iran-us]."),
+    scenario: str = SCENARIO_ARGUMENT,
     protocol: str = typer.Option(
         "shuttle", "--protocol", "-p", help=f"One of: {', '.join(PROTOCOLS)}."
     ),
@@ -46,16 +50,23 @@ def run(
     strategy: list[str] = typer.Option(
         [], "--strategy", "-s", help="PARTY=NAME, e.g. us=conceder."
     ),
-    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same run."),
+    seed: int = SEED_OPTION,
     force_direct: bool = typer.Option(
         False,
         "--force-direct",
         help="Talk directly even if a party refuses (it pays its domestic price).",
     ),
     json_output: bool = typer.Option(False, "--json", help="Print the full transcript as JSON."),
+    load: list[str] = LOAD_OPTION,
 ) -> None:
     """Run a negotiation (the flagship US–Iran talks through Oman by default)."""
+    from backchannel.analysis.outcome_space import analyze_space
+    from backchannel.cli.render import outcome_table
+    from backchannel.protocols.runner import RunOptions, run_negotiation
+    from backchannel.report.transcript_document import outcome_benchmarks, transcript_document
+
     with user_errors():
+        load_user_strategies(load)
         model = open_scenario(scenario)
         options = RunOptions(
             protocol=protocol,
@@ -89,6 +100,8 @@ def run(
 
 
 def tell(model: Scenario, transcript: Transcript) -> None:
+    from backchannel.cli.render import terms
+
     names = {p.id: p.name for p in model.parties}
     settings = transcript.settings
     route = " → ".join(settings["via"]) if settings["via"] else "a direct line"
@@ -122,6 +135,9 @@ def describe(
     model: Scenario, names: dict[str, str], event: Event, last_offer: dict[str, int]
 ) -> str | None:
     """One line of the account; a side's repeat offers show only what moved since its last."""
+    from backchannel.cli.render import changes, terms
+    from backchannel.cli.render_mediation import describe_mediation
+
     day = f"[dim]day {event.time_hours / 24:6.1f}[/]"
     if event.kind == "offer":
         assert event.delivered is not None

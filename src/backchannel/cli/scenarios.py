@@ -2,36 +2,92 @@
 
 from __future__ import annotations
 
-import typer
-from rich.table import Table
+import math
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
-from backchannel.agents.registry import describe_strategies, strategy_names
-from backchannel.cli.common import console, user_errors
-from backchannel.scenario.loader import bundled_names, load_scenario
+import typer
+
+from backchannel.cli.common import LOAD_OPTION, console, load_user_strategies, user_errors
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One row of ``backchannel scenarios``, read from the file without compiling it."""
+
+    name: str
+    title: str
+    parties: tuple[str, ...]
+    issues: int
+    outcomes: int
+    intermediaries: tuple[str, ...]
+
+
+def bundled_listings() -> list[Listing]:
+    """The bundled scenarios as listed: the YAML read with the C parser, no validation (the
+    bundled files are validated by the tests), so the list appears at once."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # Through the top package: importing ``backchannel.scenario`` would compile-load its engine.
+    folder = resources.files("backchannel") / "scenario" / "bundled"
+    files = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+    return [
+        _listing(p.name.rsplit(".", 1)[0], yaml.load(p.read_text("utf-8"), loader)) for p in files
+    ]
+
+
+def _listing(name: str, data: dict[str, Any]) -> Listing:
+    issues = data.get("issues") or []
+    channel = data.get("channel") or {}
+    return Listing(
+        name=name,
+        title=data.get("title") or data.get("name") or name,
+        parties=tuple(p.get("name") or p["id"] for p in data.get("parties") or []),
+        issues=len(issues),
+        outcomes=math.prod(_issue_size(issue) for issue in issues),
+        intermediaries=tuple(i.get("name") or i["id"] for i in channel.get("intermediaries") or []),
+    )
+
+
+def _issue_size(issue: dict[str, Any]) -> int:
+    listed = issue.get("options") or issue.get("values")
+    if listed is not None:
+        return len(listed)
+    span = issue["range"]
+    return math.floor((span["max"] - span["min"]) / span["step"] + 1e-9) + 1
 
 
 def scenarios() -> None:
     """List the scenarios bundled with Backchannel."""
+    from rich.table import Table
+
     table = Table(title="Bundled scenarios")
     for column in ("name", "title", "parties", "issues", "outcomes", "intermediaries"):
         table.add_column(column)
-    for name in bundled_names():
-        scenario = load_scenario(name)
+    for row in bundled_listings():
         table.add_row(
-            name,
-            scenario.title,
-            ", ".join(p.name for p in scenario.parties),
-            str(len(scenario.space.issues)),
-            f"{scenario.space.size:,}",
-            ", ".join(i.name for i in scenario.channel.intermediaries) or "-",
+            row.name,
+            row.title,
+            ", ".join(row.parties),
+            str(row.issues),
+            f"{row.outcomes:,}",
+            ", ".join(row.intermediaries) or "-",
         )
     console.print(table)
+    console.print("Copy one to edit it: backchannel init NAME DIR")
 
 
 def validate(
-    file: str = typer.Argument(..., help="Scenario file (.yaml/.json) or bundled name."),
+    file: str = typer.Argument(
+        ..., metavar="FILE", help="Scenario file (.yaml/.json) or bundled name."
+    ),
 ) -> None:
     """Check a scenario file and report every problem with its place and fix."""
+    from backchannel.agents.registry import strategy_names
+    from backchannel.scenario.loader import load_scenario
+
     with user_errors():
         scenario = load_scenario(file, strategy_names())
     console.print(
@@ -40,13 +96,19 @@ def validate(
     )
 
 
-def strategies() -> None:
-    """List the negotiating strategies in the library."""
+def strategies(load: list[str] = LOAD_OPTION) -> None:
+    """List the negotiating strategies in the library (and any loaded with --load)."""
+    from rich.table import Table
+
+    from backchannel.agents.registry import describe_strategies
+
+    with user_errors():
+        added = set(load_user_strategies(load))
     table = Table(title="Strategies")
     table.add_column("name")
     table.add_column("behaviour")
     for name, description in describe_strategies().items():
-        table.add_row(name, description)
+        table.add_row(name + (" (loaded)" if name in added else ""), description)
     console.print(table)
 
 

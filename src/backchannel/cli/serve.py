@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import typer
 from rich.markup import escape
 
@@ -10,13 +12,18 @@ from backchannel.service import DEFAULT_DATABASE_URL
 
 DATABASE_HELP = "SQLAlchemy database URL (a SQLite file needs no setup; postgresql+pg8000://...)."
 DATABASE_URL_OPTION = typer.Option(
-    None, "--database-url", help=DATABASE_HELP + f" [default: {DEFAULT_DATABASE_URL}]"
+    None,
+    "--database-url",
+    metavar="URL",
+    help=DATABASE_HELP + f" \\[default: {DEFAULT_DATABASE_URL}]",
 )
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="Address to listen on."),
+    port: int = typer.Option(
+        8000, "--port", min=1, max=65535, metavar="PORT", help="Port to listen on."
+    ),
     database_url: str = DATABASE_URL_OPTION,
 ) -> None:
     """Run the live mediation service (the database is migrated on start)."""
@@ -25,13 +32,38 @@ def serve(
 
     from backchannel.service.app import create_app
 
+    listener = _listen(host, port)
     settings = _settings(database_url)
     try:
         app = create_app(settings)
     except Exception as error:  # a wrong URL or an unreachable server, said plainly
+        listener.close()
         fail(f"cannot open the database: {error}")
     console.print(f"Backchannel is serving on http://{host}:{port}/ (database: {_shown(settings)})")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the port before saying anything: "serving on" must only be printed when it is."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        listener = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as error:
+        fail(f"--host {host}: not an address this machine can listen on ({error.strerror})")
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+        listener.listen(2048)
+    except OSError as error:
+        listener.close()
+        reason = (error.strerror or str(error)).lower()
+        fail(
+            f"cannot listen on {host}:{port} ({reason}); another program may be using the "
+            f"port: choose another with --port (e.g. --port {port + 1 if port < 65535 else 8000})"
+        )
+    listener.set_inheritable(True)
+    return listener
 
 
 def verify_log(

@@ -5,28 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
+from backchannel.cli.choices import BACKENDS
 from backchannel.cli.common import (
+    LOAD_OPTION,
+    SEED_OPTION,
     UsageProblem,
+    check_output_file,
     console,
     print_json,
     progress_bar,
     user_errors,
 )
-from backchannel.experiments.executors import BACKENDS, BackendUnavailable
-from backchannel.experiments.results import ResultsError, write_results
-from backchannel.experiments.tournament import (
-    Tournament,
-    TournamentError,
-    load_strategies,
-    plan_tournament,
-    run_tournament,
-)
-from backchannel.protocols import runner
-from backchannel.scenario.loader import load_scenario
+
+if TYPE_CHECKING:
+    from backchannel.experiments.tournament import Tournament
 
 DEFAULT_STRATEGIES = "boulware,linear,conceder,tit-for-tat,hardliner"
 
@@ -39,13 +35,17 @@ def tournament(
         "iran-us", "--scenarios", help="Comma-separated bundled names or scenario files."
     ),
     protocols: str = typer.Option("shuttle", "--protocols", help="Comma-separated protocols."),
-    repetitions: int = typer.Option(10, "--repetitions", "-n", help="Runs per pairing."),
-    seed: int = typer.Option(0, "--seed", help="The same seed gives the same results."),
-    load: list[str] = typer.Option(
-        [], "--load", help="A .py file or module that @register-s strategies (repeatable)."
+    repetitions: int = typer.Option(
+        10, "--repetitions", "-n", metavar="N", help="Runs per pairing."
     ),
-    out: Path = typer.Option(None, "--out", help="Write one row per run (.parquet or .csv)."),
-    plot: Path = typer.Option(None, "--plot", help="Write the ranking to a PNG file."),
+    seed: int = SEED_OPTION,
+    load: list[str] = LOAD_OPTION,
+    out: Path = typer.Option(
+        None, "--out", metavar="FILE", help="Write one row per run (.parquet or .csv)."
+    ),
+    plot: Path = typer.Option(
+        None, "--plot", metavar="FILE.png", help="Write the ranking to a .png/.svg/.pdf."
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print the ranking as JSON."),
     backend: str = typer.Option("local", "--backend", help=f"One of: {', '.join(BACKENDS)}."),
     workers: int = typer.Option(None, "--workers", help="Processes for --backend process."),
@@ -54,9 +54,18 @@ def tournament(
     ),
 ) -> None:
     """Play every pairing of strategies in both roles and rank them with 95% intervals."""
+    from backchannel.experiments.results import write_results
+    from backchannel.experiments.tournament import (
+        load_strategies,
+        plan_tournament,
+        run_tournament,
+    )
+    from backchannel.protocols import runner
+    from backchannel.scenario.loader import load_scenario
+
     with user_errors(), _errors():
-        if out is not None and out.suffix.lower() not in (".parquet", ".csv"):
-            raise UsageProblem(f"--out {out}: end the file name with .parquet or .csv")
+        check_output_file(out, "--out", (".parquet", ".csv"))
+        check_output_file(plot, "--plot")
         if ray_address and backend != "ray":
             raise UsageProblem("--ray-address only applies with --backend ray")
         load_strategies(load)
@@ -104,6 +113,8 @@ def tournament_document(result: Tournament, out: Path | None, plot: Path | None)
 
 
 def _print(result: Tournament, out: Path | None, plot: Path | None) -> None:
+    from rich.table import Table
+
     plan = result.plan
     table = Table(
         title=f"Tournament ranking: {len(result.rows)} negotiations "
@@ -149,6 +160,10 @@ def _split(text: str, flag: str) -> list[str]:
 
 @contextmanager
 def _errors() -> Iterator[None]:
+    from backchannel.experiments.executors import BackendUnavailable
+    from backchannel.experiments.results import ResultsError
+    from backchannel.experiments.tournament import TournamentError
+
     try:
         yield
     except (TournamentError, BackendUnavailable, ResultsError) as error:

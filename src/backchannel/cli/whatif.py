@@ -5,28 +5,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
-from backchannel.cli.common import UsageProblem, console, open_scenario, print_json, user_errors
-from backchannel.experiments.whatif import (
-    Figures,
-    WhatIfError,
-    apply_changes,
-    figures,
-    parse_event,
-    parse_setting,
-    parse_sweep,
-    with_sweep_value,
+from backchannel.cli.choices import PROTOCOLS
+from backchannel.cli.common import (
+    SCENARIO_ARGUMENT,
+    SEED_OPTION,
+    UsageProblem,
+    check_output_file,
+    console,
+    open_scenario,
+    print_json,
+    user_errors,
 )
-from backchannel.protocols.runner import PROTOCOLS, RunOptions, RunRefused
-from backchannel.report.timeline_plot import plot_pressure
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from backchannel.experiments.whatif import Figures
 
 
 @contextmanager
 def _flags() -> Iterator[None]:
+    from backchannel.experiments.whatif import WhatIfError
+
     try:
         yield
     except WhatIfError as error:
@@ -34,7 +38,7 @@ def _flags() -> Iterator[None]:
 
 
 def whatif(
-    scenario: str = typer.Argument(None, help="Scenario file or bundled name [default: iran-us]."),
+    scenario: str = SCENARIO_ARGUMENT,
     event: list[str] = typer.Option(
         [], "--event", "-e", help="EVENT@YYYY-MM-DD or EVENT@never (repeatable)."
     ),
@@ -44,21 +48,37 @@ def whatif(
     sweep: str = typer.Option(
         None, "--sweep", help="INDICATOR=START:STOP:COUNT, the value reached by the deadline."
     ),
-    runs: int = typer.Option(20, "--runs", "-n", help="Negotiations per version."),
-    seed: int = typer.Option(0, "--seed", help="Plan seed; the same seed gives the same runs."),
+    runs: int = typer.Option(20, "--runs", "-n", metavar="N", help="Negotiations per version."),
+    seed: int = SEED_OPTION,
     protocol: str = typer.Option(
         "shuttle", "--protocol", "-p", help=f"One of: {', '.join(PROTOCOLS)}."
     ),
     force_direct: bool = typer.Option(
         False, "--force-direct", help="Direct talks even if refused."
     ),
-    plot: Path = typer.Option(None, "--plot", help="Draw reservations, concessions and window."),
+    plot: Path = typer.Option(
+        None,
+        "--plot",
+        metavar="FILE.png",
+        help="Draw reservations, concessions and window (.png/.svg/.pdf).",
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print a JSON document instead."),
 ) -> None:
     """How the zone of agreement, agreement rate and time to agreement change under pressure."""
+    from backchannel.experiments.whatif import (
+        apply_changes,
+        figures,
+        parse_event,
+        parse_setting,
+        parse_sweep,
+        with_sweep_value,
+    )
+    from backchannel.protocols.runner import RunOptions, RunRefused
+
     with user_errors(), _flags():
         if runs < 1:
-            raise WhatIfError(f"--runs must be at least 1, got {runs}; e.g. --runs 20")
+            raise UsageProblem(f"--runs must be at least 1, got {runs}; e.g. --runs 20")
+        check_output_file(plot, "--plot")
         base = open_scenario(scenario)
         moves = [parse_event(text) for text in event]
         settings = [parse_setting(text) for text in setting]
@@ -80,8 +100,11 @@ def whatif(
         except RunRefused as error:
             raise UsageProblem(str(error)) from None
     if plot is not None:
+        from backchannel.report.timeline_plot import plot_pressure
+
         sweep_plot = (swept.indicator, swept.values, sweep_results) if swept else None
-        plot_pressure(versions, plot, sweep_plot)
+        with user_errors():
+            plot_pressure(versions, plot, sweep_plot)
     if json_output:
         document: dict[str, Any] = {
             "scenario": base.name,
@@ -149,6 +172,8 @@ def _cell(value: Any) -> str:
 
 
 def _table(versions: list[Figures]) -> Table:
+    from rich.table import Table
+
     table = Table(title="Zone of agreement, agreements and time, against the baseline")
     table.add_column("figure")
     for version in versions:
@@ -174,6 +199,8 @@ def _table(versions: list[Figures]) -> Table:
 
 
 def _sweep_table(name: str, values, results: list[Figures]) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Sweep: {name} reached by the deadline")
     for column in (
         "value",

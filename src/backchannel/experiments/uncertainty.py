@@ -8,6 +8,11 @@ the utility matrix; drawing one party's weights recomputes that party's column o
 Draw order (fixed, so a run's draw depends only on its generator): for each party in scenario
 order its weights, then its reservation value; then each intermediary's delay in channel order;
 then the direct line's delay. A quantity the scenario is sure about draws nothing.
+
+A spread is declared around the value the scenario states. When that value has been changed
+since (``whatif --set iran.reservation=0.9``), the draw moves with it: the whole distribution is
+shifted by (current value - stated value), then clipped. Timeline effects add to the drawn
+value as they add to the stated one, so uncertainty sits around the value after both.
 """
 
 from __future__ import annotations
@@ -21,8 +26,13 @@ from backchannel.scenario.uncertainty import Distribution, PartyUncertainty, Unc
 from backchannel.space.utility import LinearAdditiveUtility
 
 
-def sample(distribution: Distribution, rng: np.random.Generator) -> float:
-    """One value, clipped to the distribution's ``[floor, ceiling]``."""
+def sample(
+    distribution: Distribution, rng: np.random.Generator, current: float | None = None
+) -> float:
+    """One value around ``current`` (default: the stated centre), clipped to
+    ``[floor, ceiling]``; exactly one draw of the generator whatever ``current`` is."""
+    centre = distribution.centre
+    shift = 0.0 if current is None or centre is None else current - centre
     if distribution.kind == "normal":
         value = rng.normal(distribution.mean, distribution.sd)
     elif distribution.kind == "uniform":
@@ -31,7 +41,7 @@ def sample(distribution: Distribution, rng: np.random.Generator) -> float:
         value = distribution.low
     else:
         value = rng.triangular(distribution.low, distribution.mode, distribution.high)
-    return float(np.clip(value, distribution.floor, distribution.ceiling))
+    return float(np.clip(value + shift, distribution.floor, distribution.ceiling))
 
 
 def draw_weights(weights: np.ndarray, concentration: float, rng: np.random.Generator) -> np.ndarray:
@@ -77,7 +87,7 @@ def _draw_party(party: Party, spec: PartyUncertainty, rng: np.random.Generator) 
         )
     reservation = party.reservation
     if spec.reservation is not None:
-        reservation = sample(spec.reservation, rng)
+        reservation = sample(spec.reservation, rng, party.reservation)
     return replace(party, utility=utility, reservation=reservation)
 
 
@@ -86,12 +96,12 @@ def _draw_channel(channel: Channel, uncertainty: Uncertainty, rng: np.random.Gen
         return channel
     drawn = dict(uncertainty.delays)
     hops = tuple(
-        _with_delay(hop, sample(drawn[hop.id], rng)) if hop.id in drawn else hop
+        _with_delay(hop, sample(drawn[hop.id], rng, hop.delay_hours)) if hop.id in drawn else hop
         for hop in channel.intermediaries
     )
     direct = channel.direct_delay_hours
     if uncertainty.direct_delay is not None:
-        direct = sample(uncertainty.direct_delay, rng)
+        direct = sample(uncertainty.direct_delay, rng, channel.direct_delay_hours)
     return replace(channel, intermediaries=hops, direct_delay_hours=direct)
 
 

@@ -13,6 +13,9 @@ refusal is recorded as a ``miscalculation`` (each side thought the other had agr
 turn passes on: the side whose acceptance was refused proposes next. Receivers who accepted
 different texts are a miscalculation too, and the turn passes on. A message lost on every
 attempt ends the talks.
+
+The deadline (``protocols.deadline``): an offer or acceptance still in transit when it passes is
+void, an answer or confirmation that would come after it is not made, and the talks end at it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from backchannel.agents.base import Strategy
 from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
+from backchannel.protocols.deadline import IN_TRANSIT, PASSED, UNANSWERED, ending_time, in_time
 from backchannel.protocols.messages import record_delivery, record_dispatch
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
@@ -37,6 +41,7 @@ if TYPE_CHECKING:
     from backchannel.agents.mediators import ShuttlePolicy
 
 HOURS_PER_DAY = 24.0
+LOST = "a message was lost on every attempt and never arrived"
 RouteFor = Callable[[str, str], Route]
 
 
@@ -113,7 +118,7 @@ class AlternatingOffers:
         ]
         deadline = min(seat.deadline_hours for seat in seats)
         order = _turn_order(scenario)
-        self._record_start(transcript, seats)
+        self._record_start(transcript, seats, deadline)
         self._seats = seats
         self._clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
         now, turn, round_number = 0.0, 0, 0
@@ -123,8 +128,9 @@ class AlternatingOffers:
                 deadline = min(seat.deadline_hours for seat in seats)
             if round_number >= scenario.max_rounds:
                 return self._finish(transcript, None, "round limit reached", now, round_number)
-            if now > deadline:
-                return self._finish(transcript, None, "deadline passed", deadline, round_number)
+            if not in_time(now, deadline):
+                ended = ending_time(now, deadline)
+                return self._finish(transcript, None, PASSED, ended, round_number)
             round_number += 1
             proposer = seats[order[turn % len(order)]]
             offer = proposer.strategy.propose(proposer.view(scenario, now, round_number))
@@ -135,21 +141,26 @@ class AlternatingOffers:
                 if seat is proposer:
                     continue
                 last = seat
-                accepted, decided_at, text = self._deliver(
+                accepted, decided_at, text, late = self._deliver(
                     transcript, proposer, seat, offer, now, round_number, rng, deadline
                 )
-                if decided_at > deadline:
-                    why = "deadline passed while a message was in transit"
-                    if text is None:
-                        why = "a message was lost on every attempt and never arrived"
-                    return self._finish(transcript, None, why, deadline, round_number)
+                if late is not None:
+                    return self._finish(transcript, None, late, deadline, round_number)
                 if not accepted:
                     rejecter = seat
                     break
                 accepted_texts.add(text)
             if rejecter is None:
                 ending = self._close(
-                    transcript, proposer, last, offer, accepted_texts, decided_at, round_number, rng
+                    transcript,
+                    proposer,
+                    last,
+                    offer,
+                    accepted_texts,
+                    decided_at,
+                    round_number,
+                    rng,
+                    deadline,
                 )
                 if isinstance(ending, Transcript):
                     return ending
@@ -170,8 +181,9 @@ class AlternatingOffers:
         round_number: int,
         rng: np.random.Generator,
         deadline: float = math.inf,
-    ) -> tuple[bool, float, int | None]:
-        """Carry ``offer`` to ``receiver`` and ask it; (accepted, decided at, text received)."""
+    ) -> tuple[bool, float, int | None, str | None]:
+        """Carry ``offer`` to ``receiver`` and ask it; (accepted, decided at, text received,
+        why the talks end at the deadline or None)."""
         route = self.route_for(proposer.party.id, receiver.party.id)
         text, leaves = offer, now
         if self.settings.relay is not None:  # the shuttle mediator may hold, batch or reword
@@ -189,7 +201,7 @@ class AlternatingOffers:
             )
         delivery = route.transmit(text, leaves, rng, give_up_at_hours=deadline)
         arrived = arrival_time(self._clock, delivery, leaves)  # a suspended hop holds it
-        record_delivery(
+        counted = record_delivery(
             transcript,
             delivery,
             round_number,
@@ -198,10 +210,16 @@ class AlternatingOffers:
             sent=offer,
             sent_at_hours=now,
             arrived_at_hours=arrived,
+            deadline_hours=deadline,
         )
         if delivery.delivered is None:
-            return False, math.inf, None
+            return False, math.inf, None, LOST
+        if not counted:
+            return False, math.inf, None, IN_TRANSIT
         received = delivery.delivered
+        if not in_time(arrived + self.scenario.response_hours, deadline):
+            receiver.received += (Offer(proposer.party.id, received, arrived),)
+            return False, math.inf, received, UNANSWERED
         accepted, decided_at = self._answer(receiver, proposer, received, arrived, round_number)
         transcript.record(
             Event(  # kind, time, round, sender, receiver, outcome, delivered, via
@@ -215,7 +233,7 @@ class AlternatingOffers:
                 delivery.via,
             )
         )
-        return accepted, decided_at, received
+        return accepted, decided_at, received, None
 
     def _answer(
         self, seat: Seat, sender: Seat, text: int, arrived: float, round_number: int
@@ -236,6 +254,7 @@ class AlternatingOffers:
         decided_at: float,
         round_number: int,
         rng: np.random.Generator,
+        deadline: float,
     ) -> Transcript | tuple[float, Seat | None]:
         """Every receiver accepted: the deal, or the miscalculation when texts differ
         (semantics in the module docstring). Returns the finished transcript, or when and by
@@ -257,8 +276,8 @@ class AlternatingOffers:
             return decided_at, None
         (text,) = texts
         back = self.route_for(acceptor.party.id, proposer.party.id)
-        delivery = back.transmit(text, decided_at, rng, sealed=True)
-        record_delivery(
+        delivery = back.transmit(text, decided_at, rng, sealed=True, give_up_at_hours=deadline)
+        counted = record_delivery(
             transcript,
             delivery,
             round_number,
@@ -266,13 +285,19 @@ class AlternatingOffers:
             proposer.party.id,
             kind="acceptance",
             sent_at_hours=decided_at,
+            deadline_hours=deadline,
         )
         if not delivery.arrived:
             why = "the acceptance was lost on every attempt and never arrived"
-            return self._finish(transcript, None, why, decided_at, round_number)
+            ended = max(decided_at, transcript.events[-1].time_hours)
+            return self._finish(transcript, None, why, ended, round_number)
+        if not counted:
+            return self._finish(transcript, None, IN_TRANSIT, deadline, round_number)
         closed = delivery.arrives_at_hours
         if text == offer:
-            return self._finish(transcript, offer, "agreement", closed, round_number)
+            return self._finish(transcript, offer, "agreement", closed, round_number, deadline)
+        if not in_time(closed + self.scenario.response_hours, deadline):
+            return self._finish(transcript, None, UNANSWERED, deadline, round_number)
         confirmed, confirm_at = self._answer(proposer, acceptor, text, closed, round_number)
         transcript.record(
             Event(
@@ -287,10 +312,10 @@ class AlternatingOffers:
             )
         )
         if confirmed:
-            return self._finish(transcript, text, "agreement", confirm_at, round_number)
+            return self._finish(transcript, text, "agreement", confirm_at, round_number, deadline)
         return confirm_at, None
 
-    def _record_start(self, transcript: Transcript, seats: list[Seat]) -> None:
+    def _record_start(self, transcript: Transcript, seats: list[Seat], deadline: float) -> None:
         first, second = seats[0].party.id, seats[1].party.id
         transcript.record(
             Event(
@@ -298,7 +323,7 @@ class AlternatingOffers:
                 time_hours=0.0,
                 round=0,
                 via=self.route_for(first, second).via,
-                details={"protocol": self.settings.name},
+                details={"protocol": self.settings.name, "deadline_hours": deadline},
             )
         )
         if self.settings.direct_contact:
@@ -329,7 +354,9 @@ class AlternatingOffers:
         reason: str,
         time_hours: float,
         rounds: int,
+        deadline: float = math.inf,
     ) -> Transcript:
+        """End the talks; an agreement must still be ratified by ``deadline``."""
         if self._clock is not None:
             self._follow_timeline(transcript, time_hours, rounds)
         return conclude(
@@ -341,6 +368,7 @@ class AlternatingOffers:
             rounds,
             direct_contact=self.settings.direct_contact,
             parties=[seat.party for seat in self._seats],
+            deadline_hours=deadline,
         )
 
 

@@ -95,14 +95,14 @@ class TimelineClock:
     def arrival(self, via: tuple[str, ...], sent_at: float, arrives_at: float) -> float:
         """When a message sent at ``sent_at`` really arrives, given suspended or slower hops.
 
-        A message held by a hop that does not resume before the negotiation's deadline is
-        reported as arriving one day after the deadline.
+        A message held past the negotiation's deadline is void when it arrives
+        (``protocols.deadline``); a hop that never resumes holds it for ever (infinity).
         """
         hops = via or (DIRECT_LINE,)
         extra = sum(self.situation.extra_delay.get(h, 0.0) for h in hops)
         release = max(held_until(self.timeline, h, sent_at) for h in hops)
         arrival = arrives_at + max(extra, sent_at - arrives_at) + (release - sent_at)
-        return min(arrival, self.horizon_hours + HOURS_PER_DAY)
+        return arrival
 
 
 def arrival_time(clock: TimelineClock | None, delivery: Delivery, sent_at_hours: float) -> float:

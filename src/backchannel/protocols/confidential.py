@@ -100,9 +100,9 @@ def _propose(session: MediatedSession, package: int, now: float, rounds: int) ->
     backs, verdicts = [], []
     for party_id, seat in session.seats.items():
         got, arrived = session.send(party_id, package, now, rounds, "proposal")
-        if got is None:
+        decided = None if got is None else session.decides_in_time(arrived)
+        if got is None or decided is None:
             return float("inf"), False
-        decided = arrived + session.scenario.response_hours
         accepts = bool(
             seat.strategy.respond_to_mediator(session.view(party_id, decided, rounds), got)
         )
@@ -132,15 +132,15 @@ def _improve(
     backs, votes = [], []
     for party_id, seat in session.seats.items():
         got, arrived = session.send(party_id, better, now, rounds, "post_settlement_proposal")
-        if got is None:
-            return settled, now, rounds
-        decided = arrived + session.scenario.response_hours
+        decided = None if got is None else session.decides_in_time(arrived)
+        if got is None or decided is None:  # the settled deal stands; the try ended here
+            return settled, session.last_time(), rounds
         view = session.view(party_id, decided, rounds)
         prefers = bool(seat.strategy.prefers(view, got, settled)) and got == better
         backs.append(session.reply(party_id, got, decided, rounds, details={"prefers": prefers}))
         votes.append(prefers)
     improved = all(votes) and max(backs) <= session.deadline
-    done = max(backs) if improved else now
+    done = session.last_time()  # the talks end with the last answer (or the deadline)
     session.note(
         "post_settlement", done, rounds, settled=settled, proposed=better, improved=improved
     )

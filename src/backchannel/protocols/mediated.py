@@ -8,6 +8,10 @@ crosses it back. Parties answer in parallel, each after ``response_hours``.
 A scenario's timeline is followed as in alternating offers: positions move as the clock runs,
 and a hop the timeline suspends (or slows) holds every message, the mediator's and the
 parties', until it resumes.
+
+The deadline (``protocols.deadline``): a message still in transit when it passes is void and
+reads as never received; an answer that would come after it is not made; the session remembers
+why (``late``) and ends at the deadline with that reason.
 """
 
 from __future__ import annotations
@@ -22,6 +26,13 @@ from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
 from backchannel.protocols.alternating import Seat
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
+from backchannel.protocols.deadline import (
+    IN_TRANSIT,
+    PASSED,
+    UNANSWERED,
+    ending_time,
+    in_time,
+)
 from backchannel.protocols.messages import record_delivery
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
@@ -51,13 +62,18 @@ class MediatedSession:
         }
         self.deadline = min(seat.deadline_hours for seat in self.seats.values())
         self.clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
+        self.late: str | None = None  # why a message or answer missed the deadline
         transcript.record(
             Event(
                 kind="start",
                 time_hours=0.0,
                 round=0,
                 via=route.via,
-                details={"protocol": protocol, "mediator": self.mediator_id},
+                details={
+                    "protocol": protocol,
+                    "mediator": self.mediator_id,
+                    "deadline_hours": self.deadline,
+                },
             )
         )
 
@@ -70,7 +86,7 @@ class MediatedSession:
         """Carry a text from the mediator to a party: (what it received or None, arrival)."""
         delivery = self.route.transmit(text, at_hours, self.rng, give_up_at_hours=self.deadline)
         arrived = arrival_time(self.clock, delivery, at_hours)
-        record_delivery(
+        counted = record_delivery(
             self.transcript,
             delivery,
             round_number,
@@ -79,8 +95,12 @@ class MediatedSession:
             kind=kind,
             sent_at_hours=at_hours,
             arrived_at_hours=arrived,
+            deadline_hours=self.deadline,
         )
         if delivery.delivered is None:
+            return None, math.inf
+        if not counted:
+            self.late = self.late or IN_TRANSIT
             return None, math.inf
         seat = self.seats[party_id]
         seat.received += (Offer(self.mediator_id, delivery.delivered, arrived),)
@@ -104,7 +124,7 @@ class MediatedSession:
             give_up_at_hours=self.deadline,
         )
         arrived = arrival_time(self.clock, delivery, at_hours)
-        record_delivery(
+        counted = record_delivery(
             self.transcript,
             delivery,
             round_number,
@@ -115,8 +135,21 @@ class MediatedSession:
             arrived_at_hours=arrived,
             details=details,
             carries_terms=text is not None,
+            deadline_hours=self.deadline,
         )
+        if delivery.arrived and not counted:
+            self.late = self.late or IN_TRANSIT
+            return math.inf
         return arrived
+
+    def decides_in_time(self, arrived: float) -> float | None:
+        """When a party that received a message at ``arrived`` answers, or None (and the
+        reason remembered) if that would be after the deadline."""
+        decided = arrived + self.scenario.response_hours
+        if in_time(decided, self.deadline):
+            return decided
+        self.late = self.late or UNANSWERED
+        return None
 
     def note(self, kind: str, at_hours: float, round_number: int, **details: object) -> None:
         """An event only the mediator knows of (``visibility: mediator``)."""
@@ -133,7 +166,16 @@ class MediatedSession:
     def finish(
         self, agreement: int | None, reason: str, at_hours: float, rounds: int
     ) -> Transcript:
-        return conclude(self.scenario, self.transcript, agreement, reason, at_hours, rounds)
+        """End the talks; an agreement must still be ratified by the deadline."""
+        return conclude(
+            self.scenario,
+            self.transcript,
+            agreement,
+            reason,
+            at_hours,
+            rounds,
+            deadline_hours=self.deadline,
+        )
 
     def out_of_time(self, now: float, rounds: int) -> Transcript | None:
         """The ending when the round limit or the deadline has come, else None."""
@@ -141,10 +183,15 @@ class MediatedSession:
             self.follow_timeline(now, rounds + 1)
         if rounds >= self.scenario.max_rounds:
             return self.finish(None, "round limit reached", now, rounds)
-        if now > self.deadline:
-            why = "deadline passed" if math.isfinite(now) else "a message was lost on every attempt"
-            return self.finish(None, why, self.deadline, rounds)
+        if not in_time(now, self.deadline):
+            lost = "a message was lost on every attempt"
+            why = self.late or (PASSED if math.isfinite(now) else lost)
+            return self.finish(None, why, ending_time(now, self.deadline), rounds)
         return None
+
+    def last_time(self) -> float:
+        """The time of the latest event so far."""
+        return max(event.time_hours for event in self.transcript.events)
 
     def follow_timeline(self, now: float, round_number: int) -> None:
         """Move every seat to where the timeline puts its party at ``now``; record who moved."""

@@ -6,10 +6,12 @@ view only ever receives the delivered text (see ``agents.views``).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from backchannel.channel.fidelity import describe_change
 from backchannel.channel.route import Delivery
+from backchannel.protocols.deadline import EXPIRED, in_time
 from backchannel.protocols.transcript import Event, Transcript
 
 if TYPE_CHECKING:
@@ -29,18 +31,30 @@ def record_delivery(
     arrived_at_hours: float | None = None,
     details: dict[str, Any] | None = None,
     carries_terms: bool = True,
-) -> None:
-    """Hop, lost, resend and leak events, then one ``kind`` event (or ``undelivered``).
+    deadline_hours: float = math.inf,
+) -> bool:
+    """Hop, lost, resend and leak events, then one ``kind`` event (or ``undelivered``, or
+    ``expired``); whether the message reached its receiver by the deadline.
 
     ``sent`` overrides the original text (when a mediator reworded it before it left);
     ``arrived_at_hours`` overrides the arrival time (when a timeline held the message).
     ``carries_terms`` False: the message is no package (confided preferences); no terms shown.
+    A message that would arrive after ``deadline_hours`` is void (``protocols.deadline``): only
+    what happened to it by the deadline is recorded, then ``expired`` at the deadline.
     """
 
     departures = delivery.departures or (sent_at_hours,)
     if delivery.passages:
         _record_passages(
-            transcript, delivery, departures, round_number, sender, receiver, kind, carries_terms
+            transcript,
+            delivery,
+            departures,
+            round_number,
+            sender,
+            receiver,
+            kind,
+            carries_terms,
+            deadline_hours,
         )
     details_out: dict[str, Any] = {"sent_at_hours": sent_at_hours}
     if delivery.attempts > 1:
@@ -53,6 +67,25 @@ def record_delivery(
     else:
         when = departures[-1]
     text = delivery.sent if sent is None else sent
+    if arrived and not in_time(when, deadline_hours):
+        transcript.record(
+            Event(
+                EXPIRED,
+                deadline_hours,
+                round_number,
+                sender,
+                receiver,
+                text if carries_terms else None,
+                None,
+                delivery.via,
+                {
+                    **details_out,
+                    "message": kind,
+                    "would_arrive_at_hours": when if math.isfinite(when) else None,
+                },
+            )
+        )
+        return False
     transcript.record(
         Event(  # positional: one per message
             kind if arrived else "undelivered",
@@ -66,6 +99,7 @@ def record_delivery(
             details_out,
         )
     )
+    return arrived
 
 
 def _record_passages(
@@ -77,14 +111,18 @@ def _record_passages(
     receiver: str | None,
     kind: str,
     carries_terms: bool,
+    deadline_hours: float,
 ) -> None:
-    """One hop event per passage, with the loss, resend and leak it led to."""
+    """One hop event per passage, with the loss, resend and leak it led to; none after the
+    deadline."""
 
     def shown(text: int | None) -> int | None:
         return text if carries_terms else None
 
     for passage in delivery.passages:
         when = passage.left_at_hours if not passage.lost else passage.entered_at_hours
+        if not in_time(when, deadline_hours):
+            continue
         transcript.record(
             Event(
                 kind="hop",
@@ -117,7 +155,9 @@ def _record_passages(
                     details={"message": kind, "attempt": passage.attempt},
                 )
             )
-            if passage.attempt < len(departures):
+            if passage.attempt < len(departures) and in_time(
+                departures[passage.attempt], deadline_hours
+            ):
                 transcript.record(
                     Event(
                         kind="resend",

@@ -4,10 +4,15 @@ Payoffs: an agreement is worth its utility discounted by each party's daily ``ti
 over the simulated days it took; a breakdown is worth the reservation value. A party that was
 made to talk directly pays its ``direct_contact_cost``; every public leak costs each party its
 ``leak_cost`` (the scenario's price of progress becoming public).
+
+The transcript's events are put in time order (stable: events at the same hour keep the order
+they were recorded in) before the ending is recorded: parties answer in parallel and ratifiers
+decide in parallel, so the order of recording is not always the order of time.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from backchannel.protocols.ratification import ratify
@@ -27,15 +32,20 @@ def conclude(
     *,
     direct_contact: bool = False,
     parties: Sequence[Party] | None = None,
+    deadline_hours: float = math.inf,
 ) -> Transcript:
-    """Ratify an agreement, then record the ending and set ``transcript.result``.
+    """Ratify an agreement (by ``deadline_hours``), then record the ending and set
+    ``transcript.result``.
 
     ``parties`` are the parties as they stand at the end (a timeline may have moved them).
     """
     if agreement is not None:
-        veto, time_hours = ratify(scenario, transcript, agreement, time_hours, rounds)
+        veto, time_hours = ratify(
+            scenario, transcript, agreement, time_hours, rounds, deadline_hours
+        )
         if veto is not None:
             agreement, reason = None, veto
+    transcript.events.sort(key=lambda event: event.time_hours)
     leaks = len(transcript.of_kind("leak"))
     utilities, payoffs = {}, {}
     for column, party in enumerate(parties or scenario.parties):

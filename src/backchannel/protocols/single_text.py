@@ -94,7 +94,9 @@ def _consult(
     got_amendment, second = session.send(party_id, amendment, now, rounds, "amendment")
     if got_draft is None or got_amendment is None:
         return float("inf"), False, False, None
-    decided = max(first, second) + session.scenario.response_hours
+    decided = session.decides_in_time(max(first, second))
+    if decided is None:
+        return float("inf"), False, False, None
     strategy = session.seats[party_id].strategy
     view = session.view(party_id, decided, rounds)
     accepts = bool(strategy.respond_to_mediator(view, got_draft))

@@ -10,6 +10,7 @@ import numpy as np
 from backchannel.scenario.compile_channel import build_channel
 from backchannel.scenario.compile_timeline import build_timeline
 from backchannel.scenario.errors import Problem
+from backchannel.scenario.limits import MAX_OUTCOMES
 from backchannel.scenario.model import Package, Party, Ratifier, Scenario
 from backchannel.scenario.schema import (
     IssueSpec,
@@ -24,7 +25,6 @@ from backchannel.space.outcomes import OutcomeSpace
 from backchannel.space.utility import LinearAdditiveUtility
 
 WEIGHT_TOLERANCE = 1e-6
-MAX_OUTCOMES = 50_000_000
 
 
 class _Problems(list[Problem]):

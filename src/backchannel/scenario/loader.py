@@ -13,6 +13,14 @@ from pydantic import ValidationError
 
 from backchannel.scenario.compile import compile_scenario
 from backchannel.scenario.errors import Problem, ScenarioError, format_path
+from backchannel.scenario.limits import (
+    COMMAND_LINE,
+    Limits,
+    check_outcomes,
+    check_size,
+    parse_json,
+    parse_yaml,
+)
 from backchannel.scenario.model import Scenario
 from backchannel.scenario.schema import ScenarioSpec
 
@@ -50,21 +58,27 @@ def resolve(reference: str | Path) -> Path:
     )
 
 
-def load_spec(reference: str | Path) -> ScenarioSpec:
-    """Parse and validate the file's structure (types, ranges, required fields)."""
+def load_spec(reference: str | Path, limits: Limits = COMMAND_LINE) -> ScenarioSpec:
+    """Parse and validate the file's structure (types, ranges, required fields).
+
+    The file's size, nesting, alias expansion and outcome count are held to ``limits`` before
+    anything in proportion to them is built.
+    """
     path = resolve(reference)
     if path.is_dir() or path.suffix.lower() == ".xml":
         from backchannel.scenario.genius import read_genius_path
 
         return read_genius_path(path)
-    text = _read(path)
-    data, lines = _parse(path, text)
+    text = _read(path, limits)
+    data, lines = _parse(path, text, limits)
     data = _scenario_of_transcript(data)
     try:
-        return ScenarioSpec.model_validate(data)
+        spec = ScenarioSpec.model_validate(data)
     except ValidationError as error:
         problems = [_problem_from_pydantic(e, lines) for e in error.errors()]
         raise ScenarioError(str(path), problems) from None
+    check_outcomes(str(path), spec.issues, limits)
+    return spec
 
 
 TRANSCRIPT_FORMAT = "backchannel-live-transcript"
@@ -103,7 +117,7 @@ def compile_spec(
     return scenario
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, limits: Limits) -> str:
     if path.is_dir():
         raise ScenarioError(
             str(path), [Problem("", "this is a folder, not a scenario file", "name the file")]
@@ -114,6 +128,7 @@ def _read(path: Path) -> str:
             [Problem("", f"unknown file type '{path.suffix}'", "use a .yaml, .yml or .json file")],
         )
     try:
+        check_size(str(path), path.stat().st_size, limits)
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(
@@ -121,11 +136,11 @@ def _read(path: Path) -> str:
         ) from None
 
 
-def _parse(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
+def _parse(path: Path, text: str, limits: Limits) -> tuple[Any, dict[tuple, int]]:
     """The data in the file, and the line on which each field starts (for messages)."""
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = parse_json(str(path), text, limits)
         except json.JSONDecodeError as error:
             raise ScenarioError(
                 str(path),
@@ -134,8 +149,8 @@ def _parse(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
         lines: dict[tuple, int] = {}
     else:
         try:
-            data = yaml.safe_load(text)
-            lines = _yaml_lines(yaml.compose(text))
+            data, node = parse_yaml(str(path), text, limits)
+            lines = _yaml_lines(node)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             reason = getattr(error, "problem", None) or str(error)
@@ -158,18 +173,29 @@ def _parse(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
     return data, lines
 
 
-def _yaml_lines(node: yaml.Node | None, location: tuple = ()) -> dict[tuple, int]:
-    """Map each location such as ``("parties", 0, "id")`` to its 1-based line in the file."""
+def _yaml_lines(node: yaml.Node | None) -> dict[tuple, int]:
+    """Map each location such as ``("parties", 0, "id")`` to its 1-based line in the file.
+
+    A node reached again through an alias is not walked again (a problem inside it is placed
+    on the alias's line), so the map stays as small as the file.
+    """
     lines: dict[tuple, int] = {}
-    if node is None:
-        return lines
-    lines[location] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines.update(_yaml_lines(value, (*location, key.value)))
-    elif isinstance(node, yaml.SequenceNode):
-        for number, item in enumerate(node.value):
-            lines.update(_yaml_lines(item, (*location, number)))
+    seen: set[int] = set()
+
+    def walk(node: yaml.Node, location: tuple) -> None:
+        lines[location] = node.start_mark.line + 1
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, (*location, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for number, item in enumerate(node.value):
+                walk(item, (*location, number))
+
+    if node is not None:
+        walk(node, ())
     return lines
 
 
@@ -202,6 +228,8 @@ def _fix_for(error: dict[str, Any], location: tuple) -> str:
         return "use lower-case letters, digits, '-' and '_', starting with a letter or digit"
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"give '{field}' a value of the expected type"
+    if kind == "finite_number":
+        return f"give '{field}' an ordinary number (not .nan or .inf)"
     if kind == "too_short":
         return f"list more entries under '{field}'"
     return "see the message above"

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from backchannel.scenario.limits import MAX_OUTCOMES, outcome_count, range_size, too_many
+
 Identifier = Annotated[
     str,
     Field(
@@ -26,9 +28,10 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class Spec(BaseModel):
-    """Base for every object in a scenario: unknown keys are errors (they are usually typos)."""
+    """Base for every object in a scenario: unknown keys are errors (they are usually typos),
+    and so are NaN and infinity, which no comparison or weighted sum handles sensibly."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Annotated_(Spec):
@@ -47,6 +50,9 @@ class NumericRange(Spec):
     def _ordered(self) -> NumericRange:
         if self.max < self.min:
             raise ValueError("'max' must be at least 'min'; swap the two numbers")
+        excess = too_many(range_size(self.min, self.max, self.step), MAX_OUTCOMES, "values")
+        if excess:
+            raise ValueError(f"the range has {excess}; use a larger 'step' or a narrower range")
         return self
 
 
@@ -414,3 +420,13 @@ class ScenarioSpec(Annotated_):
     packages: list[PackageSpec] = Field(default_factory=list)
     uncertainty: UncertaintySpec | None = None
     timeline: TimelineSpec | None = None
+
+    @model_validator(mode="after")
+    def _outcomes_within_limit(self) -> ScenarioSpec:
+        """Counted from the issue sizes, so a space too large to build is never built."""
+        excess = too_many(outcome_count(self.issues), MAX_OUTCOMES)
+        if excess:
+            raise ValueError(
+                f"the issues make {excess}; use fewer options or a coarser 'step' on numeric issues"
+            )
+        return self

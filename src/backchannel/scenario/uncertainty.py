@@ -21,7 +21,10 @@ class Distribution:
     """A distribution of one number, clipped to ``[floor, ceiling]`` when drawn.
 
     ``normal`` uses ``mean`` and ``sd``; ``uniform`` uses ``low`` and ``high``; ``triangular``
-    uses ``low``, ``mode`` and ``high``.
+    uses ``low``, ``mode`` and ``high``. ``centre`` is the value the scenario states for the
+    quantity: the spread is declared around it, so when the stated value later changes (a
+    what-if ``--set``), a draw moves with it (see
+    :func:`backchannel.experiments.uncertainty.sample`).
     """
 
     kind: str
@@ -32,6 +35,7 @@ class Distribution:
     mode: float = 0.0
     floor: float = 0.0
     ceiling: float = float("inf")
+    centre: float | None = None
 
 
 @dataclass(frozen=True)
@@ -157,4 +161,5 @@ def _resolve(
         mode=mode,
         floor=0.0,
         ceiling=ceiling,
+        centre=stated,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Terms = dict[str, str | float]
 
@@ -43,6 +43,17 @@ class PartyMessageIn(Public):
     kind: Literal["proposal", "accept", "reject", "note"]
     terms: Terms | None = None
     text: str = Field("", max_length=5000)
+    confirm_below_walkaway: bool = Field(
+        False,
+        description="required to propose or accept a package that crosses one of the party's "
+        "own red lines or is worth less than its walk-away value",
+    )
+
+    @model_validator(mode="after")
+    def _note_has_text(self) -> PartyMessageIn:
+        if self.kind == "note" and not self.text.strip():
+            raise ValueError("a note needs some text: write the message first")
+        return self
 
 
 class RelayIn(Public):
@@ -51,6 +62,12 @@ class RelayIn(Public):
     kind: Literal["proposal", "accept", "reject", "note"] | None = None
     terms: Terms | None = Field(None, description="replaces the terms (an edit)")
     text: str | None = Field(None, max_length=5000, description="replaces the text (an edit)")
+
+    @model_validator(mode="after")
+    def _note_has_text(self) -> RelayIn:
+        if self.source is None and self.kind in (None, "note") and not (self.text or "").strip():
+            raise ValueError("a note needs some text: write the message first")
+        return self
 
 
 class DraftIn(Public):

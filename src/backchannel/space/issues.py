@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+MAX_RANGE_VALUES = 50_000_000  # the scenario loader refuses such ranges with a located message
+
 
 @dataclass(frozen=True)
 class DiscreteIssue:
@@ -51,7 +53,10 @@ class NumericIssue:
     def from_range(
         cls, id: str, name: str, low: float, high: float, step: float, unit: str = ""
     ) -> NumericIssue:
-        count = int(np.floor((high - low) / step + 1e-9)) + 1
+        span = (high - low) / step
+        if not np.isfinite(span) or span >= MAX_RANGE_VALUES:
+            raise ValueError(f"a range of more than {MAX_RANGE_VALUES:,} values; use a larger step")
+        count = int(np.floor(span + 1e-9)) + 1
         values = np.round(low + step * np.arange(count), 10)
         return cls(id=id, name=name, values=tuple(float(v) for v in values), unit=unit)
 

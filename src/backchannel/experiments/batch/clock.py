@@ -112,7 +112,7 @@ class BatchClock:
         for hop in hops:
             release = np.maximum(release, self._held_until(hop, sent_at))
         arrival = arrives_at + np.maximum(extra, sent_at - arrives_at) + (release - sent_at)
-        return np.minimum(arrival, self.horizon_hours + HOURS_PER_DAY)
+        return arrival  # possibly after the deadline: then void (protocols.deadline)
 
     def _switch(
         self, target: tuple[str, str], name: str, hours: np.ndarray, default: np.ndarray

@@ -3,7 +3,8 @@
 This restates :class:`backchannel.protocols.alternating.AlternatingOffers` for arrays: every run
 is in the same round at the same time (two parties alternate, so the proposer is the same in
 every run), and a run leaves the arrays when it ends. Per run, the proposal, the simulated
-clock, the deadline checks and the result follow the step engine's arithmetic exactly.
+clock, the deadline checks and the result follow the step engine's arithmetic exactly, and
+the deadline means what ``protocols.deadline`` says.
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ from backchannel.experiments.batch.clock import BatchClock, PartyArrays
 from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.ratification import ratify_runs
 from backchannel.experiments.batch.strategies import BatchStrategy, Seat, python_power
+from backchannel.protocols import deadline as rule
 from backchannel.protocols.alternating import HOURS_PER_DAY
 from backchannel.scenario.model import Scenario
 
 REASONS = (
     "agreement",
     "round limit reached",
-    "deadline passed",
-    "deadline passed while a message was in transit",
+    rule.PASSED,
+    rule.IN_TRANSIT,
+    rule.UNANSWERED,
+    rule.UNRATIFIED,
 )
-AGREEMENT, ROUND_LIMIT, DEADLINE, IN_TRANSIT = range(4)
+AGREEMENT, ROUND_LIMIT, DEADLINE, IN_TRANSIT, UNANSWERED, UNRATIFIED = range(6)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class BatchOutcome:
     rounds: np.ndarray
     utilities: np.ndarray
     payoffs: np.ndarray
+    deadline_hours: np.ndarray  # the deadline in force in the run's last round
 
     @classmethod
     def empty(cls, runs: int, parties: int) -> BatchOutcome:
@@ -73,6 +78,7 @@ class BatchOutcome:
             rounds=np.zeros(runs, dtype=np.int64),
             utilities=np.zeros((runs, parties)),
             payoffs=np.zeros((runs, parties)),
+            deadline_hours=np.full(runs, np.inf),
         )
 
 
@@ -108,13 +114,14 @@ def simulate(
             sent_at = sent_at + hops[:, column]
         return sent_at
 
-    def finish(mask: np.ndarray, agreement, reason: int, time_hours) -> None:
+    def finish(mask: np.ndarray, agreement, reason: int, time_hours, deadline) -> None:
         nonlocal ids, now, hops, deadlines
         where = ids[mask]
         out.agreement[where] = agreement[mask] if agreement is not None else -1
         out.reason[where] = reason
         out.time_hours[where] = time_hours[mask] if np.ndim(time_hours) else time_hours
         out.rounds[where] = round_number
+        out.deadline_hours[where] = deadline[mask]
         keep = ~mask
         ids, now, hops, deadlines = ids[keep], now[keep], hops[keep], deadlines[keep]
         for seat in seats:
@@ -129,9 +136,9 @@ def simulate(
             deadlines = clock.deadline_hours(parties)
         deadline = deadlines.min(axis=1)
         if round_number >= scenario.max_rounds:
-            finish(np.ones(len(ids), dtype=bool), None, ROUND_LIMIT, now)
+            finish(np.ones(len(ids), dtype=bool), None, ROUND_LIMIT, now, deadline)
             break
-        finish(now > deadline, None, DEADLINE, deadline)
+        finish(now > deadline, None, DEADLINE, np.maximum(now, deadline), deadline)
         deadline = deadlines.min(axis=1)
         if not len(ids):
             break
@@ -140,20 +147,33 @@ def simulate(
         receiver = 1 - proposer
         relative = _relative_time(now, deadlines[:, proposer], round_number, scenario)
         offer = strategies[proposer].propose(seats[proposer], relative)
-        decided = clock.arrival(via, now, arrival(now)) + scenario.response_hours
+        arrived = clock.arrival(via, now, arrival(now))
+        decided = arrived + scenario.response_hours
         seats[receiver].receive(offer)
         relative = _relative_time(decided, deadlines[:, receiver], round_number, scenario)
         accepted = strategies[receiver].respond(seats[receiver], relative, offer)
-        late = decided > deadline
-        agreed = accepted & ~late
+        in_transit = arrived > deadline
+        unanswered = ~in_transit & (decided > deadline)
         now = decided
-        finish(late, None, IN_TRANSIT, deadline)
-        offer, agreed = offer[~late], agreed[~late]
-        if agreed.any():
-            finish(agreed, offer, AGREEMENT, arrival(now))
+        finish(in_transit, None, IN_TRANSIT, deadline, deadline)
+        keep = ~in_transit
+        unanswered, accepted, offer, deadline = (
+            unanswered[keep], accepted[keep], offer[keep], deadline[keep]
+        )
+        finish(unanswered, None, UNANSWERED, deadline, deadline)
+        keep = ~unanswered
+        accepted, offer, deadline = accepted[keep], offer[keep], deadline[keep]
+        closed = arrival(now)  # the acceptance back along the route
+        late = accepted & (closed > deadline)
+        finish(late, None, IN_TRANSIT, deadline, deadline)
+        keep = ~late
+        accepted, offer, closed = accepted[keep], offer[keep], closed[keep]
+        deadline = deadline[keep]
+        if accepted.any():
+            finish(accepted, offer, AGREEMENT, closed, deadline)
     # As in settlement.conclude: the parties as they stand when talks end, then the ratifiers.
     parties_at_end = clock.parties_at(inputs.parties, out.time_hours)
-    ratify_runs(scenario, out.agreement, out.time_hours, out.reason)
+    ratify_runs(scenario, out.agreement, out.time_hours, out.reason, out.deadline_hours)
     _settle(scenario, parties_at_end, out, direct_contact)
     return out
 

@@ -186,7 +186,10 @@ def _issue(
         step = 1.0
     else:
         step = (high - low) / real_steps if high > low else 1.0
-    grid = NumericIssue.from_range(issue_id, name, low, high, step).values
+    try:
+        grid = NumericIssue.from_range(issue_id, name, low, high, step).values
+    except ValueError as error:  # bounds too far apart to list
+        raise fail(file, element, str(error), "narrow the bounds") from None
     return DomainIssue(
         issue_id, key, name, index, kind, tuple(_label(v) for v in grid), grid, low, high, step
     )

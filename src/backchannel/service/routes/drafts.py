@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from backchannel.service import live, presenters
 from backchannel.service.deps import Db, Mediator
+from backchannel.service.idempotency import IdempotencyKey, fingerprint, once
 from backchannel.service.schemas import DraftIn, DraftOut
 
 router = APIRouter(prefix="/api/negotiations/{negotiation_id}/drafts", tags=["drafts"])
@@ -17,7 +18,12 @@ def list_drafts(caller: Mediator, db: Db) -> list[DraftOut]:
 
 
 @router.post("", status_code=201)
-def add_draft(body: DraftIn, caller: Mediator, db: Db) -> DraftOut:
-    live.add_draft(db, caller.negotiation, body.terms, body.note)
-    db.commit()
-    return presenters.drafts_out(db, caller.negotiation)[-1]
+def add_draft(body: DraftIn, caller: Mediator, db: Db, key: IdempotencyKey = None) -> DraftOut:
+    """A new version of the single negotiating text (its note stays with the draft)."""
+
+    def act() -> DraftOut:
+        live.add_draft(db, caller.negotiation, body.terms, body.note)
+        db.flush()
+        return presenters.drafts_out(db, caller.negotiation)[-1]
+
+    return once(db, caller, key, fingerprint("drafts", body), DraftOut, act)

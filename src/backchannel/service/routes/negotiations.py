@@ -12,6 +12,7 @@ from backchannel.scenario.loader import bundled_names
 from backchannel.service import eventlog, live, presenters
 from backchannel.service.deps import Db, Mediator
 from backchannel.service.errors import ServiceError
+from backchannel.service.idempotency import IdempotencyKey, fingerprint, once
 from backchannel.service.scenarios import bundled_spec, uploaded_spec, with_adjustments
 from backchannel.service.schemas import (
     AgentIn,
@@ -94,17 +95,21 @@ def reissue(party: str, request: Request, caller: Mediator, db: Db) -> Invitatio
 
 
 @router.post("/negotiations/{negotiation_id}/start")
-def start(caller: Mediator, db: Db) -> MediatorViewOut:
-    live.start(db, caller.negotiation)
-    db.commit()
-    return presenters.mediator_view(db, caller.negotiation)
+def start(caller: Mediator, db: Db, key: IdempotencyKey = None) -> MediatorViewOut:
+    def act() -> MediatorViewOut:
+        live.start(db, caller.negotiation)
+        return presenters.mediator_view(db, caller.negotiation)
+
+    return once(db, caller, key, fingerprint("start", None), MediatorViewOut, act)
 
 
 @router.post("/negotiations/{negotiation_id}/close")
-def close(caller: Mediator, db: Db) -> MediatorViewOut:
-    live.close(db, caller.negotiation)
-    db.commit()
-    return presenters.mediator_view(db, caller.negotiation)
+def close(caller: Mediator, db: Db, key: IdempotencyKey = None) -> MediatorViewOut:
+    def act() -> MediatorViewOut:
+        live.close(db, caller.negotiation)
+        return presenters.mediator_view(db, caller.negotiation)
+
+    return once(db, caller, key, fingerprint("close", None), MediatorViewOut, act)
 
 
 @router.get("/negotiations/{negotiation_id}/export")

@@ -1,0 +1,14 @@
+"""Names the help text shows, kept here so that ``--help`` imports no engine code.
+
+Each tuple mirrors the one the engine uses; ``tests/cli/test_choices.py`` checks they agree.
+"""
+
+from __future__ import annotations
+
+DEFAULT_SCENARIO = "iran-us"
+PROTOCOLS = ("direct", "shuttle", "single-text", "confidential")
+BACKENDS = ("local", "process", "ray")
+VARIANTS = ("lossless", "undistorted", "faithful", "loss=P", "noise=P")
+DEFAULT_CHUNK_SIZE = 16
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+SCENARIO_HELP = "Scenario file or bundled name."
