@@ -33,6 +33,7 @@ from backchannel.channel.route import Route
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
 from backchannel.protocols.deadline import IN_TRANSIT, PASSED, UNANSWERED, ending_time, in_time
 from backchannel.protocols.messages import record_delivery, record_dispatch
+from backchannel.protocols.registry import RunSetup, protocol
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
 from backchannel.scenario.model import Party, Scenario
@@ -377,3 +378,30 @@ def _turn_order(scenario: Scenario) -> list[int]:
     first = scenario.party_index(scenario.first_mover)
     count = len(scenario.parties)
     return [(first + k) % count for k in range(count)]
+
+
+@protocol(
+    "direct",
+    "the parties take turns over a direct line (the baseline)",
+    intermediary=False,
+    mediators="shuttle",
+    array_form=True,
+    order=10,
+)
+def play_direct(run: RunSetup) -> Transcript:
+    settings = AlternatingSettings(name="direct", direct_contact=True)
+    engine = AlternatingOffers(run.scenario, lambda _a, _b: run.route, settings)
+    return engine.run(run.strategies, run.rng, run.transcript)
+
+
+@protocol(
+    "shuttle",
+    "the parties take turns through intermediaries that carry, delay, lose or reword",
+    array_form=True,
+    order=20,
+)
+def play_shuttle(run: RunSetup) -> Transcript:
+    relay = run.mediator if run.mediator.name != "relay" else None
+    settings = AlternatingSettings(name="shuttle", relay=relay)
+    engine = AlternatingOffers(run.scenario, lambda _a, _b: run.route, settings)
+    return engine.run(run.strategies, run.rng, run.transcript)

@@ -20,6 +20,7 @@ Theory: a mediator who keeps confidences can reach agreements that direct talk c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -28,6 +29,7 @@ from backchannel.agents.base import Confidence, Strategy
 from backchannel.agents.mediators import ConfidentialMediator
 from backchannel.channel.route import Route
 from backchannel.protocols.mediated import MediatedSession
+from backchannel.protocols.registry import RunSetup, protocol
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
 
@@ -109,6 +111,8 @@ def _propose(session: MediatedSession, package: int, now: float, rounds: int) ->
         backs.append(session.reply(party_id, got, decided, rounds, details={"accepts": accepts}))
         verdicts.append((accepts, got))
     done = max(backs)
+    if not math.isfinite(done):  # an answer lost, or void at the deadline: nothing is settled
+        return done, False
     if all(accepts for accepts, _ in verdicts):
         if all(got == package for _, got in verdicts):
             return done, True
@@ -145,3 +149,20 @@ def _improve(
         "post_settlement", done, rounds, settled=settled, proposed=better, improved=improved
     )
     return (better if improved else settled), done, rounds
+
+
+@protocol(
+    "confidential",
+    "each side confides its preferences to the mediator, who proposes efficient packages",
+    order=40,
+)
+def play_confidential(run: RunSetup) -> Transcript:
+    return run_confidential(
+        run.scenario,
+        run.strategies,
+        run.route,
+        run.mediator,
+        run.rng,
+        run.transcript,
+        run.post_settlement,
+    )
