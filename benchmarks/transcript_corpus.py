@@ -199,8 +199,9 @@ def compare(first: Path, second: Path) -> int:
     problems += [f"only in {second}: {n}" for n in sorted(b - a)]
     changed = 0
     for name in sorted(a & b):
-        left = (first / name).read_text().splitlines()
-        right = (second / name).read_text().splitlines()
+        # A corpus names its own folder where a command echoes a path it wrote.
+        left = (first / name).read_text().replace(str(first), "CORPUS").splitlines()
+        right = (second / name).read_text().replace(str(second), "CORPUS").splitlines()
         if left != right:
             changed += 1
             if changed <= 10:
