@@ -2,9 +2,10 @@
 
 Policies register by name for a protocol, like strategies (``@mediator(name, protocol, ...)``):
 
-- shuttle: ``relay`` (pass on at once), ``hold`` (sit on each message), ``batch`` (travel only
-  on scheduled trips), ``reword`` (soften each demand one step toward the other side's last
-  position; a filtering mediator in the sense of Goltsman, Hörner, Pavlov and Squintani 2009);
+- shuttle: ``relay`` (pass on at once), ``hold`` (sit on each message), ``scheduled`` (travel
+  only on scheduled trips; formerly ``batch``), ``reword`` (soften each demand one step toward
+  the other side's last position; a filtering mediator in the sense of Goltsman, Hörner,
+  Pavlov and Squintani 2009);
 - single-text: ``hill-climbing`` and ``annealing`` improve one negotiating text by amendments
   the parties vote on (Klein, Faratin, Sayama and Bar-Yam 2003, "Negotiating complex contracts");
 - confidential: ``nash`` and ``kalai-smorodinsky`` propose efficient packages from preferences
@@ -37,6 +38,10 @@ DEFAULT_MEDIATORS = {
     "confidential": "nash",
 }
 
+# Former names that still work: "batch" meant the weekly trips before "batch" came to mean the
+# array engine (experiments.batch) only.
+RENAMED = {("shuttle", "batch"): "scheduled"}
+
 _REGISTRY: dict[tuple[str, str], Callable[..., Any]] = {}
 _DESCRIPTIONS: dict[tuple[str, str], str] = {}
 
@@ -67,9 +72,15 @@ def describe_mediators() -> dict[str, dict[str, str]]:
     return out
 
 
+def renamed(name: str | None, protocol: str) -> str | None:
+    """The current name of a policy asked for by a name it no longer has, else None."""
+    return RENAMED.get(("shuttle" if protocol == "direct" else protocol, name or ""))
+
+
 def create_mediator(name: str | None, protocol: str, **context: object) -> Any:
-    """A fresh mediator policy; ``KeyError`` lists the names this protocol knows."""
-    chosen = name or DEFAULT_MEDIATORS[protocol]
+    """A fresh mediator policy; ``KeyError`` lists the names this protocol knows. A former
+    name (:data:`RENAMED`) still works."""
+    chosen = renamed(name, protocol) or name or DEFAULT_MEDIATORS[protocol]
     if protocol == "direct":
         protocol = "shuttle"
     if (protocol, chosen) not in _REGISTRY:
@@ -122,9 +133,11 @@ class Hold(ShuttlePolicy):
         return now + self.hours
 
 
-@mediator("batch", "shuttle", "carries messages only on scheduled trips (weekly)", every=168.0)
-class Batch(ShuttlePolicy):
-    name = "batch"
+@mediator("scheduled", "shuttle", "carries messages only on scheduled trips (weekly)", every=168.0)
+class Scheduled(ShuttlePolicy):
+    """Leaves only at multiples of ``every`` hours (Oman flying once a week)."""
+
+    name = "scheduled"
 
     def __init__(self, space: OutcomeSpace, mediator_id: str = "mediator", every: float = 168.0):
         super().__init__(space, mediator_id)

@@ -12,6 +12,7 @@ from backchannel.cli.common import (
     SCENARIO_ARGUMENT,
     SEED_OPTION,
     console,
+    errors,
     load_user_strategies,
     open_scenario,
     parse_assignments,
@@ -39,7 +40,7 @@ def run(
         None,
         "--mediator",
         "-m",
-        help="Mediator policy: shuttle relay|hold|batch|reword; single-text "
+        help="Mediator policy: shuttle relay|hold|scheduled|reword; single-text "
         "annealing|hill-climbing; confidential nash|kalai-smorodinsky.",
     ),
     no_post_settlement: bool = typer.Option(
@@ -78,6 +79,7 @@ def run(
             post_settlement=not no_post_settlement,
         )
         transcript = run_negotiation(model, options)
+    _note_renamed(mediator, protocol)
     analysis = analyze_space(model)
     if json_output:
         print_json(transcript_document(model, transcript, analysis))
@@ -97,6 +99,15 @@ def run(
     console.print(outcome_table(model, rows, "Result against the benchmarks"))
     payoffs = ", ".join(f"{pid} {v:.3f}" for pid, v in result.payoffs.items())
     console.print(f"Payoffs after time discounting and any price of direct contact: {payoffs}")
+
+
+def _note_renamed(mediator: str | None, protocol: str) -> None:
+    """A one-line note on stderr when a mediator was asked for by its former name."""
+    from backchannel.agents.mediators import renamed
+
+    current = renamed(mediator, protocol)
+    if current:
+        errors.print(f"note: --mediator {mediator} is now called '{current}'; the old name works")
 
 
 def tell(model: Scenario, transcript: Transcript) -> None:
