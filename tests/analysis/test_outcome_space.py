@@ -86,3 +86,77 @@ def test_distance_to_frontier_is_zero_on_it_and_positive_below_it(fixtures) -> N
     on = analysis.frontier_utilities[3]
     assert distance_to_frontier(analysis, on) == 0.0
     assert distance_to_frontier(analysis, on - 0.1) > 0.0
+
+
+@st.composite
+def scenario_and_order(draw: st.DrawFn) -> tuple[Scenario, Scenario, np.ndarray]:
+    """A scenario with decimal weights and values (the kind whose float sums depend on the
+    order of the issues) and the same scenario with its issues in another order."""
+    sizes = draw(st.lists(st.integers(2, 4), min_size=2, max_size=5))
+    order = np.array(draw(st.permutations(range(len(sizes)))))
+    decimals = st.sampled_from([0.0, 0.1, 0.15, 0.2, 0.3, 0.35, 0.6, 0.7, 0.9, 1.0])
+    parties = []
+    for _party in range(2):
+        raw = [draw(st.integers(1, 9)) for _ in sizes]
+        weights = np.array(raw) / sum(raw)
+        tables = [np.array([draw(decimals) for _ in range(n)]) for n in sizes]
+        reservation = draw(st.sampled_from([0.0, 0.3, 0.45, 0.5]))
+        parties.append((weights, tables, reservation))
+
+    def build(permutation: np.ndarray) -> Scenario:
+        issues = tuple(
+            DiscreteIssue(f"i{k}", f"issue {k}", tuple(f"o{j}" for j in range(sizes[k])))
+            for k in permutation
+        )
+        built = [
+            Party(
+                f"p{p}",
+                f"P{p}",
+                "linear",
+                LinearAdditiveUtility(weights[permutation], tuple(tables[k] for k in permutation)),
+                reservation,
+            )
+            for p, (weights, tables, reservation) in enumerate(parties)
+        ]
+        space = OutcomeSpace(issues)
+        return Scenario("random", "random", space, tuple(built), Channel(), 10.0, 50, "p0")
+
+    return build(np.arange(len(sizes))), build(order), order
+
+
+@settings(max_examples=80, deadline=None)
+@given(scenario_and_order())
+def test_analysis_does_not_depend_on_the_order_of_the_issues(case) -> None:
+    """Frontier, zone and solutions are the same packages whatever the issue order, and the
+    frontier matches brute force at the stated resolution."""
+    scenario, permuted, order = case
+
+    def packages(model: Scenario, indices, issue_order) -> set[tuple[int, ...]]:
+        if len(indices) == 0:
+            return set()
+        positions = model.space.positions(np.asarray(indices, dtype=np.int64))
+        # back to the original issue order: column k of ``positions`` is issue issue_order[k]
+        original = np.empty_like(positions)
+        original[:, issue_order] = positions
+        return {tuple(int(v) for v in row) for row in original}
+
+    plain, other = analyze_space(scenario), analyze_space(permuted)
+    identity = np.arange(len(order))
+    assert plain.zopa_size == other.zopa_size
+    assert packages(scenario, plain.frontier, identity) == packages(
+        permuted, other.frontier, order
+    )
+    for name in ("nash", "kalai_smorodinsky", "utilitarian"):
+        a, b = getattr(plain, name), getattr(other, name)
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert packages(scenario, [a], identity) == packages(permuted, [b], order)
+    # brute force: every agreeable package no other agreeable package dominates (rounded)
+    utilities = np.round(scenario.utilities, 9)
+    agreeable = (utilities >= np.round(scenario.reservations, 9)).all(axis=1)
+    rows = np.flatnonzero(agreeable)
+    values = utilities[rows]
+    at_least = (values[None, :, :] >= values[:, None, :]).all(axis=2)
+    better = (values[None, :, :] > values[:, None, :]).any(axis=2)
+    expected = rows[~(at_least & better).any(axis=1)]
+    assert sorted(plain.frontier.tolist()) == sorted(expected.tolist())

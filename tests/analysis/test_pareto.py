@@ -8,10 +8,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from backchannel.analysis.pareto import pareto_indices, pareto_mask
+from backchannel.analysis.resolution import snap
 
 
 def brute_force_mask(utilities: np.ndarray) -> np.ndarray:
-    """Compare every pair: row i is kept unless some row j is >= everywhere and > somewhere."""
+    """Compare every pair: row i is kept unless some row j is >= everywhere and > somewhere
+    (at the stated resolution)."""
+    utilities = snap(utilities)
     at_least = (utilities[None, :, :] >= utilities[:, None, :]).all(axis=2)
     better = (utilities[None, :, :] > utilities[:, None, :]).any(axis=2)
     return ~(at_least & better).any(axis=1)
@@ -65,3 +68,13 @@ def test_blocked_filter_handles_more_rows_than_a_block() -> None:
         u = utilities[i]
         dominated = np.any(np.all(utilities >= u, axis=1) & np.any(utilities > u, axis=1))
         assert mask[i] == (not dominated)
+
+
+def test_float_noise_does_not_make_a_frontier_point() -> None:
+    """0.75 summed in two orders differs in the last place: the same utility, so the package
+    worth (0.624, 0.75) is dominated by (0.627, 0.75) whatever the order."""
+    high, low = 0.1 + 0.2 + 0.3 + 0.15, 0.15 + 0.3 + 0.2 + 0.1
+    assert low < high
+    for first, second in ((low, high), (high, low)):
+        utilities = np.array([[0.627, first], [0.624, second]])
+        assert pareto_mask(utilities).tolist() == [True, False]

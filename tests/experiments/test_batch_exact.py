@@ -161,7 +161,8 @@ def scenarios(draw: st.DrawFn, uncertain: bool = False, timed: bool = False) -> 
 
 @st.composite
 def uncertainty(draw: st.DrawFn) -> dict:
-    """Uncertain reservation values, sometimes weights, and the hops' delays."""
+    """Uncertain reservation values, often one or both sides' weights (every run then
+    chooses its offers from its own utilities), and the hops' delays."""
     block: dict = {
         "parties": {
             "a": {"reservation": {"distribution": "uniform", "low": 0.0, "high": 0.6}},
@@ -172,8 +173,8 @@ def uncertainty(draw: st.DrawFn) -> dict:
         },
         "direct_delay_hours": {"distribution": "triangular", "low": 0.2, "high": 4.0},
     }
-    if draw(st.booleans()):
-        block["parties"]["b"]["weights"] = {"concentration": 20.0}
+    for pid in draw(st.sets(st.sampled_from(["a", "b"]))):
+        block["parties"][pid]["weights"] = {"concentration": draw(st.sampled_from([5.0, 20.0]))}
     return block
 
 

@@ -81,3 +81,15 @@ def test_cli_writes_markdown_html_and_plots(tmp_path: Path) -> None:
         assert (out / name).stat().st_size > 0
     html = (out / "brief.html").read_text()
     assert "<h2>What to watch</h2>" in html and 'src="pressure.png"' in html
+
+
+def test_why_it_matters_opens_with_the_three_most_critical_assumptions(pressure, brief) -> None:
+    from backchannel.analysis.sensitivity import most_critical, sensitivity
+
+    matters = next(s for s in brief.sections if s.heading == "Why it matters")
+    opening = matters.paragraphs[0]
+    assert opening.startswith("What must be true:")
+    critical = most_critical(sensitivity(pressure))
+    assert [c["parameter"] for c in brief.numbers["critical"]] == [c.parameter for c in critical]
+    for entry in critical:
+        assert entry.parameter in opening

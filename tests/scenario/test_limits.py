@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from backchannel.cli.main import app
 from backchannel.scenario.errors import ScenarioError
 from backchannel.scenario.limits import Limits, _json_depth, range_size
-from backchannel.scenario.loader import load_scenario, load_spec
+from backchannel.scenario.loader import compile_spec, load_scenario, load_spec
 from backchannel.space.issues import NumericIssue
 
 MEGABYTE = 1 << 20
@@ -189,3 +189,102 @@ def test_yaml_alias_bomb_never_expands_when_loaded_directly(tmp_path: Path) -> N
     assert len(path.read_text()) < 2000
     assert "aliases" in refused_within(path, 5 * MEGABYTE)
     assert yaml.safe_load(path.read_text())  # (PyYAML shares the lists; walking them is the bomb)
+
+
+# --- fuzzing: malformed files never hang, never raise anything but ScenarioError, and never
+# make the loader allocate more than a fixed budget ---------------------------------------------
+
+SPLIT = (Path(__file__).parents[1] / "fixtures" / "split.yaml").read_text()
+TOKENS = [
+    "*a",
+    "&a ",
+    "&b ",
+    "*b",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    ": ",
+    "- ",
+    "\n",
+    "\n  ",
+    "'",
+    '"',
+    ".nan",
+    ".inf",
+    "-.inf",
+    "1e308",
+    "1e-300",
+    "-1",
+    "0",
+    "9" * 400,
+    "!!python/object:os.system",
+    "!!binary",
+    "<<: *a",
+    "? ",
+    "|",
+    ">",
+    "\t",
+    "\\udfff",
+    "\u2028",
+    "%YAML 1.2\n",
+    "---\n",
+    "mediator",
+    "id",
+    "range",
+    "min",
+    "max",
+    "step",
+    "values",
+    "options",
+    "parties",
+]
+
+
+@st.composite
+def mutated_scenario(draw: st.DrawFn) -> str:
+    """The small fixture scenario with a few spans replaced by hostile tokens."""
+    text = SPLIT
+    for _ in range(draw(st.integers(1, 6))):
+        start = draw(st.integers(0, len(text)))
+        end = min(len(text), start + draw(st.integers(0, 40)))
+        filler = "".join(draw(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=8)))
+        text = text[:start] + filler + text[end:]
+    return text
+
+
+@st.composite
+def alias_graph(draw: st.DrawFn) -> str:
+    """Anchors that reuse earlier anchors (or, sometimes, themselves) in random widths."""
+    count = draw(st.integers(1, 14))
+    lines = []
+    for k in range(count):
+        width = draw(st.integers(1, 12))
+        refs = [f"*a{draw(st.integers(0, k))}" if k else "1" for _ in range(width)]
+        lines.append(f"a{k}: &a{k} [{', '.join(refs)}]")
+    return "\n".join(lines) + "\n"
+
+
+PEAK = 64 * MEGABYTE
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(mutated_scenario(), alias_graph()), st.sampled_from([".yaml", ".json"]))
+def test_malformed_files_are_refused_within_a_memory_budget(text: str, suffix: str) -> None:
+    import tempfile
+
+    from backchannel.scenario.limits import SERVICE
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"fuzz{suffix}"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        tracemalloc.start()
+        try:
+            compile_spec(load_spec(path, SERVICE), str(path))
+        except ScenarioError as error:
+            assert "fix:" in error.render()
+        finally:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    assert peak < PEAK, f"{peak / MEGABYTE:.0f} MB"

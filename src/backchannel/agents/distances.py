@@ -49,6 +49,13 @@ def distance_type(space: OutcomeSpace) -> type:
     return _unit_weights(space)[1]
 
 
+def distance_units(space: OutcomeSpace) -> tuple[int, ...] | None:
+    """Per issue, the whole units one step (numeric) or one change (named options) adds to
+    the distance; None when distances are not whole numbers in this space."""
+    weights, kind = _unit_weights(space)
+    return tuple(int(w) for w in weights) if kind is np.int32 else None
+
+
 def issue_part(space: OutcomeSpace, issue: int, steps: np.ndarray) -> np.ndarray:
     """One issue's share of the distance for outcomes ``steps`` positions apart (integers)."""
     weights, kind = _unit_weights(space)

@@ -1,19 +1,23 @@
 """The Pareto frontier of a set of utility vectors: one implementation, pure numpy.
 
 Two parties take an ``O(n log n)`` sweep; more parties take a blocked dominance filter. Exact
-duplicates never dominate each other, so every copy of a frontier point is kept.
+duplicates never dominate each other, so every copy of a frontier point is kept. Utilities are
+compared at ``analysis.resolution.RESOLUTION``: float noise from the order of summation neither
+makes nor breaks dominance.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from backchannel.analysis.resolution import snap
+
 BLOCK = 2048
 
 
 def pareto_mask(utilities: np.ndarray) -> np.ndarray:
     """True for rows of ``utilities`` (shape ``(n, parties)``) that no other row dominates."""
-    utilities = np.asarray(utilities, dtype=float)
+    utilities = snap(utilities)
     if utilities.ndim != 2:
         raise ValueError("utilities must have shape (outcomes, parties)")
     if utilities.shape[0] == 0:
@@ -27,6 +31,7 @@ def pareto_mask(utilities: np.ndarray) -> np.ndarray:
 
 def pareto_indices(utilities: np.ndarray) -> np.ndarray:
     """Row indices of the frontier, sorted by the first party's utility, best first."""
+    utilities = snap(utilities)
     indices = np.flatnonzero(pareto_mask(utilities))
     order = np.lexsort((-utilities[indices, 1:].sum(axis=1), -utilities[indices, 0]))
     return indices[order]

@@ -5,18 +5,22 @@ each party rates at or above its reservation value and that cross no party's red
 solution maximises the product of gains over the reservation values (the disagreement point);
 Kalai-Smorodinsky maximises the smallest gain as a share of each party's best agreeable gain.
 Ties go to the larger total utility, then to the lower outcome index, so results are stable.
+Utilities and reservation values are compared at ``analysis.resolution.RESOLUTION``, so no
+result depends on the order in which a utility's float sum was taken.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from backchannel.analysis.resolution import snap
+
 
 def agreeable_mask(
     utilities: np.ndarray, reservations: np.ndarray, allowed: np.ndarray | None = None
 ) -> np.ndarray:
     """Outcomes every party weakly prefers to walking away (and no red line excludes)."""
-    mask = (utilities >= np.asarray(reservations)[None, :]).all(axis=1)
+    mask = (snap(utilities) >= snap(reservations)[None, :]).all(axis=1)
     if allowed is not None:
         mask &= np.asarray(allowed).all(axis=1) if np.ndim(allowed) == 2 else allowed
     return mask
@@ -29,7 +33,7 @@ def nash_index(
     candidates = np.flatnonzero(agreeable)
     if len(candidates) == 0:
         return None
-    gains = utilities[candidates] - np.asarray(reservations)[None, :]
+    gains = snap(utilities[candidates]) - snap(reservations)[None, :]
     return _best(candidates, np.prod(gains, axis=1), utilities[candidates].sum(axis=1))
 
 
@@ -40,8 +44,8 @@ def kalai_smorodinsky_index(
     candidates = np.flatnonzero(agreeable)
     if len(candidates) == 0:
         return None
-    values = utilities[candidates]
-    reservations = np.asarray(reservations)
+    values = snap(utilities[candidates])
+    reservations = snap(reservations)
     span = values.max(axis=0) - reservations
     safe = np.where(span > 0, span, 1.0)
     shares = np.where(span > 0, (values - reservations) / safe, 1.0)
@@ -53,7 +57,7 @@ def utilitarian_index(utilities: np.ndarray, agreeable: np.ndarray) -> int | Non
     candidates = np.flatnonzero(agreeable)
     if len(candidates) == 0:
         return None
-    totals = utilities[candidates].sum(axis=1)
+    totals = snap(utilities[candidates]).sum(axis=1)
     return _best(candidates, totals, totals)
 
 
@@ -61,7 +65,7 @@ def ideal_point(utilities: np.ndarray, agreeable: np.ndarray) -> np.ndarray | No
     """Each party's best utility among agreeable outcomes."""
     if not agreeable.any():
         return None
-    return utilities[agreeable].max(axis=0)
+    return snap(utilities[agreeable]).max(axis=0)
 
 
 def _best(candidates: np.ndarray, score: np.ndarray, tiebreak: np.ndarray) -> int:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backchannel.analysis.outcome_space import utility_chunks
+from backchannel.analysis.resolution import snap
 from backchannel.scenario.at_time import reservations_over
 from backchannel.scenario.model import Scenario
 from backchannel.timeline.events import HOURS_PER_DAY
@@ -71,10 +72,13 @@ def deal_window(scenario: Scenario, samples: int = SAMPLES) -> DealWindow:
 
 
 def zopa_sizes(scenario: Scenario, reservations: np.ndarray) -> np.ndarray:
-    """For each row of reservation values, how many outcomes every party accepts."""
+    """For each row of reservation values, how many outcomes every party accepts (compared at
+    ``analysis.resolution.RESOLUTION``, as ``analyze`` counts the zone)."""
+    reservations = snap(reservations)
     floor = reservations.min(axis=0)
     sizes = np.zeros(len(reservations), dtype=np.int64)
     for _indices, utilities, allowed in utility_chunks(scenario):
+        utilities = snap(utilities)
         keep = allowed & (utilities >= floor).all(axis=1)  # only these can ever be agreeable
         candidates = utilities[keep]
         if len(candidates) == 0:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from typer import Abort
+
 # The Click that Typer runs on: Typer vendors its own copy, whose exceptions differ from
-# those of an installed ``click`` (tests/cli/test_group.py notices if this moves).
-from typer._click import Context
+# those of an installed ``click`` (tests/cli/test_errors.py notices if this moves).
+from typer._click import Context, echo
 from typer._click import exceptions as click
 from typer.core import TyperGroup
 
@@ -34,11 +36,12 @@ class BackchannelGroup(TyperGroup):
             _usage_error(error, prog_name or "backchannel")
             code = error.exit_code
         except click.ClickException as error:
-            click.echo(f"error: {error.format_message()}", err=True)
+            echo(f"error: {error.format_message()}", err=True)
             code = error.exit_code
-        except (click.Abort, KeyboardInterrupt):
-            click.echo("interrupted", err=True)
+        except (Abort, KeyboardInterrupt):
             code = 130
+        if code == 130:  # Typer turns Ctrl-C into exit status 130 without a word
+            echo("interrupted", err=True)
         if not standalone:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -49,12 +52,14 @@ def _usage_error(error: click.UsageError, prog_name: str) -> None:
     context = error.ctx
     path = context.command_path if context is not None else prog_name
     message = error.format_message().rstrip(".")
-    click.echo(f"error: {message} ({path} --help lists the options)", err=True)
+    echo(f"error: {message} ({path} --help lists the options)", err=True)
 
 
 def _tidy_help(command: Any) -> None:
     """Show ``--seed N`` rather than ``--seed <int>``, and nothing for a flag."""
     helper = command.get_help_option(Context(command))
+    if helper is not None and not getattr(helper, "_tidied", False):
+        helper.process_value = _help_value(helper)
     for parameter in [*command.params, *([helper] if helper is not None else [])]:
         if getattr(parameter, "_tidied", False):
             continue
@@ -62,6 +67,16 @@ def _tidy_help(command: Any) -> None:
         label = _label(parameter)
         parameter.display_type_rich = lambda ctx, label=label: label  # type: ignore[attr-defined]
         parameter.display_type = lambda ctx, label=label: label or ""  # type: ignore[attr-defined]
+
+
+def _help_value(helper: Any) -> Any:
+    """``--help`` is a plain flag: skip Typer's general value coercion, which imports pydantic
+    (a third of the time ``COMMAND --help`` takes)."""
+
+    def process_value(ctx: Any, value: Any) -> Any:
+        return helper.callback(ctx, helper, value) if helper.callback is not None else value
+
+    return process_value
 
 
 def _label(parameter: Any) -> str | None:

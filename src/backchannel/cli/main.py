@@ -17,6 +17,7 @@ from backchannel.cli import (
     interop,
     run,
     scenarios,
+    sensitivity,
     serve,
     tournament,
     whatif,
@@ -54,6 +55,7 @@ def _options(
 
 for module in (run, analyze, scenarios, init, interop, compare, serve, whatif, tournament, brief):
     module.register(app)
+sensitivity.register(app)
 
 
 def main() -> None:

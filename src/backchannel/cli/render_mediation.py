@@ -22,6 +22,15 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
     to = names.get(event.receiver or "", event.receiver or "")
     details = event.details
     kind = event.kind
+    if kind == "agreement" and details.get("below_walkaway"):
+        walkaway = details["walkaway"]
+        below = ", ".join(
+            f"{names.get(p, p)} (walk-away {walkaway[p]:.3f})" for p in details["below_walkaway"]
+        )
+        return (
+            f"{pad} [red]below walk-away:[/] the deal leaves {below} worse off than walking away"
+            " once time discounting and any price of direct contact or leaks are counted"
+        )
     if kind == "start" and "deadline_hours" in details:
         return f"{pad} the talks open; the deadline is day {details['deadline_hours'] / 24:g}"
     if kind == "expired":

@@ -21,6 +21,7 @@ from backchannel.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from backchannel.analysis.outcome_space import SpaceAnalysis
     from backchannel.protocols.transcript import Event, Transcript
     from backchannel.scenario.model import Scenario
 
@@ -84,7 +85,7 @@ def run(
     if json_output:
         print_json(transcript_document(model, transcript, analysis))
         return
-    tell(model, transcript)
+    tell(model, transcript, analysis)
     result = transcript.result
     assert result is not None
     bench = outcome_benchmarks(model, transcript, analysis)
@@ -110,40 +111,54 @@ def _note_renamed(mediator: str | None, protocol: str) -> None:
         errors.print(f"note: --mediator {mediator} is now called '{current}'; the old name works")
 
 
-def tell(model: Scenario, transcript: Transcript) -> None:
+def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> None:
+    """The account: who talks through whom, the deadline and walk-away values, each event in
+    a column of dates, repeated rounds folded, and why it ended as it did."""
     from backchannel.cli.render import terms
+    from backchannel.cli.story import Clock, account, closing, entry, fold, opening
 
     names = {p.id: p.name for p in model.parties}
+    hops = {i.id: i.name for i in model.channel.intermediaries}
     settings = transcript.settings
-    route = " → ".join(settings["via"]) if settings["via"] else "a direct line"
+    route = " → ".join(hops.get(h, h) for h in settings["via"]) or "a direct line"
+    clock = Clock(model)
     console.rule(f"[bold]{model.title}")
     console.print(
         f"Protocol {transcript.protocol} through {route}; strategies "
         + ", ".join(f"{names[k]}: {v}" for k, v in settings["strategies"].items())
         + f"; seed {transcript.seed}."
     )
+    for line in opening(model, clock):
+        console.print(line)
     last_offer: dict[str, int] = {}
+    entries = []
     for event in transcript.events:
         line = describe(model, names, event, last_offer)
         if line:
-            console.print(line, soft_wrap=True)
+            entries.append(entry(event, line))
+    for line in account(fold(entries), clock, console.width):
+        console.print(line, soft_wrap=True)
     result = transcript.result
     assert result is not None
-    days = result.time_hours / 24
+    when = clock.day(result.time_hours)
     if result.agreement is not None:
         console.print(
-            f"[bold green]Agreement[/] after {result.rounds} rounds and {days:.1f} simulated days: "
+            f"[bold green]Agreement[/] after {result.rounds} rounds, on {when}: "
             f"{terms(model, result.agreement)}"
         )
     else:
         console.print(
-            f"[bold red]No agreement[/] ({result.reason}) after {result.rounds} rounds and "
-            f"{days:.1f} simulated days; each side falls back on its alternative."
+            f"[bold red]No agreement[/] after {result.rounds} rounds, on {when}; "
+            "each side falls back on its alternative."
         )
+    console.print(closing(model, transcript, analysis))
 
 
 def describe(
-    model: Scenario, names: dict[str, str], event: Event, last_offer: dict[str, int]
+    model: Scenario,
+    names: dict[str, str],
+    event: Event,
+    last_offer: dict[str, int],
 ) -> str | None:
     """One line of the account; a side's repeat offers show only what moved since its last."""
     from backchannel.cli.render import changes, terms

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -83,7 +84,10 @@ def _run_processes(
 ) -> dict[int, list[Row]]:
     results: dict[int, list[Row]] = {}
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)), mp_context=context, initializer=_ignore_interrupts
+    )
+    try:
         pending: dict[Future[list[Row]], Chunk] = {
             pool.submit(worker, chunk): chunk for chunk in chunks
         }
@@ -93,7 +97,30 @@ def _run_processes(
                 chunk = pending.pop(future)
                 results[chunk.index] = future.result()
                 report(len(chunk))
+    except BaseException:
+        _stop(pool)  # Ctrl-C or a failed chunk: no worker is left running behind
+        raise
+    pool.shutdown(wait=True)
     return results
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the command that started them, which stops them all."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now, waiting for each to exit."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def _run_ray(

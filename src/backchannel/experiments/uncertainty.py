@@ -3,7 +3,7 @@
 Each run of an experiment calls :func:`draw_scenario` with its own generator and gets a new,
 immutable :class:`Scenario`. Arrays are shared, not rebuilt, wherever a draw leaves them alone:
 red lines never change, so ``allowed`` is always shared; drawing only reservation values shares
-the utility matrix; drawing one party's weights recomputes that party's column only.
+the utility matrix; drawing weights leaves the utility matrix to be computed when first used.
 
 Draw order (fixed, so a run's draw depends only on its generator): for each party in scenario
 order its weights, then its reservation value; then each intermediary's delay in channel order;
@@ -128,14 +128,10 @@ def share_arrays(base: Scenario, drawn: Scenario, redrawn: list[int]) -> None:
 
     ``Scenario.utilities`` and ``Scenario.allowed`` are ``cached_property`` values kept in the
     instance ``__dict__``; filling them in is safe because they are pure functions of fields
-    the draw either kept (shared) or changed (recomputed here, column by column).
+    the draw kept. Drawn weights leave ``utilities`` to be computed when first asked for: the
+    batch engine never needs a run's whole utility matrix, so a draw costs no pass over the
+    space.
     """
     drawn.__dict__["allowed"] = base.allowed
     if not redrawn:
         drawn.__dict__["utilities"] = base.utilities
-        return
-    matrix = base.utilities.copy()
-    for column in redrawn:
-        matrix[:, column] = drawn.parties[column].utility.over_space(drawn.space)
-    matrix.flags.writeable = False
-    drawn.__dict__["utilities"] = matrix

@@ -5,6 +5,10 @@ over the simulated days it took; a breakdown is worth the reservation value. A p
 made to talk directly pays its ``direct_contact_cost``; every public leak costs each party its
 ``leak_cost`` (the scenario's price of progress becoming public).
 
+A deal can leave a party worse off than walking away: strategies accept on the utility of the
+terms, and discounting or those prices come on top. Such a party is not hidden: the agreement
+event and the result list it under ``below_walkaway``.
+
 The transcript's events are put in time order (stable: events at the same hour keep the order
 they were recorded in) before the ending is recorded: parties answer in parallel and ratifiers
 decide in parallel, so the order of recording is not always the order of time.
@@ -20,6 +24,7 @@ from backchannel.protocols.transcript import Event, Result, Transcript
 from backchannel.scenario.model import Party, Scenario
 
 HOURS_PER_DAY = 24.0
+WALKAWAY_TOLERANCE = 1e-12  # float noise, not a loss
 
 
 def conclude(
@@ -47,7 +52,7 @@ def conclude(
             agreement, reason = None, veto
     transcript.events.sort(key=lambda event: event.time_hours)
     leaks = len(transcript.of_kind("leak"))
-    utilities, payoffs = {}, {}
+    utilities, payoffs, below = {}, {}, []
     for column, party in enumerate(parties or scenario.parties):
         if agreement is None:
             value = payoff = party.reservation
@@ -58,6 +63,12 @@ def conclude(
             payoff -= party.direct_contact_cost
         payoff -= leaks * party.leak_cost
         utilities[party.id], payoffs[party.id] = value, payoff
+        if agreement is not None and payoff < party.reservation - WALKAWAY_TOLERANCE:
+            below.append(party.id)
+    details: dict[str, object] = {"reason": reason}
+    if below:
+        details["below_walkaway"] = below
+        details["walkaway"] = {p.id: p.reservation for p in parties or scenario.parties}
     transcript.record(
         Event(
             kind="agreement" if agreement is not None else "breakdown",
@@ -65,7 +76,7 @@ def conclude(
             round=rounds,
             outcome=agreement,
             delivered=agreement,
-            details={"reason": reason},
+            details=details,
         )
     )
     transcript.result = Result(
@@ -75,5 +86,6 @@ def conclude(
         rounds=rounds,
         utilities=utilities,
         payoffs=payoffs,
+        below_walkaway=tuple(below),
     )
     return transcript

@@ -47,6 +47,8 @@ class Result:
     rounds: int
     utilities: dict[str, float]
     payoffs: dict[str, float]
+    below_walkaway: tuple[str, ...] = ()  # parties whose payoff from the deal is below their
+    # walk-away value (time discounting or a price of direct contact or leaks ate the gain)
 
     @property
     def agreed(self) -> bool:

@@ -21,6 +21,7 @@ from backchannel.analysis.window import zopa_sizes
 from backchannel.experiments.whatif import Figures, figures, simulate
 from backchannel.protocols.runner import RunOptions
 from backchannel.report import brief_templates as t
+from backchannel.report.critical import critical_opening
 from backchannel.scenario.at_time import reservations_over
 from backchannel.scenario.model import Scenario
 from backchannel.timeline.events import HOURS_PER_DAY
@@ -159,6 +160,8 @@ def build_brief(scenario: Scenario, runs: int = 10, seed: int = 0) -> Brief:
             )
         )
     matters = Section(t.MATTERS)
+    opening, numbers["critical"] = critical_opening(scenario)
+    matters.paragraphs.append(opening)
     _indirection(scenario, base, runs, seed, matters, numbers)
     _window(scenario, base, matters, numbers)
     watch = Section(t.WATCH)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -64,21 +66,32 @@ def load_spec(reference: str | Path, limits: Limits = COMMAND_LINE) -> ScenarioS
     The file's size, nesting, alias expansion and outcome count are held to ``limits`` before
     anything in proportion to them is built.
     """
+    return _spec_and_lines(reference, limits)[0]
+
+
+def _spec_and_lines(
+    reference: str | Path, limits: Limits = COMMAND_LINE
+) -> tuple[ScenarioSpec, dict[tuple, int]]:
+    """The validated spec and the line each field starts on (none for GENIUS or JSON)."""
     path = resolve(reference)
     if path.is_dir() or path.suffix.lower() == ".xml":
         from backchannel.scenario.genius import read_genius_path
 
-        return read_genius_path(path)
+        return read_genius_path(path), {}
     text = _read(path, limits)
     data, lines = _parse(path, text, limits)
+    if data.get("format") == TRANSCRIPT_FORMAT:
+        lines = {key[1:]: line for key, line in lines.items() if key[:1] == ("scenario",)}
     data = _scenario_of_transcript(data)
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as error:
-        problems = [_problem_from_pydantic(e, lines) for e in error.errors()]
+        problems = _without_union_noise(
+            [_problem_from_pydantic(e, lines, data) for e in error.errors()]
+        )
         raise ScenarioError(str(path), problems) from None
     check_outcomes(str(path), spec.issues, limits)
-    return spec
+    return spec, lines
 
 
 TRANSCRIPT_FORMAT = "backchannel-live-transcript"
@@ -101,8 +114,27 @@ def load_scenario(
     the service) also checks each party's strategy name, with its line in the file; the
     scenario layer sits below the agents, so it cannot look the names up itself.
     """
-    spec = load_spec(reference)
-    return compile_spec(spec, str(resolve(reference)), known_strategies)
+    spec, lines = _spec_and_lines(reference)
+    try:
+        return compile_spec(spec, str(resolve(reference)), known_strategies)
+    except ScenarioError as error:
+        if not lines:
+            raise
+        located = [
+            p if p.line else replace(p, line=_line_of(p.path, lines)) for p in error.problems
+        ]
+        raise ScenarioError(error.file, located) from None
+
+
+def _line_of(path: str, lines: dict[tuple, int]) -> int | None:
+    """The line of ``parties[0].preferences.weights`` (or of its nearest enclosing field)."""
+    location: list[object] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        location.append(int(index) if index else name)
+    for cut in range(len(location), 0, -1):
+        if tuple(location[:cut]) in lines:
+            return lines[tuple(location[:cut])]
+    return None
 
 
 def compile_spec(
@@ -199,8 +231,10 @@ def _yaml_lines(node: yaml.Node | None) -> dict[tuple, int]:
     return lines
 
 
-def _problem_from_pydantic(error: dict[str, Any], lines: dict[tuple, int]) -> Problem:
-    location = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
+def _problem_from_pydantic(
+    error: dict[str, Any], lines: dict[tuple, int], data: Any = None
+) -> Problem:
+    location = _data_location(error["loc"], data)
     line = None
     for cut in range(len(location), -1, -1):
         if location[:cut] in lines:
@@ -213,6 +247,42 @@ def _problem_from_pydantic(error: dict[str, Any], lines: dict[tuple, int]) -> Pr
         fix=_fix_for(error, location),
         line=line,
     )
+
+
+def _data_location(loc: tuple, data: Any) -> tuple:
+    """The part of pydantic's location that names places in the file: tags it adds for the
+    members of a union (``constrained-float``, ``ReservationSpec``) or for validators are
+    dropped, so messages name fields the user wrote."""
+    kept: list[object] = []
+    node = data
+    for part in loc:
+        inside = isinstance(node, dict) and part in node
+        inside = inside or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if inside:
+            node = node[part]  # type: ignore[index]
+        elif node is not None and not isinstance(node, (dict, list)):
+            continue  # below a scalar: a union member's tag
+        elif isinstance(part, str) and ("[" in part or "-" in part or part[:1].isupper()):
+            continue  # a tag, not a field
+        else:
+            node = None  # a missing or unknown field: keep its name, stop following the data
+        kept.append(part)
+    return tuple(kept)
+
+
+def _without_union_noise(problems: list[Problem]) -> list[Problem]:
+    """A value that fits no member of a union gets one message per member; keep the most
+    telling one (a bound or a parse error rather than "should be a valid dictionary")."""
+    by_place: dict[tuple[str, int | None], list[Problem]] = {}
+    for problem in problems:
+        by_place.setdefault((problem.path, problem.line), []).append(problem)
+    kept = []
+    for group in by_place.values():
+        specific = [p for p in group if "valid dictionary" not in p.message] or group
+        kept.extend(specific)
+    return kept
 
 
 def _fix_for(error: dict[str, Any], location: tuple) -> str:

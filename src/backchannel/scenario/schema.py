@@ -126,6 +126,9 @@ class RatifierSpec(Annotated_):
     decision_hours: NonNegative = Field(0.0, description="time the ratifier takes to decide")
 
 
+RESERVED_PARTY_IDS = ("mediator", "party")
+
+
 class PartySpec(Annotated_):
     id: Identifier
     name: str | None = None
@@ -145,6 +148,16 @@ class PartySpec(Annotated_):
         0.0, description="utility lost by this party each time progress leaks to the press"
     )
     ratifier: RatifierSpec | None = None
+
+    @model_validator(mode="after")
+    def _not_reserved(self) -> PartySpec:
+        """A party called 'mediator' would be taken for the mediator (its messages, its rights)."""
+        if self.id in RESERVED_PARTY_IDS:
+            raise ValueError(
+                f"the party id '{self.id}' is reserved for a role; "
+                f"give this party another id, such as '{self.id}-side'"
+            )
+        return self
 
     @property
     def reservation_value(self) -> float:

@@ -10,9 +10,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backchannel.agents.registry import create_strategy
+from backchannel.agents.registry import create_strategy, describe_strategies
 from backchannel.agents.views import Offer, PartyView
 from backchannel.scenario.model import Scenario
+
+
+def strategy_descriptions() -> dict[str, str]:
+    """Each built-in strategy with what it does in a seat, for the mediator choosing one."""
+    return {
+        name: about[:1].upper() + about[1:] + "." for name, about in describe_strategies().items()
+    }
 
 
 @dataclass(frozen=True)

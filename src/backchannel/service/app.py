@@ -24,6 +24,7 @@ from backchannel.service.routes import (
 from backchannel.service.security import CrossSiteGuard, Sessions
 from backchannel.service.settings import Settings
 from backchannel.service.storage.db import make_engine, migrate, session_factory, stored_secret
+from backchannel.service.uploads import UploadChecker
 
 ROUTERS = (negotiations, sessions, messages, drafts, assistant, events, pages)
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_lock = threading.Lock() if _is_sqlite(settings) else nullcontext()
     secret = settings.secret_key or stored_secret(engine)
     app.state.sessions = Sessions(secret, secure=settings.cookie_secure)
+    app.state.upload_checker = UploadChecker()
     package = resources.files("backchannel.service")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
     app.state.templates.env.filters["value"] = _shown_value

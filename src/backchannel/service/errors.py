@@ -20,10 +20,49 @@ class ServiceError(Exception):
 
     def __init__(self, status: int, message: str, fix: str = "", **extra: Any) -> None:
         super().__init__(message)
-        self.status, self.message, self.fix, self.extra = status, message, fix, extra
+        self.status, self.message, self.fix = status, shown(message), shown(fix)
+        self.extra = shown(extra)
 
     def document(self) -> dict[str, Any]:
         return {"error": self.message, "fix": self.fix, **self.extra}
+
+
+MAX_SHOWN = 300
+
+
+def shown(value: Any) -> Any:
+    """An error document as it can be sent: text cut to a few hundred characters and any
+    character that is not valid Unicode replaced, so echoing a caller's input never fails."""
+    if isinstance(value, str):
+        text = value.encode("utf-8", "replace").decode("utf-8")
+        return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}... ({len(text):,} chars)"
+    if isinstance(value, dict):
+        return {shown(k): shown(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [shown(v) for v in value]
+    return value
+
+
+class ErrorResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return super().render(shown(content))
+
+
+_VALIDATOR_STEPS = {"str", "float", "int", "bool", "none", "list", "dict"}
+
+
+def field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    """``body.terms.enrichment`` for pydantic's location, without its internal steps
+    (``function-after[...]``, ``constrained-str``, union branches, ``[key]``)."""
+    kept = [
+        str(part)
+        for part in location
+        if not (
+            isinstance(part, str)
+            and (part in _VALIDATOR_STEPS or part.startswith("constrained-") or "[" in part)
+        )
+    ]
+    return ".".join(kept)
 
 
 def not_found(what: str) -> ServiceError:
@@ -33,7 +72,7 @@ def not_found(what: str) -> ServiceError:
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service(_request: Request, error: ServiceError) -> JSONResponse:
-        return JSONResponse(error.document(), status_code=error.status)
+        return ErrorResponse(error.document(), status_code=error.status)
 
     @app.exception_handler(ScenarioError)
     async def _scenario(_request: Request, error: ScenarioError) -> JSONResponse:
@@ -46,28 +85,24 @@ def install_handlers(app: FastAPI) -> None:
             "fix": "correct the problems listed and try again",
             "problems": problems,
         }
-        return JSONResponse(document, status_code=422)
+        return ErrorResponse(document, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            {
-                "path": ".".join(str(part) for part in e["loc"]),
-                "message": str(e["msg"]).removeprefix("Value error, "),
-            }
-            for e in error.errors()
-        ]
+        problems: dict[str, str] = {}
+        for e in error.errors():  # a union reports once per branch: keep the first
+            problems.setdefault(field_path(e["loc"]), str(e["msg"]).removeprefix("Value error, "))
         document = {
             "error": "the request is not valid",
             "fix": "correct the fields listed under 'problems'",
-            "problems": problems,
+            "problems": [{"path": p, "message": m} for p, m in problems.items()],
         }
-        return JSONResponse(document, status_code=422)
+        return ErrorResponse(document, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         fix = "check the address" if error.status_code == 404 else "see the API documentation"
-        return JSONResponse(
+        return ErrorResponse(
             {"error": str(error.detail), "fix": fix},
             status_code=error.status_code,
             headers=getattr(error, "headers", None),
@@ -76,7 +111,7 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _internal(request: Request, error: Exception) -> JSONResponse:
         log.exception("internal error on %s %s", request.method, request.url.path)
-        return JSONResponse(
+        return ErrorResponse(
             {"error": "internal error", "fix": "this is a bug; please report it"},
             status_code=500,
         )

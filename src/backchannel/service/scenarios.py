@@ -18,42 +18,64 @@ from typing import Any
 import numpy as np
 
 from backchannel.agents.registry import strategy_names
+from backchannel.scenario import limits
 from backchannel.scenario.errors import Problem, ScenarioError
-from backchannel.scenario.loader import SUFFIXES, compile_spec, load_spec
+from backchannel.scenario.loader import (
+    SUFFIXES,
+    bundled_names,
+    bundled_path,
+    compile_spec,
+    load_spec,
+)
 from backchannel.scenario.model import Scenario
 from backchannel.scenario.schema import ScenarioSpec
 from backchannel.service.errors import ServiceError
 from backchannel.service.eventlog import canonical
 
-MAX_UPLOAD_BYTES = 1 << 20
+MAX_UPLOAD_BYTES = limits.SERVICE.file_bytes
 
 
 def bundled_spec(name: str) -> dict[str, Any]:
-    """The spec of a bundled scenario (or ``ScenarioError`` naming the choices)."""
-    return spec_document(load_spec(name))
+    """The spec of a bundled scenario, found by name only: the service never opens a path a
+    caller names, and its answer is the same whether or not such a path exists."""
+    choices = bundled_names()
+    if name not in choices:
+        raise ServiceError(
+            422,
+            "unknown bundled scenario",
+            f"choose one of: {', '.join(choices)}, or upload a scenario file",
+        )
+    return spec_document(load_spec(bundled_path(name)))
 
 
-def uploaded_spec(filename: str, content: bytes) -> dict[str, Any]:
-    """Validate an uploaded scenario file exactly as the command line does."""
-    suffix = Path(filename).suffix.lower()
+def check_upload(filename: str, content: bytes) -> dict[str, Any]:
+    """Validate and compile an uploaded scenario as the command line does, within the
+    service's limits; the stored spec document, or ``ScenarioError``."""
+    shown = shown_filename(filename)
+    suffix = Path(shown).suffix.lower()
     if suffix not in SUFFIXES:
         raise ScenarioError(
-            filename,
+            shown,
             [Problem("", f"unknown file type '{suffix}'", "upload a .yaml, .yml or .json file")],
         )
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ScenarioError(
-            filename, [Problem("", "the file is larger than 1 MB", "upload a smaller file")]
-        )
+    limits.check_size(shown, len(content), limits.SERVICE)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
         try:
-            document = spec_document(load_spec(path))
+            document = spec_document(load_spec(path, limits.SERVICE))
             compiled(document)
         except ScenarioError as error:
-            raise ScenarioError(filename, error.problems) from None
+            raise ScenarioError(shown, error.problems) from None
     return document
+
+
+def shown_filename(filename: str) -> str:
+    """The upload's name as messages show it: no folders, at most 80 characters, printable."""
+    name = Path(filename.replace("\\", "/")).name
+    name = name.encode("utf-8", "replace").decode("utf-8")
+    name = "".join(c if c.isprintable() else "?" for c in name)
+    return name if len(name) <= 80 else f"{name[:40]}...{name[-20:]}"
 
 
 def spec_document(spec: ScenarioSpec) -> dict[str, Any]:

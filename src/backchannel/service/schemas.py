@@ -7,42 +7,70 @@ a party's room holds only its own preferences and what the mediator passed to it
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-Terms = dict[str, str | float]
+
+def _encodable(text: str) -> str:
+    """Refuse text that cannot be written as UTF-8 (a lone surrogate such as ``"\\udfff"``):
+    it could be neither stored nor echoed in an answer."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text holds a character that is not valid Unicode") from None
+    return text
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Times are stored in UTC; the answer says so (ISO 8601 with ``+00:00``)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_encodable)]
+"""An identifier or option label sent by a caller: party, issue, option, strategy."""
+Text = Annotated[str, Field(max_length=5000), AfterValidator(_encodable)]
+Utc = Annotated[datetime, AfterValidator(as_utc)]
+Terms = dict[Name, Name | float]
+TermsOut = dict[str, str | float]
 
 
 class Public(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class RequestBody(Public):
+    """A request body: unknown fields are refused, and so are NaN and infinity (which JSON
+    parsers accept, and which would otherwise match the first option of a numeric issue)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
 # --- requests -------------------------------------------------------------------------------
 
 
-class InvitationIn(Public):
-    token: str = Field(min_length=10, max_length=200)
+class InvitationIn(RequestBody):
+    token: Annotated[str, Field(min_length=10, max_length=200), AfterValidator(_encodable)]
 
 
-class AgentIn(Public):
-    strategy: str | None = Field(None, description="a strategy name, or null for a person")
+class AgentIn(RequestBody):
+    strategy: Name | None = Field(None, description="a strategy name, or null for a person")
 
 
-class PreferencesIn(Public):
-    weights: dict[str, float]
+class PreferencesIn(RequestBody):
+    weights: dict[Name, float]
     reservation: float
 
 
-class UtilityIn(Public):
+class UtilityIn(RequestBody):
     terms: Terms
 
 
-class PartyMessageIn(Public):
+class PartyMessageIn(RequestBody):
     kind: Literal["proposal", "accept", "reject", "note"]
     terms: Terms | None = None
-    text: str = Field("", max_length=5000)
+    text: Text = ""
     confirm_below_walkaway: bool = Field(
         False,
         description="required to propose or accept a package that crosses one of the party's "
@@ -56,12 +84,14 @@ class PartyMessageIn(Public):
         return self
 
 
-class RelayIn(Public):
-    to: str
-    source: int | None = Field(None, description="id of the message passed on")
+class RelayIn(RequestBody):
+    to: Name
+    source: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="id of the message passed on"
+    )
     kind: Literal["proposal", "accept", "reject", "note"] | None = None
     terms: Terms | None = Field(None, description="replaces the terms (an edit)")
-    text: str | None = Field(None, max_length=5000, description="replaces the text (an edit)")
+    text: Text | None = Field(None, description="replaces the text (an edit)")
 
     @model_validator(mode="after")
     def _note_has_text(self) -> RelayIn:
@@ -70,9 +100,9 @@ class RelayIn(Public):
         return self
 
 
-class DraftIn(Public):
+class DraftIn(RequestBody):
     terms: Terms
-    note: str = Field("", max_length=5000)
+    note: Text = ""
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -130,11 +160,11 @@ class MediatorMessageOut(Public):
     sender: str
     recipient: str
     kind: str
-    terms: Terms | None
+    terms: TermsOut | None
     text: str
     source: int | None
     edited: bool
-    at: datetime
+    at: Utc
 
 
 class PartyMessageOut(Public):
@@ -143,24 +173,24 @@ class PartyMessageOut(Public):
     id: int
     direction: Literal["sent", "received"]
     kind: str
-    terms: Terms | None
+    terms: TermsOut | None
     text: str
     utility: float | None = Field(None, description="this party's own utility for the terms")
     below_walk_away: bool | None = Field(None, description="worth less than its reservation")
     crosses_red_line: bool | None = Field(None, description="crosses one of its own red lines")
-    at: datetime
+    at: Utc
 
 
 class DraftOut(Public):
     version: int
-    terms: Terms
+    terms: TermsOut
     note: str
     changes: dict[str, dict[str, str | float | None]]
-    at: datetime
+    at: Utc
 
 
 class AgreementOut(Public):
-    terms: Terms
+    terms: TermsOut
 
 
 class MediatorViewOut(Public):
@@ -171,7 +201,7 @@ class MediatorViewOut(Public):
     seats: list[SeatOut]
     messages: list[MediatorMessageOut]
     drafts: list[DraftOut]
-    positions: dict[str, Terms | None]
+    positions: dict[str, TermsOut | None]
     agreement: AgreementOut | None
 
 
@@ -207,14 +237,14 @@ class PartyRoomOut(Public):
 
 
 class UtilityOut(Public):
-    terms: Terms
+    terms: TermsOut
     utility: float
     crosses_red_line: bool
     above_reservation: bool
 
 
 class PointOut(Public):
-    terms: Terms
+    terms: TermsOut
     utilities: dict[str, float]
 
 

@@ -78,6 +78,8 @@ class NumericIssue:
     def index_of(self, value: object) -> int:
         """Position of the value nearest to ``value``; raises ``KeyError`` if none is close."""
         number = float(value)  # type: ignore[arg-type]
+        if not np.isfinite(number):  # NaN would otherwise match the first value
+            raise KeyError(value)
         position = int(np.argmin(np.abs(self._array - number)))
         tolerance = 1e-6 * max(1.0, abs(number))
         if abs(self._array[position] - number) > tolerance:

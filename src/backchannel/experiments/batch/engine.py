@@ -17,6 +17,7 @@ from backchannel.channel.route import Route
 from backchannel.experiments.batch.clock import BatchClock, PartyArrays
 from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.ratification import ratify_runs
+from backchannel.experiments.batch.run_offers import RunsOfferTable
 from backchannel.experiments.batch.strategies import BatchStrategy, Seat, python_power
 from backchannel.protocols import deadline as rule
 from backchannel.protocols.alternating import HOURS_PER_DAY
@@ -87,7 +88,7 @@ def simulate(
     strategies: tuple[BatchStrategy, BatchStrategy],
     inputs: BatchInputs,
     direct_contact: bool = False,
-    tables: tuple[OfferTable, OfferTable] | None = None,
+    tables: tuple[OfferTable | RunsOfferTable, OfferTable | RunsOfferTable] | None = None,
     via: tuple[str, ...] = (),
 ) -> BatchOutcome:
     """Play ``inputs.runs`` negotiations of a two-party scenario; see the module docstring.
@@ -174,7 +175,7 @@ def simulate(
     # As in settlement.conclude: the parties as they stand when talks end, then the ratifiers.
     parties_at_end = clock.parties_at(inputs.parties, out.time_hours)
     ratify_runs(scenario, out.agreement, out.time_hours, out.reason, out.deadline_hours)
-    _settle(scenario, parties_at_end, out, direct_contact)
+    _settle(scenario, parties_at_end, out, direct_contact, tables)
     return out
 
 
@@ -195,14 +196,19 @@ def _relative_time(
 
 
 def _settle(
-    scenario: Scenario, parties: PartyArrays, out: BatchOutcome, direct_contact: bool
+    scenario: Scenario,
+    parties: PartyArrays,
+    out: BatchOutcome,
+    direct_contact: bool,
+    tables: tuple[OfferTable | RunsOfferTable, ...],
 ) -> None:
     """Utilities and payoffs per run, as ``settlement.conclude`` computes them from the
     parties as they stand when each run ends."""
     agreed = out.agreement >= 0
     for column in range(len(scenario.parties)):
         value = parties.reservation[:, column].copy()
-        value[agreed] = scenario.utilities[out.agreement[agreed], column]
+        runs = np.flatnonzero(agreed)
+        value[agreed] = tables[column].utility_at(runs, out.agreement[agreed])
         payoff = value.copy()
         if agreed.any():
             discount = python_power(

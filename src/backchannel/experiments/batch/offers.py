@@ -45,6 +45,17 @@ class OfferTable:
         self._positions = np.empty((0, 1), dtype=np.int32)
         self._outcomes = np.empty((0, 1), dtype=np.int64)
 
+    def value(self, outcome: np.ndarray) -> np.ndarray:
+        """Each run's utility of its ``outcome`` (the same utilities in every run)."""
+        return self.utilities[outcome]
+
+    def utility_at(self, runs: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
+        """Utilities of ``outcomes`` (any runs: they share the utilities)."""
+        return self.utilities[outcomes]
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Runs leaving change nothing here: what is kept is shared by every run."""
+
     def count_at_least(self, threshold: np.ndarray) -> np.ndarray:
         """How many allowed outcomes are worth at least ``threshold`` (per run)."""
         return np.searchsorted(self._descending_keys, -threshold, side="right")

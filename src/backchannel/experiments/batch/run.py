@@ -38,18 +38,21 @@ from backchannel.experiments.batch.engine import (
     REASONS,
     BatchInputs,
     BatchOutcome,
-    offer_tables,
     simulate,
 )
+from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.ratification import veto_reason
+from backchannel.experiments.batch.run_offers import RunsOfferTable
 from backchannel.experiments.batch.strategies import batch_strategy
 from backchannel.protocols.runner import RunOptions, route_for, run_negotiation
 from backchannel.protocols.transcript import Result
 from backchannel.scenario.model import Scenario
+from backchannel.space.utility import LinearAdditiveUtility
 
 Row = dict[str, Any]
 Draw = Callable[[Scenario, int], Scenario]
 BATCH_PROTOCOLS = ("direct", "shuttle")
+SLICE_RUNS = 256  # runs drawn and played together when every run draws its own weights
 
 
 def run_batch(
@@ -65,11 +68,22 @@ def run_batch(
     engine: str = "auto",
 ) -> list[Row]:
     """One tidy row per seed (see the module docstring); ``engine`` may force "step"."""
+    runs = list(range(len(seeds))) if runs is None else list(runs)
+    step = _slice_size(scenario, draw)
+    if len(seeds) > step:  # drawn utilities take memory per run: draw and play a slice at a time
+        return [
+            row
+            for start in range(0, len(seeds), step)
+            for row in run_batch(
+                scenario, protocol, strategies, seeds[start : start + step], via=via,
+                force_direct=force_direct, draw=draw, runs=runs[start : start + step],
+                engine=engine,
+            )
+        ]  # fmt: skip
     options = RunOptions(
         protocol=protocol, via=via, strategies=dict(strategies), force_direct=force_direct
     )
     route = route_for(scenario, options)  # refuses a bad protocol/route before any work
-    runs = list(range(len(seeds))) if runs is None else list(runs)
     scenarios = [draw(scenario, int(s)) for s in seeds] if draw else [scenario] * len(seeds)
     use_batch = engine != "step" and why_not_batch(scenario, protocol, strategies, via=via) is None
     routes = _routes(scenarios, options) if use_batch else {}
@@ -88,6 +102,12 @@ def run_batch(
         for k, i in enumerate(members):
             rows[i] = _batch_row(base, options, route, names, outcome, k, int(seeds[i]), runs[i])
     return rows  # type: ignore[return-value]
+
+
+def _slice_size(scenario: Scenario, draw: Draw | None) -> int:
+    """Runs drawn at once: all, unless each draws its own utilities (a vector per party)."""
+    uncertain = scenario.uncertainty is not None and scenario.uncertainty.weights_uncertain
+    return SLICE_RUNS if draw is not None and uncertain else 1 << 62
 
 
 def batch_supported(
@@ -150,13 +170,33 @@ def _routes(scenarios: list[Scenario], options: RunOptions) -> dict[int, Route]:
 
 
 def _groups(scenarios: list[Scenario]) -> list[tuple[list[int], Scenario]]:
-    """Runs that share utility functions, red lines (so they share offer tables) and
-    timeline."""
-    groups: dict[tuple[int, ...], list[int]] = {}
+    """Runs that one simulation can play together: the same timeline and space and, party by
+    party, the same utility function or linear-additive utilities over the same value tables
+    and red lines (drawn weights: each run then chooses its offers from its own utilities)."""
+    groups: dict[tuple[object, ...], list[int]] = {}
     for i, s in enumerate(scenarios):
-        key = (*(id(p.utility) for p in s.parties), id(s.timeline))
+        key = (id(s.timeline), id(s.space), *(_family(p.utility) for p in s.parties))
         groups.setdefault(key, []).append(i)
     return [(members, scenarios[members[0]]) for members in groups.values()]
+
+
+def _family(utility: object) -> tuple[object, ...]:
+    if type(utility) is LinearAdditiveUtility:
+        return ("linear", id(utility.tables), id(utility.forbidden))
+    return ("own", id(utility))
+
+
+def _tables(base: Scenario, members: list[Scenario]) -> tuple[OfferTable | RunsOfferTable, ...]:
+    """Per party, one offer table every run shares, or one row of utilities per run."""
+    tables: list[OfferTable | RunsOfferTable] = []
+    for column in range(len(base.parties)):
+        utilities = [s.parties[column].utility for s in members]
+        allowed = base.allowed[:, column]
+        if all(u is utilities[0] for u in utilities):
+            tables.append(OfferTable(base.space, base.utilities[:, column], allowed))
+            continue
+        tables.append(RunsOfferTable(base.space, allowed, utilities))  # type: ignore[arg-type]
+    return tuple(tables)
 
 
 def _simulate(
@@ -179,7 +219,7 @@ def _simulate(
         strategies,  # type: ignore[arg-type]
         inputs,
         direct,
-        offer_tables(base),
+        _tables(base, members),  # type: ignore[arg-type]
         via,
     )
 

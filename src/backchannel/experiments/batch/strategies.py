@@ -19,13 +19,14 @@ from backchannel.agents.behavioural import HardLiner, TitForTat
 from backchannel.agents.registry import create_strategy
 from backchannel.agents.time_based import Boulware, Conceder, Linear
 from backchannel.experiments.batch.offers import TOLERANCE, OfferTable
+from backchannel.experiments.batch.run_offers import RunsOfferTable
 
 
 @dataclass
 class Seat:
     """One party's side of every run: its parameters and what it has received so far."""
 
-    table: OfferTable
+    table: OfferTable | RunsOfferTable
     reservation: np.ndarray
     best: np.ndarray = field(init=False)
     received: np.ndarray = field(init=False)
@@ -41,7 +42,7 @@ class Seat:
 
     def receive(self, offer: np.ndarray) -> None:
         first = self.received == 0
-        self.first_value[first] = self.table.utilities[offer[first]]
+        self.first_value[first] = self.table.value(offer)[first]
         self.received += 1
         self.latest = offer
 
@@ -54,9 +55,10 @@ class Seat:
         """Drop the runs that have finished."""
         for name in ("reservation", "best", "received", "first_value", "latest"):
             setattr(self, name, getattr(self, name)[mask])
+        self.table.keep(mask)
 
     def value(self, outcome: np.ndarray) -> np.ndarray:
-        return self.table.utilities[outcome]
+        return self.table.value(outcome)
 
     def accepts_at(self, offer: np.ndarray, threshold: np.ndarray) -> np.ndarray:
         """``components.acceptable_at`` per run."""

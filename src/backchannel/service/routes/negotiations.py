@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from backchannel.agents.registry import describe_strategies
 from backchannel.scenario.loader import bundled_names
 from backchannel.service import eventlog, live, presenters
-from backchannel.service.deps import Db, Mediator
+from backchannel.service.deps import Db, Mediator, get_db
 from backchannel.service.errors import ServiceError
 from backchannel.service.idempotency import IdempotencyKey, fingerprint, once
-from backchannel.service.scenarios import bundled_spec, uploaded_spec, with_adjustments
+from backchannel.service.scenarios import MAX_UPLOAD_BYTES, bundled_spec, with_adjustments
 from backchannel.service.schemas import (
     AgentIn,
     CreatedOut,
     InvitationOut,
     MediatorViewOut,
+    as_utc,
 )
 from backchannel.service.security import MEDIATOR, Grant
 
@@ -46,30 +49,41 @@ def strategies() -> dict[str, str]:
 async def create(
     request: Request,
     response: Response,
-    db: Db,
-    scenario: str | None = Form(None),
-    file: UploadFile | None = File(None),
+    scenario: str | None = Form(None, description="a bundled scenario's name"),
+    file: UploadFile | None = File(None, description="a scenario file (.yaml, .yml, .json)"),
 ) -> CreatedOut:
-    """Open a negotiation; the caller becomes its mediator and gets one link per seat."""
+    """Open a negotiation; the caller becomes its mediator and gets one link per seat.
+
+    An upload is checked in a child process (time and memory budget) and the database is
+    written in a worker thread, so a large file never stalls other requests; the write lock
+    is taken only once the scenario is known to be good.
+    """
     if file is not None and file.filename:
-        spec = uploaded_spec(file.filename, await file.read())
+        content = await file.read(MAX_UPLOAD_BYTES + 1)
+        spec = await request.app.state.upload_checker.check(file.filename, content)
     elif scenario:
-        spec = bundled_spec(scenario)
+        spec = await run_in_threadpool(bundled_spec, scenario)
     else:
         raise ServiceError(
             422,
             "no scenario given",
             f"send 'scenario' (one of: {', '.join(bundled_names())}) or upload a 'file'",
         )
-    negotiation, mediator_token, tokens = live.create(db, spec)
-    db.commit()
-    request.app.state.sessions.store(request, response, Grant(negotiation.id, MEDIATOR, None, 1))
+    negotiation_id, title, mediator_token, tokens = await run_in_threadpool(_store, request, spec)
+    request.app.state.sessions.store(request, response, Grant(negotiation_id, MEDIATOR, None, 1))
     return CreatedOut(
-        id=negotiation.id,
-        title=negotiation.title,
+        id=negotiation_id,
+        title=title,
         mediator_link=invitation_link(request, mediator_token),
         invitations={party: invitation_link(request, t) for party, t in tokens.items()},
     )
+
+
+def _store(request: Request, spec: dict[str, Any]) -> tuple[str, str, str, dict[str, str]]:
+    with contextmanager(get_db)(request) as db:
+        negotiation, mediator_token, tokens = live.create(db, spec)
+        db.commit()
+        return negotiation.id, negotiation.title, mediator_token, tokens
 
 
 @router.get("/negotiations/{negotiation_id}")
@@ -133,7 +147,7 @@ def export(caller: Mediator, db: Db) -> dict[str, Any]:
             "id": negotiation.id,
             "title": negotiation.title,
             "status": negotiation.status,
-            "created_at": negotiation.created_at.isoformat(),
+            "created_at": as_utc(negotiation.created_at).isoformat(),
         },
         "scenario": scenario,
         "adjusted_preferences": adjustments,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
-from backchannel.agents.registry import strategy_names
 from backchannel.scenario.loader import DEFAULT_SCENARIO, bundled_names
 from backchannel.service import presenters
+from backchannel.service.agents import strategy_descriptions
 from backchannel.service.deps import Db, current_caller
 from backchannel.service.security import MEDIATOR
 
@@ -27,9 +27,15 @@ def _context(request: Request, negotiation_id: str, db: Db) -> tuple[str, dict[s
     caller = current_caller(negotiation_id, request, db)
     if caller.role == MEDIATOR:
         view = presenters.mediator_view(db, caller.negotiation)
-        return "mediate", {"view": view, "strategies": strategy_names()}
+        return "mediate", {"view": view, "strategies": strategy_descriptions()}
     room = presenters.party_room(db, caller.negotiation, caller.party or "")
     return "room", {"room": room}
+
+
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    """Browsers ask for this path on pages that name no icon (the API's JSON, for example)."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/n/{negotiation_id}")

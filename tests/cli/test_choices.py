@@ -1,0 +1,18 @@
+"""The names help text shows are the engine's names (kept apart so help imports no engine)."""
+
+from __future__ import annotations
+
+from backchannel.cli import choices
+from backchannel.experiments.executors import BACKENDS
+from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE
+from backchannel.experiments.variants import VARIANTS
+from backchannel.protocols.runner import PROTOCOLS
+from backchannel.scenario.loader import DEFAULT_SCENARIO
+
+
+def test_help_names_match_the_engine() -> None:
+    assert tuple(PROTOCOLS) == choices.PROTOCOLS
+    assert tuple(BACKENDS) == choices.BACKENDS
+    assert tuple(VARIANTS) == choices.VARIANTS
+    assert choices.DEFAULT_CHUNK_SIZE == DEFAULT_CHUNK_SIZE
+    assert choices.DEFAULT_SCENARIO == DEFAULT_SCENARIO
