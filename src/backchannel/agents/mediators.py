@@ -27,7 +27,7 @@ import numpy as np
 
 from backchannel.agents.base import Confidence
 from backchannel.analysis.pareto import pareto_mask
-from backchannel.analysis.solutions import agreeable_mask
+from backchannel.analysis.solutions import agreeable_mask, gain_products, smallest_shares
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 
@@ -293,9 +293,9 @@ class ConfidentialMediator:
     def objective(
         self, gains: np.ndarray, values: np.ndarray, reservations: np.ndarray
     ) -> np.ndarray:
-        """Nash: product of gains (negative gains count as 0, then the smallest gain breaks
-        ties), as in ``backchannel.analysis.solutions.nash_index``."""
-        return np.prod(np.clip(gains, 0.0, None), axis=1) + 1e-9 * gains.min(axis=1)
+        """Nash (``analysis.solutions.gain_products``); the mediator's own rule for packages
+        someone would lose on: a negative gain counts as 0 and the smallest gain breaks ties."""
+        return gain_products(np.clip(gains, 0.0, None)) + 1e-9 * gains.min(axis=1)
 
 
 @mediator("nash", "confidential", "proposes the Nash bargaining solution of what was confided")
@@ -314,9 +314,8 @@ class KalaiSmorodinskyMediator(ConfidentialMediator):
     def objective(
         self, gains: np.ndarray, values: np.ndarray, reservations: np.ndarray
     ) -> np.ndarray:
-        span = values.max(axis=0) - reservations
-        safe = np.where(span > 0, span, 1.0)
-        return np.where(span > 0, gains / safe, 1.0).min(axis=1)
+        """Kalai–Smorodinsky (``analysis.solutions.smallest_shares``) over the packages."""
+        return smallest_shares(values, reservations)
 
 
 def _unit(values: np.ndarray) -> np.ndarray:
