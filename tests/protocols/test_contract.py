@@ -8,7 +8,8 @@ rewording, a timeline), strategies and seeds. Each run must:
 2. never let a party see what it was not sent: every offer or text a strategy is shown (in its
    view or to answer) was delivered to that party, by then, in the transcript; and its view holds
    its own utilities only;
-3. emit a transcript the analysis reads: a JSON document whose result agrees with the scenario's
+3. record only declared event kinds (``protocols.events``) with their declared details, and
+   emit a transcript the analysis reads: a JSON document whose result agrees with the scenario's
    utilities and with the analysis of the scenario;
 4. where the batch engine restates the protocol over arrays (``array_form``), agree with it run
    by run.
@@ -29,6 +30,7 @@ from backchannel.agents.base import Strategy
 from backchannel.agents.views import PartyView
 from backchannel.analysis.outcome_space import analyze_space
 from backchannel.experiments.batch import run_batch
+from backchannel.protocols.events import undeclared
 from backchannel.protocols.registry import RunSetup, get_protocol, protocol_names
 from backchannel.protocols.runner import RunOptions, prepare_run
 from backchannel.protocols.transcript import Transcript
@@ -197,6 +199,10 @@ def test_protocol_contract(protocol: str, scenario_name: str, strategy_set: int,
     from backchannel.protocols.runner import run_negotiation
 
     assert run_negotiation(scenario, options).to_dict() == transcript.to_dict()
+
+    # Every event is of a declared kind, with the details its kind declares.
+    problems = [p for e in transcript.events for p in undeclared(e.kind, dict(e.details))]
+    assert not problems, problems
 
     # 1. By the deadline, in time order.
     times = [e.time_hours for e in transcript.events]

@@ -22,7 +22,7 @@ from backchannel.cli.common import (
 
 if TYPE_CHECKING:
     from backchannel.analysis.outcome_space import SpaceAnalysis
-    from backchannel.protocols.transcript import Event, Transcript
+    from backchannel.protocols.transcript import Transcript
     from backchannel.scenario.model import Scenario
 
 
@@ -114,8 +114,8 @@ def _note_renamed(mediator: str | None, protocol: str) -> None:
 def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> None:
     """The account: who talks through whom, the deadline and walk-away values, each event in
     a column of dates, repeated rounds folded, and why it ended as it did."""
-    from backchannel.cli.render import terms
     from backchannel.cli.story import Clock, account, closing, entry, fold, opening
+    from backchannel.report.describe import describe_event, terms
 
     names = {p.id: p.name for p in model.parties}
     hops = {i.id: i.name for i in model.channel.intermediaries}
@@ -133,7 +133,7 @@ def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> No
     last_offer: dict[str, int] = {}
     entries = []
     for event in transcript.events:
-        line = describe(model, names, event, last_offer)
+        line = describe_event(model, names, event, last_offer)
         if line:
             entries.append(entry(event, line))
     for line in account(fold(entries), clock, console.width):
@@ -152,44 +152,6 @@ def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> No
             "each side falls back on its alternative."
         )
     console.print(closing(model, transcript, analysis))
-
-
-def describe(
-    model: Scenario,
-    names: dict[str, str],
-    event: Event,
-    last_offer: dict[str, int],
-) -> str | None:
-    """One line of the account; a side's repeat offers show only what moved since its last."""
-    from backchannel.cli.render import changes, terms
-    from backchannel.cli.render_mediation import describe_mediation
-
-    day = f"[dim]day {event.time_hours / 24:6.1f}[/]"
-    if event.kind == "offer":
-        assert event.delivered is not None
-        path = " → ".join([names[event.sender or ""], *event.via, names[event.receiver or ""]])
-        values = " ".join(
-            f"u({p.id})={model.utilities[event.delivered, k]:.2f}"
-            for k, p in enumerate(model.parties)
-        )
-        sender = event.sender or ""
-        previous = last_offer.get(sender)
-        last_offer[sender] = event.delivered
-        offer = (
-            terms(model, event.delivered)
-            if previous is None
-            else changes(model, previous, event.delivered)
-        )
-        return f"{day} round {event.round:3d}  {path}: {offer}  [cyan]{values}[/]"
-    if event.kind in ("accept", "reject"):
-        colour = "green" if event.kind == "accept" else "yellow"
-        return f"{day}            {names[event.sender or '']} [{colour}]{event.kind}s[/]"
-    if event.kind == "direct_contact_cost":
-        return (
-            f"{day}            {names[event.sender or '']} talks directly and pays a domestic "
-            f"price of {event.details['cost']:g}"
-        )
-    return describe_mediation(model, names, event)
 
 
 def register(app: typer.Typer) -> None:

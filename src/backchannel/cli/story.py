@@ -1,11 +1,10 @@
 """The layout of ``backchannel run``'s account in a terminal: when, then what, wrapped.
 
-What each event says comes from :func:`backchannel.cli.run.describe` and
-:mod:`backchannel.cli.render_mediation`; this module decides how it is laid out: a column of
-dates (calendar dates when the scenario's timeline has a start date, else simulated days), the
-text wrapped at word boundaries under itself, runs of rounds in which both sides only repeat
-themselves folded into one line, the deadline and walk-away values up front, and a closing
-line that says why the talks ended as they did.
+What each event says comes from :mod:`backchannel.report.describe`; this module decides how it
+is laid out: a column of dates (calendar dates when the scenario's timeline has a start date,
+else simulated days), the text wrapped at word boundaries under itself, runs of rounds in which
+both sides only repeat themselves folded into one line, the deadline and walk-away values up
+front, and a closing line that says why the talks ended as they did.
 """
 
 from __future__ import annotations
