@@ -100,7 +100,9 @@ def scenario_files(folder: Path) -> dict[str, str]:
     refs["split"] = str(split)
     for name, spec in variant_scenarios().items():
         path = folder / f"{name}.yaml"
-        path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+        staged = folder / f".{name}.{os.getpid()}.yaml"  # two corpora may be generated at once
+        staged.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+        staged.replace(path)
         refs[name] = str(path)
     return refs
 
