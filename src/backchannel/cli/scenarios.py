@@ -32,7 +32,11 @@ def bundled_listings() -> list[Listing]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     # Through the top package: importing ``backchannel.scenario`` would compile-load its engine.
     folder = resources.files("backchannel") / "scenario" / "bundled"
-    files = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+    # Sorted by name without the suffix, as ``bundled_names`` sorts ("iran-us" before
+    # "iran-us-2025", which a sort by file name would reverse).
+    files = sorted(
+        (p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name[:-5]
+    )
     return [
         _listing(p.name.rsplit(".", 1)[0], yaml.load(p.read_text("utf-8"), loader)) for p in files
     ]
