@@ -7,7 +7,7 @@
     Boulware vs conceder, alternating offers on a direct line: the step engine, the batch
     engine (identical runs, and runs with uncertain reservation values) and, when installed,
     NegMAS's SAO mechanism with its Boulware and conceder time-based negotiators.
-(b) 100,000 negotiations of the flagship (iran-us) through Oman with an uncertainty block
+(b) 100,000 negotiations of the seed-only flagship (iran-us-2025) through Oman, an uncertainty block
     (both reservation values ~ normal(sd 0.05), Oman's delay ~ uniform(48, 96) hours), drawn
     per run as ``compare`` draws them, with the flagship's shipped timeline (the batch engine
     follows it run by run) and Iran's ratifier (the Supreme Leader's veto): wall time and peak
@@ -67,7 +67,7 @@ def thousand_outcomes(uncertain: bool = False) -> Scenario:
 
 
 def flagship_with_uncertainty() -> Scenario:
-    spec = load_spec("iran-us").model_dump(exclude_none=True)
+    spec = load_spec("iran-us-2025").model_dump(exclude_none=True)
     spec["uncertainty"] = {
         "parties": {
             "us": {"reservation": {"distribution": "normal", "sd": 0.05}},
@@ -77,7 +77,7 @@ def flagship_with_uncertainty() -> Scenario:
             "oman": {"delay_hours": {"distribution": "uniform", "low": 48, "high": 96}}
         },
     }
-    return compile_spec(ScenarioSpec.model_validate(spec), str(resolve("iran-us")))
+    return compile_spec(ScenarioSpec.model_validate(spec), str(resolve("iran-us-2025")))
 
 
 def draw(scenario: Scenario, seed: int) -> Scenario:
@@ -164,7 +164,7 @@ def main() -> None:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     agreed = sum(r["agreed"] for r in rows) / len(rows)
     table = Table(
-        title="(b) flagship iran-us through Oman, timeline, uncertain reservations and delay"
+        title="(b) flagship iran-us-2025 through Oman, timeline, uncertain reservations and delay"
     )
     for column in (
         "runs",

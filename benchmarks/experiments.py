@@ -30,29 +30,50 @@ TABLE = "direct,shuttle,shuttle@qatar,shuttle:loss=0.1,shuttle:noise=0.3,single-
 
 
 def cases(runs: int, backend: str) -> dict[str, list[str]]:
-    flagship = ["compare", "iran-us", "-p", "shuttle", "-n", str(runs), "--seed", "1"]
+    flagship = ["compare", "iran-us-2025", "-p", "shuttle", "-n", str(runs), "--seed", "1"]
     if backend != "local":
         flagship += ["--backend", backend]
     return {
         "flagship": flagship,
-        "table": ["compare", "iran-us", "-n", "500", "--seed", "1", "--backend", "process",
+        "table": ["compare", "iran-us-2025", "-n", "500", "--seed", "1", "--backend", "process",
                   "-p", TABLE],
-        "mediated": ["compare", "iran-us", "-n", "100", "--seed", "1", "-p",
+        "mediated": ["compare", "iran-us-2025", "-n", "100", "--seed", "1", "-p",
                      "single-text,confidential,shuttle:loss=0.1,shuttle:noise=0.3"],
         "sweep": ["whatif", "--sweep", "rial_depreciation=0:0.8:9"],
     }  # fmt: skip
 
 
-def timed(arguments: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak MiB (largest child process) of one ``backchannel`` command."""
-    command = [sys.executable, "-c", "from backchannel.cli.main import main; main()", *arguments]
+# The command, reporting at exit the peak resident memory of itself or of any process it
+# started (a process pool's workers), in KiB.
+_MEASURED = (
+    "import atexit, resource, sys\n"
+    "def peak():\n"
+    "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "    sys.stderr.write(f'\\nPEAK {max(own, workers)}\\n')\n"
+    "atexit.register(peak)\n"
+    "from backchannel.cli.main import main\n"
+    "main()\n"
+)
+
+
+def timed(arguments: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (the command's processes, user + system) and peak MiB
+    (the command's largest process) of one ``backchannel`` command. On a shared machine the wall
+    time grows with the load; the CPU time much less."""
+    command = [sys.executable, "-c", _MEASURED, *arguments]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak = max(
+        int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK ")
+    )
     if done.returncode != 0:
         raise SystemExit(f"'backchannel {' '.join(arguments)}' failed:\n{done.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, peak
+    return elapsed, cpu, peak / 1024
 
 
 def main() -> None:
@@ -66,12 +87,16 @@ def main() -> None:
     unknown = [name for name in chosen if name not in table]
     if unknown:
         parser.error(f"unknown case {', '.join(unknown)}; choose from: {', '.join(table)}")
-    print(f"{'case':10} {'seconds':>9} {'peak MiB':>9}  command")
+    print(f"{'case':10} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  command")
     for name in chosen:
-        seconds, peak = timed(table[name])
-        print(f"{name:10} {seconds:9.1f} {peak:9.0f}  backchannel {' '.join(table[name])}")
+        seconds, cpu, peak = timed(table[name])
+        line = (
+            f"{name:10} {seconds:8.1f} {cpu:8.1f} {peak:9.0f}  backchannel {' '.join(table[name])}"
+        )
+        print(line, flush=True)
         if name == "flagship":
-            print(f"{'':10} {1000 * seconds / options.runs:9.2f} ms a run, end to end")
+            each = 1000 * seconds / options.runs, 1000 * cpu / options.runs
+            print(f"{'':10} {each[0]:8.2f} {each[1]:8.2f} ms a run, end to end", flush=True)
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def client(base: str) -> httpx.Client:
 
 def open_negotiation(base: str) -> dict:
     mediator = client(base)
-    created = mediator.post("/api/negotiations", data={"scenario": "iran-us"}).json()
+    created = mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}).json()
     party = client(base)
     party.get("/join/" + created["invitations"]["us"].rsplit("/", 1)[1])
     mediator.post(f"/api/negotiations/{created['id']}/start").raise_for_status()

@@ -41,8 +41,8 @@ def klein(seeds: int) -> None:
 
 
 def flagship(seeds: int) -> None:
-    scenario = load_scenario("iran-us")
-    print("\n| iran-us protocol | agreements | median days | mean joint utility | vetoes |")
+    scenario = load_scenario("iran-us-2025")
+    print("\n| iran-us-2025 protocol | agreements | median days | mean joint utility | vetoes |")
     print("| --- | --- | --- | --- | --- |")
     for label, base in FLAGSHIP:
         runs = [

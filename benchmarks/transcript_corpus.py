@@ -95,7 +95,7 @@ def variant_scenarios() -> dict[str, dict]:
 def scenario_files(folder: Path) -> dict[str, str]:
     """Scenario name → what to pass on the command line (bundled name or written file)."""
     folder.mkdir(parents=True, exist_ok=True)
-    refs = {name: name for name in ("buyer-seller", "employment", "iran-us")}
+    refs = {name: name for name in ("buyer-seller", "employment", "iran-us-2025")}
     split = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "split.yaml"
     refs["split"] = str(split)
     for name, spec in variant_scenarios().items():
@@ -135,7 +135,7 @@ def cases(refs: dict[str, str]) -> list[tuple[str, list[str], bool]]:
             out.append(
                 (
                     f"iran-us__shuttle__via-{via}__s{seed}",
-                    ["iran-us", "--via", via, "--seed", str(seed)],
+                    ["iran-us-2025", "--via", via, "--seed", str(seed)],
                     True,
                 )
             )
@@ -174,7 +174,7 @@ def generate(target: Path) -> int:
             print(f"{number}/{len(todo)} runs", file=sys.stderr)
     rows = target / "_rows"
     rows.mkdir(exist_ok=True)
-    for scenario in ("buyer-seller", "iran-us", "split", "bs-lognormal", "bs-lossy"):
+    for scenario in ("buyer-seller", "iran-us-2025", "split", "bs-lognormal", "bs-lossy"):
         ref = refs[scenario]
         for strategy in ("default", "boulware", "tit-for-tat", "opponent-model"):
             argv = ["compare", ref, "-p", COMPARE_ARMS, "-n", "12", "--seed", "5"]

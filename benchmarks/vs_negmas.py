@@ -30,6 +30,8 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -49,7 +51,9 @@ from backchannel.scenario.model import Scenario
 warnings.filterwarnings("ignore")
 
 
-def negmas_pair(sizes: tuple[int, ...], seed: int, folder: Path, rounds: int = 200):
+def negmas_pair(
+    sizes: tuple[int, ...], seed: int, folder: Path, rounds: int = 200, parties: int = 2
+):
     """Random linear-additive utility functions in NegMAS, and the same scenario in ours."""
     from negmas.inout import Scenario as NegmasScenario
     from negmas.outcomes import make_issue, make_os
@@ -60,7 +64,7 @@ def negmas_pair(sizes: tuple[int, ...], seed: int, folder: Path, rounds: int = 2
     issues = [make_issue([f"v{k}" for k in range(n)], f"i{j}") for j, n in enumerate(sizes)]
     space = make_os(issues)
     ufuns = []
-    for name in ("a", "b"):
+    for name in "abcdef"[:parties]:
         weights = rng.dirichlet(np.ones(len(sizes)))
         values = {
             issue.name: dict(zip(issue.values, rng.random(len(issue.values)).tolist(), strict=True))
@@ -189,8 +193,8 @@ def frontier_and_nash(
     rows = []
     for exponent in exponents:
         sizes = (10,) * exponent
-        with tempfile.TemporaryDirectory() as folder:
-            ufuns, space, ours = negmas_pair(sizes, exponent, Path(folder))
+        folder = tempfile.TemporaryDirectory()
+        ufuns, space, ours = negmas_pair(sizes, exponent, Path(folder.name))
         spec = ours.spec
 
         def mine(spec=spec) -> object:
@@ -221,7 +225,57 @@ def frontier_and_nash(
                 peak_mib(theirs),
             )
         )
+        if exponent == 6:  # the whole command, as a user runs it: start-up, reading, analysis
+            shell = min(analyze_from_shell(Path(folder.name)) for _ in range(3))
+            label = "`backchannel analyze` of 10^6 outcomes, end to end from the shell (seconds)"
+            rows.append((label, shell, their_seconds, math.nan, math.nan))
+        folder.cleanup()
     return rows
+
+
+def analyze_from_shell(folder: Path) -> float:
+    """Wall seconds of ``backchannel analyze FOLDER`` in a new process."""
+    command = [sys.executable, "-c", "from backchannel.cli.main import main; main()"]
+    start = time.perf_counter()
+    subprocess.run([*command, "analyze", str(folder)], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def many_parties(parties: int, sizes: tuple[int, ...]) -> tuple[str, float, float, float, float]:
+    """Frontier + Nash of a random ``parties``-party scenario (one timing each: NegMAS takes
+    tens of seconds here), from the utility functions, as the two-party rows."""
+    from negmas.preferences import nash_points, pareto_frontier
+
+    with tempfile.TemporaryDirectory() as folder:
+        ufuns, space, ours = negmas_pair(sizes, parties, Path(folder), parties=parties)
+    spec = ours.spec
+
+    def mine() -> object:
+        return analyze_space(compile_spec(spec))
+
+    def theirs() -> object:
+        front, _ = pareto_frontier(ufuns, issues=space.issues)
+        return front, nash_points(ufuns, front, outcome_space=space)
+
+    start = time.perf_counter()
+    analysis = mine()
+    our_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    front, nash = theirs()  # type: ignore[misc]
+    their_seconds = time.perf_counter() - start
+    our_point = ours.utilities[analysis.nash]  # type: ignore[attr-defined]
+    same = any(np.allclose(our_point, point, atol=1e-9) for point, _ in nash)
+    both = [np.unique(np.round(np.asarray(f, dtype=float), 9), axis=0) for f in
+            (analysis.frontier_utilities, np.array(front).reshape(-1, parties))]  # type: ignore[attr-defined]  # fmt: skip
+    equal = both[0].shape == both[1].shape and bool(np.allclose(both[0], both[1], atol=1e-9))
+    gain = [float(np.prod(np.asarray(p) - ours.reservations)) for p in (our_point, nash[0][0])]
+    print(
+        f"  {parties} parties, {space.cardinality:,} outcomes: frontier of {len(both[0]):,} "
+        f"points, equal in both: {equal}; same Nash point: {same} (product of gains: ours "
+        f"{gain[0]:.6f}, NegMAS {gain[1]:.6f})"
+    )
+    label = f"frontier + Nash, {parties} parties, {space.cardinality:,} outcomes (seconds)"
+    return (label, our_seconds, their_seconds, peak_mib(mine), math.nan)
 
 
 def main() -> None:
@@ -231,22 +285,33 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=5, help="windows per rate, and timings per frontier size"
     )
+    parser.add_argument(
+        "--only",
+        choices=["negotiations", "frontier", "parties"],
+        action="append",
+        help="run only these parts (repeatable; default: all)",
+    )
     args = parser.parse_args()
+    parts = args.only or ["negotiations", "frontier", "parties"]
     import negmas
 
     print(f"NegMAS {negmas.__version__}")
-    rows = negotiations(args.seconds, args.repeats)
-    rows += frontier_and_nash([3, 5] if args.quick else [3, 5, 6], args.repeats)
+    rows = []
+    if "negotiations" in parts:
+        rows += negotiations(args.seconds, args.repeats)
+    if "frontier" in parts:
+        rows += frontier_and_nash([3, 5] if args.quick else [3, 5, 6], args.repeats)
+    if "parties" in parts:
+        rows.append(many_parties(3, (10, 10, 10, 10, 10)))
+        rows.append(many_parties(5, (10, 10, 10, 8, 6, 5)))  # ANAC 2015's five-party size
     print()
     print("| task | Backchannel | NegMAS | speed-up | peak MiB (ours / NegMAS) |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for label, ours, theirs, our_mib, their_mib in rows:
         rate = label.startswith("negotiations")
         speedup = ours / theirs if rate else theirs / ours
-        print(
-            f"| {label} | {ours:,.4g} | {theirs:,.4g} | {speedup:,.1f}x | "
-            f"{our_mib:,.2f} / {their_mib:,.2f} |"
-        )
+        mib = " / ".join("-" if math.isnan(m) else f"{m:,.2f}" for m in (our_mib, their_mib))
+        print(f"| {label} | {ours:,.4g} | {theirs:,.4g} | {speedup:,.1f}x | {mib} |")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ def test_compare_json_writes_rows_and_a_plot(tmp_path):
     ],
 )
 def test_user_errors_are_explained_without_a_traceback(args, message):
-    result = invoke("compare", "iran-us", *args)
+    result = invoke("compare", "iran-us-2025", *args)
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output

@@ -52,3 +52,15 @@ def test_a_missing_load_file_is_one_line() -> None:
     result = runner.invoke(app, ["run", "--load", "nowhere.py"])
     assert result.exit_code == 2
     assert "--load nowhere.py: no such file" in result.output
+
+
+def test_compare_on_worker_processes_loads_the_strategy_in_each_worker() -> None:
+    args = ["--load", EXAMPLE, "--strategy", "us=my-deadline-sprinter", "-p", "shuttle"]
+    local = runner.invoke(app, ["compare", *args, "-n", "4", "--json"])
+    spread = runner.invoke(
+        app,
+        ["compare", *args, "-n", "4", "--json", "--backend", "process", "--workers", "2"],
+        catch_exceptions=False,
+    )
+    assert spread.exit_code == 0, spread.output
+    assert json.loads(spread.output)["summary"] == json.loads(local.output)["summary"]

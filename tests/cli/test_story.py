@@ -43,13 +43,16 @@ def test_the_flagship_story_has_names_dates_deadline_walk_away_and_why() -> None
     story = account_of(shell("run"))
     lines = story.splitlines()
     assert "The deadline is day 180 (2026-07-19)" in story
-    assert "Walking away is worth (utility, 0 to 1): United States 0.450, Iran 0.500" in story
+    assert "Walking away is worth (utility, 0 to 1): United States 0.450, Iran 0.480" in story
     events = [line for line in lines if line[:4] == "2026"]
     assert len(events) > 10  # calendar dates, since the timeline has a start date
     assert "United States rejects" in story and "Iran rejects" in story
     assert " us rejects" not in story and " iran rejects" not in story
+    assert "Iran → Oman → United States" in story  # names on the path, not ids
+    assert "worth United States" in story and "u(us)" not in story
     assert "the same terms again (" in story  # folded
-    assert [line for line in lines if line.startswith("Why a deal")]
+    # In 2026 the deal is struck in July and Congress's 30-day review outlasts the deadline.
+    assert [line for line in lines if line.startswith("Why no deal: deadline passed before the")]
 
 
 def test_a_scenario_without_a_start_date_counts_days_and_says_why_no_deal() -> None:
@@ -83,3 +86,9 @@ def test_fold_never_swallows_an_acceptance() -> None:
     folded = fold(items)
     assert folded[-1].kind == "accept"
     assert folded[-2].kind in ("offer", "folded")
+
+
+def test_a_mediator_is_named_like_the_parties() -> None:
+    story = account_of(shell("run", "--protocol", "confidential"))
+    assert "Oman → United States proposes" in story
+    assert "oman →" not in story

@@ -35,7 +35,7 @@ def test_command_runs(command: str) -> None:
 
 def test_the_channel_example_compiles_on_the_flagship() -> None:
     example = yaml.safe_load(re.findall(r"```yaml\n(.*?)```", PAGE.read_text(), flags=re.S)[0])
-    data = yaml.safe_load(bundled_path("iran-us").read_text())
+    data = yaml.safe_load(bundled_path("iran-us-2025").read_text())
     data["channel"] = example["channel"]
     data["timeline"] = None  # the example's channel has no hops the timeline refers to
     scenario = compile_spec(ScenarioSpec.model_validate(data))

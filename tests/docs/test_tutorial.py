@@ -3,43 +3,30 @@
 from __future__ import annotations
 
 import re
-import shlex
 from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
+from documented import documented, run
 
-from backchannel.cli.main import app
 from backchannel.scenario.loader import load_scenario
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def commands(page: Path) -> list[str]:
-    blocks = re.findall(r"```bash\n(.*?)```", page.read_text(), flags=re.S)
-    return [
-        line.strip()
-        for block in blocks
-        for line in block.splitlines()
-        if line.strip().startswith("backchannel ")
-    ]
-
-
-TUTORIAL = commands(DOCS / "tutorial.md")
+TUTORIAL = documented(DOCS / "tutorial.md")
 
 
 def test_the_tutorial_has_commands() -> None:
-    assert len(TUTORIAL) >= 8
+    assert len(TUTORIAL) >= 12
 
 
-@pytest.mark.parametrize("command", TUTORIAL)
-def test_tutorial_command_runs(
-    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_tutorial_runs_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One reader, one folder: later commands use what earlier ones wrote (run.json, a copy)."""
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, shlex.split(command)[1:], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    for command in TUTORIAL:
+        result = run(command, tmp_path)
+        assert result.exit_code == 0, (command.line, result.output)
 
 
 def test_the_scenario_how_to_example_is_valid(tmp_path: Path) -> None:

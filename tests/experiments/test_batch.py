@@ -28,7 +28,7 @@ class Stubborn(Boulware):
 def flagship() -> Scenario:
     # The batch engine does not model ratification (runs with a ratifier use the step engine),
     # so the flagship is compared here without its Supreme Leader.
-    return load_scenario("iran-us").with_party("iran", ratifier=None)
+    return load_scenario("iran-us-2025").with_party("iran", ratifier=None)
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_unknown_protocols_are_named(split: Scenario) -> None:
 @pytest.mark.parametrize("threshold", [None, 0.7, 0.9])
 def test_ratifiers_run_in_the_batch_engine_exactly(threshold: float | None) -> None:
     # The flagship as shipped (Iran's Supreme Leader ratifies), and stricter ratifiers that veto.
-    scenario = load_scenario("iran-us")
+    scenario = load_scenario("iran-us-2025")
     ratifier = scenario.party("iran").ratifier
     assert ratifier is not None
     if threshold is not None:
@@ -112,3 +112,22 @@ def test_ratifiers_run_in_the_batch_engine_exactly(threshold: float | None) -> N
         rows = assert_batch_matches_step(scenario, strategies, [1, 2, 3])
     if threshold == 0.9:
         assert any(row["reason"].startswith("ratification failed") for row in rows)
+
+
+class SteadierBoulware(Boulware):
+    """Only a parameter differs: the same decisions, so the same array form."""
+
+    name = "batch-test-steadier"
+
+    def __init__(self, rng=None, exponent: float = 2.5) -> None:
+        super().__init__(rng, exponent=exponent)
+
+
+register("batch-test-steadier", "a Boulware with exponent 2.5 (test only)")(SteadierBoulware)
+
+
+def test_coverage_follows_the_decisions_a_strategy_runs(flagship: Scenario) -> None:
+    assert batch_supported(flagship, "shuttle", {"us": "batch-test-steadier"})
+    reason = why_not_batch(flagship, "shuttle", {"us": "batch-test-stubborn"})
+    assert reason is not None and "batch-test-stubborn" in reason
+    assert_batch_matches_step(flagship, {"us": "batch-test-steadier"}, [5, 6])

@@ -145,7 +145,7 @@ def test_a_draw_moves_with_a_changed_stated_value():
     from backchannel.experiments.uncertainty import draw_scenario
     from backchannel.scenario.loader import load_scenario
 
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     changed = flagship.with_party("iran", reservation=0.7)
     for seed in range(20):
         base = draw_scenario(flagship, np.random.default_rng(seed))

@@ -117,7 +117,7 @@ def test_cli_bad_flag_is_a_message_not_a_traceback(pressure_file) -> None:
 
 
 def test_flagship_snapback_narrows_the_zone() -> None:
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     later = apply_changes(flagship, [parse_event("snapback@2026-03-01")], [])
     assert deal_window(later).zopa_end < deal_window(flagship).zopa_end
 
@@ -125,7 +125,7 @@ def test_flagship_snapback_narrows_the_zone() -> None:
 def test_flagship_set_reaches_the_simulations() -> None:
     """Both flagship parties declare uncertainty; ``--set`` must still move the runs."""
     result = runner.invoke(
-        app, ["whatif", "--set", "iran.reservation=0.9", "--runs", "6", "--json"]
+        app, ["whatif", "iran-us-2025", "--set", "iran.reservation=0.9", "--runs", "6", "--json"]
     )
     assert result.exit_code == 0, result.output
     versions = json.loads(result.output)["versions"]
@@ -134,3 +134,14 @@ def test_flagship_set_reaches_the_simulations() -> None:
     assert base["agreement_rate"] > 0
     assert variant["agreement_rate"] < base["agreement_rate"]
     assert variant["mean_payoffs"]["iran"] > base["mean_payoffs"]["iran"]
+
+
+def test_rates_carry_their_95_percent_interval(pressure_file) -> None:
+    result = runner.invoke(app, ["whatif", str(pressure_file), "--runs", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    base = json.loads(result.output)["versions"]["baseline"]
+    low, high = base["agreement_rate_interval"]
+    assert 0.0 <= low <= base["agreement_rate"] <= high <= 1.0
+    assert high - low > 0.5  # two runs say little
+    text = runner.invoke(app, ["whatif", str(pressure_file), "--runs", "2"]).output
+    assert "agreement rate (95% interval)" in text

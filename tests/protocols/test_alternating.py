@@ -91,7 +91,7 @@ def test_unknown_protocol_party_and_intermediary_are_refused(split: Scenario) ->
 
 
 def test_the_flagship_runs_through_oman_by_default() -> None:
-    scenario = load_scenario("iran-us")
+    scenario = load_scenario("iran-us-2025")
     transcript = run_negotiation(scenario)
     assert transcript.settings["via"] == ["oman"]
     assert transcript.result is not None

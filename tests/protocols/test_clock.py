@@ -12,7 +12,7 @@ from backchannel.scenario.at_time import state_at
 from backchannel.scenario.loader import load_scenario
 
 PRESSURE = load_scenario(Path(__file__).parents[1] / "timeline" / "pressure.yaml")
-FLAGSHIP = load_scenario("iran-us")
+FLAGSHIP = load_scenario("iran-us-2025")
 DAY = 24.0
 
 

@@ -10,7 +10,7 @@ from backchannel.protocols.deadline import IN_TRANSIT, UNRATIFIED
 from backchannel.protocols.runner import RunOptions, run_negotiation
 from backchannel.scenario.loader import load_scenario
 
-FLAGSHIP = load_scenario("iran-us")
+FLAGSHIP = load_scenario("iran-us-2025")
 DEADLINE = FLAGSHIP.deadline_days * 24
 
 

@@ -40,7 +40,7 @@ def test_direct_talks_run_every_bundled_scenario_when_forced(name: str) -> None:
 
 
 def test_flagship_named_route_goes_through_doha_then_muscat() -> None:
-    transcript = run_negotiation(load_scenario("iran-us"), RunOptions(via=("doha-muscat",)))
+    transcript = run_negotiation(load_scenario("iran-us-2025"), RunOptions(via=("doha-muscat",)))
     assert transcript.of_kind("offer")[0].via == ("qatar", "oman")
 
 

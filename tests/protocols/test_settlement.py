@@ -7,7 +7,7 @@ from backchannel.scenario.loader import load_scenario
 
 
 def test_single_text_deal_below_irans_walkaway_is_flagged() -> None:
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     transcript = run_negotiation(flagship, RunOptions(protocol="single-text", seed=0))
     result = transcript.result
     assert result is not None and result.agreement is not None
@@ -20,7 +20,7 @@ def test_single_text_deal_below_irans_walkaway_is_flagged() -> None:
 
 
 def test_a_deal_above_every_walkaway_flags_nobody() -> None:
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     result = run_negotiation(flagship, RunOptions(protocol="confidential", seed=0)).result
     assert result is not None and result.agreement is not None
     assert result.below_walkaway == ()

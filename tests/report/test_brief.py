@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,9 @@ def test_numbers_match_the_analysis(pressure, brief) -> None:
         gain = value - party.reservation
         assert f"{party.name} {value:.3f} ({gain:+.3f} over walking away)" in text
     shuttle = brief.numbers["shuttle"]
-    assert f"{shuttle['agreement_rate']:.0%} ended in a deal" in text
+    low, high = shuttle["agreement_rate_interval"]
+    rate = f"{shuttle['agreement_rate']:.0%} (95% interval {100 * low:.0f}–{100 * high:.0f}%)"
+    assert f"{rate} ended in a deal" in text
 
 
 def test_three_parts_and_every_sentence_carries_a_number(brief) -> None:
@@ -93,3 +96,46 @@ def test_why_it_matters_opens_with_the_three_most_critical_assumptions(pressure,
     assert [c["parameter"] for c in brief.numbers["critical"]] == [c.parameter for c in critical]
     for entry in critical:
         assert entry.parameter in opening
+
+
+def test_every_rate_carries_an_interval_and_no_difference_is_claimed_without_one(brief) -> None:
+    text = brief.markdown()
+    for rate in re.finditer(r"\d+% (?:\(95% interval \d+–\d+%\))?", text):
+        if "ended in a deal" in text[rate.end() : rate.end() + 40] or "agreement rate" in text[
+            max(0, rate.start() - 60) : rate.start()
+        ]:
+            assert "95% interval" in rate.group(0), text[rate.start() - 60 : rate.end() + 40]
+    # 2 runs each: no rate difference can be supported, so none is claimed
+    assert "would change the agreement rate" not in text
+    assert "the agreement rate would go from" not in text
+    assert not re.search(r"from (\d+%)[^.;]* to \1 ", text)  # "from 80% to 80%"
+    assert "would not change the agreement rate" not in text
+
+
+def test_the_window_is_sampled_at_times_not_days(brief) -> None:
+    text = brief.markdown()
+    assert "days sampled" not in text
+    assert re.search(r"at all \d+ times sampled", text) or "closes around" in text
+
+
+def test_a_share_is_never_scanned_past_1() -> None:
+    flagship = load_scenario("iran-us")
+    brief = build_brief(flagship, runs=2)
+    rial = brief.numbers["indicators"]["rial_depreciation"]
+    assert max(rial["values"]) <= 1.0 and min(rial["values"]) >= 0.0
+    assert "to 1.04" not in brief.markdown()
+    assert " to 3,099 deals" not in brief.markdown()  # "3,099 to 3,099" said once
+
+
+def test_the_brief_says_what_day_it_speaks_as_of(brief) -> None:
+    assert "As of 1 January 2026 (the day the scenario's clock starts)." in brief.markdown()
+
+
+def test_the_as_of_sentence_names_the_newest_source() -> None:
+    from backchannel.report.critical import as_of_sentence
+
+    sentence = as_of_sentence(load_scenario("iran-us"))
+    assert sentence == (
+        "As of 20 January 2026 (the day the scenario's clock starts); its newest dated source, "
+        "of 20 January 2026."
+    )

@@ -51,7 +51,7 @@ def test_export_then_analyze_the_folder(tmp_path):
 
 
 def test_export_says_what_genius_cannot_hold(tmp_path):
-    result = invoke("export-genius", "iran-us", "-o", str(tmp_path))
+    result = invoke("export-genius", "iran-us-2025", "-o", str(tmp_path))
     assert result.exit_code == 0
     assert "left out" in result.output and "intermediaries" in result.output
 

@@ -87,7 +87,7 @@ def test_export_then_import_keeps_every_utility(spec):
 
 
 def test_bundled_flagship_exports_and_reads_back(tmp_path):
-    original = load_scenario("iran-us")
+    original = load_scenario("iran-us-2025")
     exported = write_genius(original, tmp_path)
     assert any("red lines" in note for note in exported.left_out)
     back = load_scenario(tmp_path)

@@ -53,6 +53,10 @@ HOSTILE = {
     "e308.yaml": (with_range("min: 0, max: 1e308, step: 1"), "more than the limit"),
     "wide.yaml": (with_range("min: -1e308, max: 1e308, step: 1"), "more than the limit"),
     "tiny-step.yaml": (with_range("min: 0, max: 1, step: 1e-300"), "more than the limit"),
+    "huge-int.yaml": ("name: 1" + "1" * 5000 + "\n", "a value cannot be read"),
+    "huge-int.json": ('{"name": 1' + "1" * 5000 + "}", "a value cannot be read"),
+    "bad-date.yaml": ("name: x\ntimeline: {start: 2001-13-45}\n", "month must be in 1..12"),
+    "bad-tag.yaml": ("name: !!int abc\n", "a value cannot be read"),
 }
 
 
@@ -288,3 +292,23 @@ def test_malformed_files_are_refused_within_a_memory_budget(text: str, suffix: s
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
     assert peak < PEAK, f"{peak / MEGABYTE:.0f} MB"
+
+
+def test_the_how_to_limits_example_prints_what_the_page_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import shlex
+
+    page = (Path(__file__).parents[2] / "docs" / "how-to" / "write-a-scenario.md").read_text()
+    section = page.split("## Limits", 1)[1]
+    printf, validate = re.search(r"```bash\n(.*?)```", section, flags=re.S).group(1).splitlines()
+    after = section.split("```bash", 1)[1].split("```", 1)[1]
+    shown = re.search(r"```\n(.*?)```", after, flags=re.S).group(1)
+    words = shlex.split(printf)
+    assert words[0] == "printf" and words[-2:] == [">", "big.yaml"]
+    monkeypatch.chdir(tmp_path)
+    Path("big.yaml").write_text(words[1].encode().decode("unicode_escape"))
+    result = CliRunner().invoke(app, shlex.split(validate)[1:], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert " ".join(result.output.split()) == " ".join(shown.split())

@@ -10,7 +10,7 @@ from backchannel.scenario.loader import load_scenario
 
 
 def test_own_arrays_are_cached_read_only_and_match_the_scenario() -> None:
-    scenario = load_scenario("iran-us")
+    scenario = load_scenario("iran-us-2025")
     for column, party in enumerate(scenario.parties):
         own = scenario.own_arrays(column, party.reservation)
         assert own is scenario.own_arrays(column, party.reservation)
@@ -24,7 +24,7 @@ def test_own_arrays_are_cached_read_only_and_match_the_scenario() -> None:
 
 
 def test_a_pickled_scenario_rebuilds_its_arrays_read_only() -> None:
-    scenario = load_scenario("iran-us")
+    scenario = load_scenario("iran-us-2025")
     scenario.own_arrays(0, scenario.parties[0].reservation)
     copy = pickle.loads(pickle.dumps(scenario))
     assert "_own_arrays" not in copy.__dict__

@@ -95,7 +95,7 @@ def ok(response: Any, status: int = 200) -> Any:
 
 @dataclass
 class World:
-    """One started negotiation of iran-us, with every kind of caller."""
+    """One started negotiation of iran-us-2025, with every kind of caller."""
 
     app: FastAPI
     id: str
@@ -109,7 +109,7 @@ class World:
 
 def make_world(app: FastAPI, start: bool = True) -> World:
     mediator = client(app)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     revoked = join(app, created["invitations"]["iran"])
     fresh = ok(mediator.post(f"/api/negotiations/{created['id']}/seats/iran/invitation"))

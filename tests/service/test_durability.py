@@ -25,7 +25,7 @@ def test_every_acknowledged_message_survives_a_kill(tmp_path: Path) -> None:
     server = Server(database)
     try:
         mediator = session(server.base)
-        created = mediator.post("/api/negotiations", data={"scenario": "iran-us"}).json()
+        created = mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}).json()
         parties = {}
         for party in ("us", "iran"):
             c = session(server.base)

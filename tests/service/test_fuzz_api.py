@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -21,8 +22,6 @@ from hypothesis.errors import Unsatisfiable
 from backchannel.service.app import create_app
 
 from .conftest import World, _settings, make_world
-
-schemathesis = pytest.importorskip("schemathesis")
 
 EXAMPLES = 12
 LAST = ("/close",)  # closing the negotiation would turn later requests into plain 409s

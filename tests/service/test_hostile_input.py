@@ -46,6 +46,10 @@ HOSTILE_UPLOADS = {
     "service-cap.yaml": (split_with_range("min: 0, max: 3e6, step: 1"), "2,000,000"),
     "large.yaml": (SPLIT + "#" * (1 << 20), "more than the limit of 1,048,576"),
     "mediator.yaml": (SPLIT.replace("  - id: b\n", "  - id: mediator\n"), "'mediator'"),
+    "huge-int.json": ('{"name": 1' + "1" * 5000 + "}", "a value cannot be read"),
+    "bad-tag.yaml": ("name: !!float abc\n", "a value cannot be read"),
+    "long-name.yaml": (SPLIT.replace("name: split", "name: " + "s" * 100_000), "at most 64"),
+    "long-title.yaml": (SPLIT.replace("title: Split", "title: " + "t" * 1000), "at most 200"),
 }
 
 
@@ -59,6 +63,25 @@ def test_hostile_uploads_are_refused_naming_the_limit(app: FastAPI, name: str) -
     answer = client(app).post("/api/negotiations", files={"file": (name, text.encode())})
     assert answer.status_code == 422, answer.text
     assert expected in problems_text(answer)
+
+
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(app: FastAPI) -> None:
+    big = client(app).post("/api/negotiations", files={"file": ("big.yaml", b"#" * (2 << 20))})
+    assert big.status_code == 413 and "1,048,576 bytes" in big.json()["fix"]
+    lying = client(app).post(
+        "/api/negotiations", content=b"scenario=iran-us", headers={"content-length": "9" * 30}
+    )
+    assert lying.status_code == 413
+
+    def chunks():
+        yield b"scenario=iran-us"
+
+    unsized = client(app).post(
+        "/api/negotiations",
+        content=chunks(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert unsized.status_code == 411
 
 
 def test_a_reserved_party_id_is_refused_with_the_fix(app: FastAPI) -> None:
@@ -119,7 +142,9 @@ def test_other_requests_are_answered_while_an_upload_is_checked(app: FastAPI) ->
 
             def other() -> None:
                 answers["scenarios"] = shared.get("/api/scenarios")
-                answers["created"] = shared.post("/api/negotiations", data={"scenario": "iran-us"})
+                answers["created"] = shared.post(
+                    "/api/negotiations", data={"scenario": "iran-us-2025"}
+                )
 
             uploading = threading.Thread(target=upload)
             uploading.start()

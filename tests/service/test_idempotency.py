@@ -127,3 +127,44 @@ def red_line_package(room: dict) -> dict[str, str]:
             terms[issue["id"]] = max(allowed, key=lambda o: o["value"])["label"]
     assert crossed, "the scenario gives this party no red line"
     return terms
+
+
+def test_the_same_key_sent_at_once_from_two_connections_acts_once(world, monkeypatch) -> None:
+    """Two requests racing with one key: one action; the loser answers with the winner's
+    answer. On PostgreSQL both are held until each has looked the key up and found nothing,
+    so the unique key must decide; on SQLite the write lock lets one in at a time."""
+    import threading
+
+    from backchannel.service import live
+
+    from .conftest import client
+
+    us = world.clients["us"]
+    twin = client(world.app)
+    twin.cookies.update(us.cookies)
+    twin.headers.update(us.headers)
+    body = {"kind": "note", "text": "raced, sent once"}
+    headers = key()
+    start, inside = threading.Barrier(2), threading.Barrier(2, timeout=20)
+    answers: list = [None, None]
+    if not world.app.state.settings.database_url.startswith("sqlite"):
+        act = live.party_message
+
+        def both_inside(*args, **kwargs):
+            inside.wait()  # both requests have looked the key up: neither found it
+            return act(*args, **kwargs)
+
+        monkeypatch.setattr(live, "party_message", both_inside)
+
+    def post(slot: int, caller) -> None:
+        start.wait()
+        answers[slot] = caller.post(api(world, "/messages"), json=body, headers=headers)
+
+    threads = [threading.Thread(target=post, args=(n, c)) for n, c in enumerate((us, twin))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
+    assert answers[0].json() == answers[1].json()
+    assert count(world, "note", body["text"]) == 1

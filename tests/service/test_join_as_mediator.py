@@ -10,7 +10,7 @@ from .conftest import arm_csrf, client, join, ok
 
 def test_a_party_link_in_the_mediator_s_browser_keeps_the_desk(app) -> None:
     mediator = client(app)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     token = created["invitations"]["us"].rsplit("/", 1)[1]
     page = mediator.get("/join/" + token, follow_redirects=False)
@@ -30,7 +30,7 @@ def test_a_party_link_in_the_mediator_s_browser_keeps_the_desk(app) -> None:
 
 def test_the_mediator_link_in_the_mediator_s_browser_still_opens_the_desk(app) -> None:
     mediator = client(app)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     token = created["mediator_link"].rsplit("/", 1)[1]
     opened = mediator.get("/join/" + token, follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == f"/n/{created['id']}"

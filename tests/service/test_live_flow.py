@@ -53,7 +53,7 @@ def world_spec(app, world) -> dict:
         p: {"weights": weights_for(p, world.issues), "reservation": RESERVATION[p]}
         for p in ("us", "iran")
     }
-    return with_adjustments(spec_document(load_spec("iran-us")), adjustments)
+    return with_adjustments(spec_document(load_spec("iran-us-2025")), adjustments)
 
 
 def test_utility_of_a_composed_package_is_the_party_s_own(app) -> None:
@@ -104,7 +104,7 @@ def test_assistant_works_on_what_the_parties_confided(app) -> None:
 
 def test_a_seat_filled_by_an_agent_answers_through_the_mediator(app) -> None:
     mediator = client(app)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     base = f"/api/negotiations/{created['id']}"
     ok(mediator.post(f"{base}/seats/iran/agent", json={"strategy": "conceder"}))
@@ -213,7 +213,7 @@ def test_live_updates_stream_says_only_that_something_changed(world) -> None:
 def test_two_agents_reach_agreement_through_the_mediator(app) -> None:
     """Both seats filled by agents; the mediator only passes each proposal on, unedited."""
     mediator = client(app)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     base = f"/api/negotiations/{created['id']}"
     for party in ("us", "iran"):
@@ -230,7 +230,7 @@ def test_two_agents_reach_agreement_through_the_mediator(app) -> None:
         other = "us" if latest["sender"] == "iran" else "iran"
         view = ok(mediator.post(f"{base}/relay", json={"to": other, "source": latest["id"]}), 201)
     assert view["status"] == "agreed"
-    scenario = compiled(spec_document(load_spec("iran-us")))
+    scenario = compiled(spec_document(load_spec("iran-us-2025")))
     index = scenario.space.index(view["agreement"]["terms"])
     assert (scenario.utilities[index] >= scenario.reservations - 1e-12).all()
     assert scenario.allowed[index].all()

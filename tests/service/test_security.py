@@ -11,7 +11,7 @@ from .conftest import _settings, arm_csrf, client, make_world, ok, raw_tokens_ab
 
 def test_invitation_tokens_are_long_random_and_stored_only_hashed(app: FastAPI) -> None:
     c = client(app)
-    created = ok(c.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(c.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     tokens = [
         link.rsplit("/", 1)[1]
         for link in (created["mediator_link"], *created["invitations"].values())
@@ -22,14 +22,14 @@ def test_invitation_tokens_are_long_random_and_stored_only_hashed(app: FastAPI) 
 
 def test_session_cookie_is_http_only_and_same_site(app: FastAPI) -> None:
     c = client(app)
-    response = c.post("/api/negotiations", data={"scenario": "iran-us"})
+    response = c.post("/api/negotiations", data={"scenario": "iran-us-2025"})
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("bc_session="))
     assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
 
 
 def test_exchange_wrong_and_revoked_tokens(app: FastAPI) -> None:
     mediator = client(app)
-    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     old = created["invitations"]["us"].rsplit("/", 1)[1]
     session = ok(client(app).post("/api/sessions", json={"token": old}))

@@ -53,7 +53,7 @@ def test_sessions_survive_a_restart_without_a_configured_secret(tmp_path) -> Non
 
     url = f"sqlite:///{tmp_path / 'restart.db'}"
     before = client(create_app(Settings(database_url=url)))
-    created = ok(before.post("/api/negotiations", data={"scenario": "iran-us"}), 201)
+    created = ok(before.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     after = client(create_app(Settings(database_url=url)))  # a restarted server
     after.cookies = before.cookies
     assert after.get(f"/api/negotiations/{created['id']}").status_code == 200

@@ -35,6 +35,7 @@ def register(
 
 def _load_builtins() -> None:
     import backchannel.agents.behavioural
+    import backchannel.agents.equilibrium
     import backchannel.agents.opponent_model
     import backchannel.agents.time_based  # noqa: F401
 

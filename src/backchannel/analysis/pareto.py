@@ -1,9 +1,9 @@
 """The Pareto frontier of a set of utility vectors: one implementation, pure numpy.
 
-Two parties take an ``O(n log n)`` sweep; more parties take a blocked dominance filter. Exact
-duplicates never dominate each other, so every copy of a frontier point is kept. Utilities are
-compared at ``analysis.resolution.RESOLUTION``: float noise from the order of summation neither
-makes nor breaks dominance.
+Two parties take an ``O(n log n)`` sweep; more parties take the sort-filter-skyline of
+``analysis.skyline``. Exact duplicates never dominate each other, so every copy of a frontier
+point is kept. Utilities are compared at ``analysis.resolution.RESOLUTION``: float noise from
+the order of summation neither makes nor breaks dominance.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from backchannel.analysis.resolution import snap
-
-BLOCK = 2048
+from backchannel.analysis.skyline import skyline_mask, without_dominated
 
 
 def pareto_mask(utilities: np.ndarray) -> np.ndarray:
@@ -24,8 +23,8 @@ def pareto_mask(utilities: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     if utilities.shape[1] == 1:
         return utilities[:, 0] == utilities[:, 0].max()
-    if utilities.shape[1] == 2:
-        return _pareto_mask_2d(utilities)
+    if utilities.shape[1] == 2:  # a few frontier points first remove what they dominate
+        return without_dominated(utilities, _pareto_mask_2d)
     return _pareto_mask_nd(utilities)
 
 
@@ -55,26 +54,5 @@ def _pareto_mask_2d(utilities: np.ndarray) -> np.ndarray:
 
 
 def _pareto_mask_nd(utilities: np.ndarray) -> np.ndarray:
-    """Blocked filter: walk rows by decreasing sum; only earlier rows can dominate later ones."""
-    order = np.argsort(-utilities.sum(axis=1), kind="stable")
-    frontier = np.zeros((0, utilities.shape[1]))
-    keep = np.zeros(len(order), dtype=bool)
-    for start in range(0, len(order), BLOCK):
-        block_rows = order[start : start + BLOCK]
-        block = utilities[block_rows]
-        alive = ~_dominated_by(block, frontier)
-        inside = _dominated_by(block, block)
-        alive &= ~inside
-        keep[block_rows] = alive
-        frontier = np.concatenate([frontier, block[alive]])
-        frontier = frontier[~_dominated_by(frontier, frontier)]
-    return keep
-
-
-def _dominated_by(points: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """For each row of ``points``, whether some row of ``others`` dominates it."""
-    if len(others) == 0 or len(points) == 0:
-        return np.zeros(len(points), dtype=bool)
-    at_least = (others[None, :, :] >= points[:, None, :]).all(axis=2)
-    better = (others[None, :, :] > points[:, None, :]).any(axis=2)
-    return (at_least & better).any(axis=1)
+    """Three or more parties: sort-filter-skyline (``analysis.skyline``)."""
+    return skyline_mask(utilities)

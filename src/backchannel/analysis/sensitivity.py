@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from backchannel.analysis.outcome_space import analyze_space
+from backchannel.analysis.resolution import snap
 from backchannel.analysis.solutions import agreeable_mask, nash_index
 from backchannel.analysis.thresholds import AffineFamily, Crossing, nash_crossing, zone_crossing
 from backchannel.scenario.model import Party, Scenario
@@ -113,9 +114,9 @@ class _Base:
         analysis = analyze_space(scenario)
         return cls(
             scenario,
-            scenario.utilities,
+            snap(scenario.utilities),
             scenario.allowed.all(axis=1),
-            scenario.reservations,
+            snap(scenario.reservations),
             analysis.nash,
             analysis.zopa_size,
         )
@@ -136,7 +137,8 @@ class _Base:
 
 
 def _eps(value: float) -> float:
-    return 1e-9 * max(1.0, abs(value))
+    """How far past a threshold the change is shown: well above the analysis's resolution."""
+    return 1e-7 * max(1.0, abs(value))
 
 
 def _solve(
@@ -286,12 +288,16 @@ def _ratifier(base: _Base, column: int, party: Party) -> list[Threshold]:
     ratifier = party.ratifier
     assert ratifier is not None
     space = base.scenario.space
-    approval = ratifier.utility.over_space(space)
+    approval = snap(ratifier.utility.over_space(space))
     zone = agreeable_mask(base.utilities, base.reservations, base.allowed)
     eligible = zone & ratifier.utility.allowed_over_space(space)
     current = ratifier.threshold
     family = AffineFamily(
-        approval - current, -np.ones(len(approval)), eligible, np.zeros(len(approval)), current
+        approval - float(snap(current)),
+        -np.ones(len(approval)),
+        eligible,
+        np.zeros(len(approval)),
+        current,
     )
     parameter = f"{party.id}.ratifier.threshold"
 

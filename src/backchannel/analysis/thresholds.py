@@ -17,7 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-EDGE = 1e-9  # a change "just past" a threshold must stay inside the parameter's range
+from backchannel.analysis.resolution import RESOLUTION
+
+EDGE = 1e-7  # a change "just past" a threshold must stay inside the parameter's range
+# The analysis compares utilities on a grid of RESOLUTION, so a gain within half a grid step
+# below zero still counts as reaching the walk-away value.
+TOLERANCE = RESOLUTION / 2
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class AffineFamily:
 
     def zone(self, t: float) -> np.ndarray:
         """Outcomes in the zone at ``t``."""
-        return self.eligible & (self.gain(t) >= 0.0)
+        return self.eligible & (self.gain(t) >= -TOLERANCE)
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ def zone_crossing(
 ) -> Crossing | None:
     """Where, moving from ``current`` towards ``direction`` (+1 or -1) inside ``[low, high]``,
     the zone first closes (if open now) or opens (if closed now)."""
-    alpha, beta = family.alpha[family.eligible], family.beta[family.eligible]
+    alpha = family.alpha[family.eligible] + TOLERANCE
+    beta = family.beta[family.eligible]
     if len(alpha) == 0:
         return None
     always = bool(np.any((beta == 0.0) & (alpha >= 0.0)))

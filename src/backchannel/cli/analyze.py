@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from backchannel.cli.common import (
-    SCENARIO_ARGUMENT,
     check_output_file,
     console,
     open_scenario,
@@ -15,9 +15,20 @@ from backchannel.cli.common import (
     user_errors,
 )
 
+if TYPE_CHECKING:
+    from backchannel.analysis.outcome_space import SpaceAnalysis
+    from backchannel.cli.run_file import RunRecord
+    from backchannel.scenario.model import Scenario
+
 
 def analyze(
-    scenario: str = SCENARIO_ARGUMENT,
+    scenario: str = typer.Argument(
+        None,
+        metavar="SCENARIO",
+        show_default=False,
+        help="Scenario file or bundled name, or the output of run --json (its agreement is "
+        "marked) \\[default: iran-us].",
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print a JSON document instead."),
     plot: Path = typer.Option(
         None, "--plot", metavar="FILE.png", help="Also draw the outcome space (.png, .svg, .pdf)."
@@ -36,17 +47,33 @@ def analyze(
         standing_note,
         utility_table,
     )
+    from backchannel.cli.run_file import read_run
 
     with user_errors():
         check_output_file(plot, "--plot")
-        model = open_scenario(scenario)
+        ran = read_run(scenario)
+        model = ran.scenario if ran is not None else open_scenario(scenario)
         analysis = analyze_space(model)
         if plot is not None:
             from backchannel.report.space_plot import plot_outcome_space
 
             plot_outcome_space(model, analysis, plot)
     if json_output:
-        print_json(analysis_document(model, analysis))
+        document = analysis_document(model, analysis)
+        if ran is not None:
+            document["run"] = {
+                "file": str(ran.file),
+                "protocol": ran.protocol,
+                "seed": ran.seed,
+                "reason": ran.reason,
+                "agreement": None
+                if ran.agreement is None
+                else {
+                    "index": ran.agreement,
+                    **package_standing(model, analysis, ran.agreement),
+                },
+            }
+        print_json(document)
         return
     console.rule(f"[bold]{model.title}")
     console.print(
@@ -86,6 +113,8 @@ def analyze(
     console.print(
         outcome_table(model, solutions, "Bargaining solutions (among agreeable outcomes)")
     )
+    if ran is not None:
+        _print_run(model, analysis, ran)
     if model.packages:
         package_rows = []
         for package in model.packages:
@@ -101,6 +130,20 @@ def analyze(
         console.print(f"[dim]  {key.replace('_', ' ')}: {meaning}.[/]")
     if plot is not None:
         console.print(f"Plot written to {plot}")
+
+
+def _print_run(model: Scenario, analysis: SpaceAnalysis, ran: RunRecord) -> None:
+    """The agreement the run reached, beside the Nash solution, with where it stands."""
+    from backchannel.analysis.document import package_standing
+    from backchannel.cli.render import outcome_table, standing_note
+
+    title = f"The run in {ran.file.name} ({ran.protocol}, seed {ran.seed})"
+    if ran.agreement is None:
+        console.print(f"{title} ended without agreement: {ran.reason}.")
+        return
+    note = standing_note(package_standing(model, analysis, ran.agreement))
+    rows = [("this run's agreement", ran.agreement, note), ("Nash", analysis.nash, "benchmark")]
+    console.print(outcome_table(model, rows, title))
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from backchannel.cli.common import (
     console,
     open_scenario,
     user_errors,
+    working,
 )
 
 
@@ -34,7 +35,8 @@ def brief(
             raise UsageProblem(f"--runs must be at least 1, got {runs}; e.g. --runs 10")
         prepare_folder(out, "--out")
         model = open_scenario(scenario)
-        written = write_brief(model, out, runs=runs, seed=seed)
+        with working(f"writing the brief: {runs} simulated negotiations per variant"):
+            written = write_brief(model, out, runs=runs, seed=seed)
     console.rule(f"[bold]{written.title}")
     for section in written.sections:
         console.print(

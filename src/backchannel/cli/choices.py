@@ -9,6 +9,6 @@ DEFAULT_SCENARIO = "iran-us"
 PROTOCOLS = ("direct", "shuttle", "single-text", "confidential")
 BACKENDS = ("local", "process", "ray")
 VARIANTS = ("lossless", "undistorted", "faithful", "loss=P", "noise=P")
-DEFAULT_CHUNK_SIZE = 16
+DEFAULT_CHUNK_SIZE = 128
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 SCENARIO_HELP = "Scenario file or bundled name."

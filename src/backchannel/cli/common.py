@@ -108,8 +108,9 @@ def check_new_file(path: Path, flag: str, force: bool) -> None:
 
 @contextmanager
 def progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on stderr for long runs; yields ``advance(done)``, or None when off."""
-    if not enabled:
+    """A progress bar on stderr for long runs; yields ``advance(done)``, or None when off
+    (asked off, or stderr is not a terminal: a log file gets no bar)."""
+    if not enabled or not errors.is_terminal:
         yield None
         return
     from rich.progress import (
@@ -131,6 +132,21 @@ def progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[in
     task = bar.add_task(label, total=total)
     with bar:
         yield lambda done: bar.advance(task, done)
+
+
+@contextmanager
+def working(message: str, enabled: bool = True) -> Iterator[None]:
+    """A spinner with the elapsed time on stderr, for work whose length is not known ahead."""
+    if not enabled or not errors.is_terminal:
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn(message), TimeElapsedColumn(), console=errors, transient=True
+    ) as spinner:
+        spinner.add_task(message, total=None)
+        yield
 
 
 def open_scenario(reference: str | None) -> Scenario:

@@ -78,11 +78,6 @@ def compare(
 
     with user_errors(), _experiment_errors():
         check_output_file(plot, "--plot")
-        if load and backend != "local":
-            raise UsageProblem(
-                f"--load with --backend {backend}: the workers would not know your strategies; "
-                "use --backend local (the default) with --load"
-            )
         load_user_strategies(load)
         model = open_scenario(scenario)
         arms = parse_arms(protocols or ",".join(runner.PROTOCOLS), model, via)
@@ -95,6 +90,7 @@ def compare(
             seed=seed,
             strategies=tuple(parse_assignments(strategy, "--strategy").items()),
             chunk_size=chunk_size,
+            load=tuple(load),
         )
         with progress_bar(runs, not json_output, "runs") as advance:
             comparison = run_comparison(
@@ -182,7 +178,8 @@ def _print(model: Scenario, comparison: Comparison, out: Path | None, plot: Path
     engines = "; ".join(f"{label}: {', '.join(e)}" for label, e in comparison.engines.items())
     console.print(f"[dim]Engines used — {engines}.[/]")
     console.print(
-        "[dim]agree: share of runs with an agreement. days: simulated days to agreement (median, "
+        "[dim]agree: share of runs with an agreement (below each rate: its 95% Wilson interval). "
+        "days: simulated days to agreement (median, "
         "90th percentile), over agreements. welfare: sum of payoffs after time discounting and "
         "any price of direct contact, all runs. dist.: mean distance in utility space of "
         "agreements from the Pareto frontier and from the Nash solution. miscalc.: share of "
@@ -200,27 +197,31 @@ def summary_table(comparison: Comparison) -> Table:
     headers = ("agree", "days\np50/p90", "welfare", "dist.\nfrontier", "dist.\nNash", "miscalc.")
     rows = [
         (
-            _percent(s.agreement_rate),
+            _percent(s.agreement_rate, s.agreements, s.runs),
             f"{_number(s.median_days, 1)}/{_number(s.p90_days, 1)}",
             _number(s.mean_welfare, 3),
             _number(s.mean_distance_frontier, 3),
             _number(s.mean_distance_nash, 3),
-            _percent(s.miscalculation_rate),
+            _percent(s.miscalculation_rate, s.miscalculations, s.zopa_runs),
         )
         for s in comparison.summaries
     ]
     table = Table(title="Per protocol", title_justify="left")
     table.add_column("protocol", overflow="fold")
     for k, name in enumerate(headers):
-        width = max([*(len(line) for line in name.split("\n")), *(len(r[k]) for r in rows)])
+        cells = [line for r in rows for line in r[k].split("\n")]
+        width = max([*(len(line) for line in name.split("\n")), *(len(c) for c in cells)])
         table.add_column(name, justify="right", no_wrap=True, min_width=width)
     for summary, cells in zip(comparison.summaries, rows, strict=True):
         table.add_row(summary.arm, *cells)
     return table
 
 
-def _percent(rate: float) -> str:
-    return "–" if rate != rate else f"{rate:.1%}"
+def _percent(rate: float, part: int, whole: int) -> str:
+    """The rate and, below it, its 95% interval (``experiments.rates``)."""
+    from backchannel.experiments.rates import interval_text
+
+    return "–" if rate != rate else f"{rate:.1%}\n{interval_text(part, whole)}"
 
 
 def _number(value: float, digits: int) -> str:

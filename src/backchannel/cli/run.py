@@ -83,7 +83,11 @@ def run(
     _note_renamed(mediator, protocol)
     analysis = analyze_space(model)
     if json_output:
-        print_json(transcript_document(model, transcript, analysis))
+        from backchannel.cli.run_file import source_of
+
+        document = transcript_document(model, transcript, analysis)
+        document["scenario_source"] = source_of(scenario)  # for: backchannel analyze run.json
+        print_json(document)
         return
     tell(model, transcript, analysis)
     result = transcript.result
@@ -115,10 +119,11 @@ def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> No
     """The account: who talks through whom, the deadline and walk-away values, each event in
     a column of dates, repeated rounds folded, and why it ended as it did."""
     from backchannel.cli.story import Clock, account, closing, entry, fold, opening
-    from backchannel.report.describe import describe_event, terms
+    from backchannel.report.describe import describe_event, short_name, terms
 
-    names = {p.id: p.name for p in model.parties}
     hops = {i.id: i.name for i in model.channel.intermediaries}
+    # A mediator is an intermediary: named like the parties ("Oman proposes", not "oman").
+    names = {i: short_name(model, i) for i in hops} | {p.id: p.name for p in model.parties}
     settings = transcript.settings
     route = " → ".join(hops.get(h, h) for h in settings["via"]) or "a direct line"
     clock = Clock(model)

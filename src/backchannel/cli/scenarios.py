@@ -32,13 +32,11 @@ def bundled_listings() -> list[Listing]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     # Through the top package: importing ``backchannel.scenario`` would compile-load its engine.
     folder = resources.files("backchannel") / "scenario" / "bundled"
-    # Sorted by name without the suffix, as ``bundled_names`` sorts ("iran-us" before
+    # Keyed and sorted by name without the suffix, as ``bundled_names`` sorts ("iran-us" before
     # "iran-us-2025", which a sort by file name would reverse).
-    files = sorted(
-        (p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name[:-5]
-    )
+    files = {p.name.rsplit(".", 1)[0]: p for p in folder.iterdir() if p.name.endswith(".yaml")}
     return [
-        _listing(p.name.rsplit(".", 1)[0], yaml.load(p.read_text("utf-8"), loader)) for p in files
+        _listing(name, yaml.load(files[name].read_text("utf-8"), loader)) for name in sorted(files)
     ]
 
 
@@ -87,17 +85,46 @@ def validate(
     file: str = typer.Argument(
         ..., metavar="FILE", help="Scenario file (.yaml/.json) or bundled name."
     ),
+    as_of: str = typer.Option(
+        None,
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Also check the evidence as of this day: passed events, unsupported assumptions.",
+    ),
+    max_age: int = typer.Option(
+        None, "--max-age", min=0, metavar="DAYS", help="With --as-of: flag older sources."
+    ),
 ) -> None:
     """Check a scenario file and report every problem with its place and fix."""
     from backchannel.agents.registry import strategy_names
     from backchannel.scenario.loader import load_scenario
 
     with user_errors():
+        day = _as_of_day(as_of, max_age)
         scenario = load_scenario(file, strategy_names())
     console.print(
         f"[green]ok[/] {file}: {len(scenario.parties)} parties, "
         f"{len(scenario.space.issues)} issues, {scenario.space.size:,} outcomes"
     )
+    if day is not None and scenario.spec is not None:
+        from backchannel.cli.evidence import report_evidence
+
+        report_evidence(file, scenario.spec, day, max_age)
+
+
+def _as_of_day(as_of: str | None, max_age: int | None):
+    import datetime as dt
+
+    from backchannel.cli.common import UsageProblem
+
+    if as_of is None:
+        if max_age is not None:
+            raise UsageProblem("--max-age needs --as-of DATE: the age is counted back from it")
+        return None
+    try:
+        return dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise UsageProblem(f"--as-of {as_of}: not a date; write it as YYYY-MM-DD") from None
 
 
 def strategies(load: list[str] = LOAD_OPTION) -> None:

@@ -18,8 +18,10 @@ from backchannel.cli.common import (
     console,
     open_scenario,
     print_json,
+    progress_bar,
     user_errors,
 )
+from backchannel.experiments.rates import wilson
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -88,15 +90,22 @@ def whatif(
             with_sweep_value(changed, swept.indicator, float(swept.values[0]))  # check the name
         options = RunOptions(protocol=protocol, seed=seed, force_direct=force_direct)
         try:
-            baseline = figures(base, "baseline", runs, options, seed)
-            versions = [baseline]
-            if moves or settings:
-                versions.append(figures(changed, "what-if", runs, options, seed))
-            sweep_results = []
-            if swept is not None:
-                for value in swept.values:
-                    variant = with_sweep_value(changed, swept.indicator, float(value))
-                    sweep_results.append(figures(variant, f"{value:g}", runs, options, seed))
+            steps = 1 + bool(moves or settings) + (len(swept.values) if swept else 0)
+            label = f"simulating {runs} negotiations per version"
+            with progress_bar(steps, not json_output, label) as advance:
+                tick = advance or (lambda _done: None)
+                baseline = figures(base, "baseline", runs, options, seed)
+                tick(1)
+                versions = [baseline]
+                if moves or settings:
+                    versions.append(figures(changed, "what-if", runs, options, seed))
+                    tick(1)
+                sweep_results = []
+                if swept is not None:
+                    for value in swept.values:
+                        variant = with_sweep_value(changed, swept.indicator, float(value))
+                        sweep_results.append(figures(variant, f"{value:g}", runs, options, seed))
+                        tick(1)
         except RunRefused as error:
             raise UsageProblem(str(error)) from None
     if plot is not None:
@@ -152,6 +161,7 @@ def summary(version: Figures) -> dict[str, Any]:
         ),
         "runs": runs.count,
         "agreement_rate": runs.agreement_rate,
+        "agreement_rate_interval": list(wilson(runs.agreements, runs.count)),
         "median_days_to_agreement": runs.median_days,
         "mean_payoffs": runs.mean_payoffs,
         "reservations_first_day": dict(
@@ -171,6 +181,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _rate(row: dict[str, Any]) -> str:
+    """``80% (49–94%)``: the agreement rate with its 95% Wilson interval."""
+    low, high = row["agreement_rate_interval"]
+    return f"{row['agreement_rate']:.0%} ({100 * low:.0f}–{100 * high:.0f}%)"
+
+
 def _table(versions: list[Figures]) -> Table:
     from rich.table import Table
 
@@ -188,6 +204,9 @@ def _table(versions: list[Figures]) -> Table:
         ("median days to agreement", "median_days_to_agreement"),
     ]
     for label, key in lines:
+        if key == "agreement_rate":
+            table.add_row(label + " (95% interval)", *(_rate(r) for r in rows))
+            continue
         table.add_row(label, *(_cell(r[key]) for r in rows))
     for pid in versions[0].scenario.party_ids:
         table.add_row(
@@ -216,7 +235,7 @@ def _sweep_table(name: str, values, results: list[Figures]) -> Table:
             f"{value:g}",
             _cell(row["zopa_deadline"]),
             _cell(row["window_open_share"]),
-            _cell(row["agreement_rate"]),
+            _rate(row),
             _cell(row["median_days_to_agreement"]),
         )
     return table

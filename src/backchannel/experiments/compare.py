@@ -26,18 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from backchannel.analysis.outcome_space import SpaceAnalysis, analyze_space
 from backchannel.experiments.batch import run_batch
 from backchannel.experiments.executors import execute
 from backchannel.experiments.metrics import Summary, agreement_metrics, summarise
-from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, job_rng, plan_runs
-from backchannel.experiments.uncertainty import draw_scenario
+from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, plan_runs
+from backchannel.experiments.run_space import RunSpace, allowed_by_all, run_space
+from backchannel.experiments.uncertainty import DRAW_STREAM as DRAW_STREAM
+from backchannel.experiments.uncertainty import draw_run
 from backchannel.experiments.variants import VariantError, parse_variant, with_channel_variant
 from backchannel.protocols import runner
 from backchannel.scenario.model import Scenario
 
 Row = dict[str, Any]
-DRAW_STREAM = 0  # job_rng stream that draws a run's uncertain scenario
 
 
 class CompareError(ValueError):
@@ -63,6 +63,7 @@ class CompareSettings:
     strategies: tuple[tuple[str, str], ...] = ()
     chunk_size: int = DEFAULT_CHUNK_SIZE
     engine: str = "auto"
+    load: tuple[str, ...] = ()  # strategy files (--load) every worker imports before playing
 
 
 @dataclass(frozen=True)
@@ -153,18 +154,23 @@ def run_comparison(
 
 def draw_for(scenario: Scenario, seed: int) -> Scenario:
     """Run ``seed``'s scenario: the base one drawn with the run's own draw generator."""
-    return draw_scenario(scenario, job_rng(seed, DRAW_STREAM))
+    return draw_run(scenario, seed)
 
 
 def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> list[Row]:
     """Every arm on every run of ``chunk``: rows ordered by run, then by arm."""
+    if settings.load:  # a process or Ray worker starts without the user's strategies
+        from backchannel.experiments.tournament import load_strategies
+
+        load_strategies(settings.load)
     seeds = [job.seed for job in chunk.jobs]
     runs = [job.index for job in chunk.jobs]
     drawn = {seed: draw_for(scenario, seed) for seed in seeds}
-    analyses: dict[int, SpaceAnalysis] = {}
+    allowed = allowed_by_all(scenario)  # draws keep the red lines
+    analyses: dict[int, RunSpace] = {}
     for s in drawn.values():
         if id(s) not in analyses:
-            analyses[id(s)] = analyze_space(s)
+            analyses[id(s)] = run_space(s, allowed)
     overrides = dict(settings.strategies)
     by_arm = []
     for arm in settings.arms:
@@ -198,7 +204,7 @@ def _tidy(row: Row, arm: Arm) -> Row:
 
 
 def _add_metrics(
-    rows: list[Row], scenarios: list[Scenario], analyses: Mapping[int, SpaceAnalysis]
+    rows: list[Row], scenarios: list[Scenario], analyses: Mapping[int, RunSpace]
 ) -> None:
     """Zone of agreement and distances, vectorised over the rows that share a drawn scenario."""
     groups: dict[int, list[int]] = {}

@@ -30,25 +30,30 @@ from typing import Any
 import numpy as np
 
 from backchannel.analysis.outcome_space import SpaceAnalysis, nearest_distances
+from backchannel.experiments.rates import wilson
+from backchannel.experiments.run_space import RunSpace
 
 Row = dict[str, Any]
 
 
 def agreement_metrics(
-    analysis: SpaceAnalysis, utilities: np.ndarray, agreements: np.ndarray
+    analysis: SpaceAnalysis | RunSpace, utilities: np.ndarray, agreements: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Distances of the agreements (rows of ``utilities``, shape (n, parties)) of one scenario.
 
     Rows whose ``agreements`` entry is negative (no agreement) get NaN.
     """
+    if isinstance(analysis, SpaceAnalysis):
+        point = None if analysis.nash is None else analysis.utilities_of(analysis.nash)
+        analysis = RunSpace(analysis.zopa_exists, analysis.frontier_utilities, point)
     agreed = np.asarray(agreements) >= 0
     frontier = np.full(len(agreed), np.nan)
     nash = np.full(len(agreed), np.nan)
     if agreed.any():
         points = np.asarray(utilities, dtype=float)[agreed]
         frontier[agreed] = nearest_distances(points, analysis.frontier_utilities)
-        if analysis.nash is not None:
-            target = analysis.utilities_of(analysis.nash)[None, :]
+        if analysis.nash_utilities is not None:
+            target = analysis.nash_utilities[None, :]
             nash[agreed] = nearest_distances(points, target)
     return {"distance_frontier": frontier, "distance_nash": nash}
 
@@ -71,10 +76,14 @@ class Summary:
     miscalculation_rate: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """Plain numbers, with each rate's 95% Wilson interval (``experiments.rates``)."""
+        data = {
             k: (None if isinstance(v, float) and np.isnan(v) else v)
             for k, v in asdict(self).items()
         }
+        data["agreement_rate_interval"] = list(wilson(self.agreements, self.runs))
+        data["miscalculation_rate_interval"] = list(wilson(self.miscalculations, self.zopa_runs))
+        return data
 
 
 def summarise(rows: Sequence[Row], arms: Sequence[str]) -> list[Summary]:

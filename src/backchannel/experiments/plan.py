@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DEFAULT_CHUNK_SIZE = 16
+DEFAULT_CHUNK_SIZE = 128  # the batch engine plays a chunk's runs together: fewer, larger chunks
 STREAM_TAG = 0x0BAC
 
 

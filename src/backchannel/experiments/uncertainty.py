@@ -17,13 +17,17 @@ value as they add to the stated one, so uncertainty sits around the value after 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import fields, replace
 
 import numpy as np
 
+from backchannel.experiments.plan import job_rng
 from backchannel.scenario.model import Channel, Intermediary, Party, Scenario
 from backchannel.scenario.uncertainty import Distribution, PartyUncertainty, Uncertainty
 from backchannel.space.utility import LinearAdditiveUtility
+
+DRAW_STREAM = 0  # the job_rng stream that draws a run's uncertain scenario
 
 
 def sample(
@@ -75,6 +79,49 @@ def draw_scenario(scenario: Scenario, rng: np.random.Generator) -> Scenario:
     channel = _draw_channel(scenario.channel, uncertainty, rng)
     result = replace(scenario, parties=tuple(parties), channel=channel)
     share_arrays(scenario, result, redrawn)
+    return result
+
+
+DRAWS_KEPT = 4096
+_DRAWS: OrderedDict[tuple[int, ...], tuple[object, ...]] = OrderedDict()
+
+
+def draw_run(scenario: Scenario, seed: int) -> Scenario:
+    """Run ``seed``'s drawn scenario (the draw generator of ``compare`` and ``whatif``),
+    reusing the numbers drawn before for the same parties, channel and uncertainty: versions
+    of a scenario that differ only in their timeline (a what-if, each point of a sweep) share
+    their runs' draws instead of drawing them again."""
+    uncertainty = scenario.uncertainty
+    if uncertainty is None:
+        return scenario
+    key = (id(uncertainty), id(scenario.parties), id(scenario.channel), int(seed))
+    found = _DRAWS.get(key)
+    if (
+        found is None
+        or found[0] is not uncertainty
+        or found[1] is not scenario.parties
+        or (found[2] is not scenario.channel)
+    ):
+        drawn = draw_scenario(scenario, job_rng(int(seed), DRAW_STREAM))
+        redrawn = [
+            c for c, (a, b) in enumerate(zip(scenario.parties, drawn.parties, strict=True))
+            if a.utility is not b.utility
+        ]  # fmt: skip
+        found = (uncertainty, scenario.parties, scenario.channel, drawn, redrawn, scenario)
+        _DRAWS[key] = found
+        if len(_DRAWS) > DRAWS_KEPT:
+            _DRAWS.popitem(last=False)
+        return drawn
+    _DRAWS.move_to_end(key)
+    earlier: Scenario = found[3]  # type: ignore[assignment]
+    if found[5] is scenario:
+        return earlier
+    result = replace(scenario, parties=earlier.parties, channel=earlier.channel)
+    result.__dict__["allowed"] = scenario.allowed
+    if not found[4]:
+        result.__dict__["utilities"] = scenario.utilities
+    elif "utilities" in earlier.__dict__:
+        result.__dict__["utilities"] = earlier.utilities
     return result
 
 

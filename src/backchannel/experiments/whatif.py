@@ -3,8 +3,9 @@
 A what-if compares *figures* of two versions of a scenario: the deal window (on which days a
 zone of agreement exists, :mod:`~backchannel.analysis.window`) and many seeded negotiations.
 Runs take their seeds from an experiments plan and draw the scenario's declared uncertainty
-with the same stream as ``backchannel compare``; they run on the step-by-step engine, the one
-that follows the timeline's clock.
+with the same stream as ``backchannel compare`` (versions that differ only in their timeline
+share those draws); they run on the batch engine where it applies, which follows the timeline's
+clock run by run exactly as the step-by-step engine does.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from backchannel.analysis.window import DealWindow, deal_window
-from backchannel.experiments.plan import job_rng, run_seeds
-from backchannel.experiments.uncertainty import draw_scenario
+from backchannel.experiments.batch import run_batch
+from backchannel.experiments.plan import run_seeds
+from backchannel.experiments.uncertainty import draw_run
 from backchannel.protocols.runner import RunOptions, run_negotiation
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
@@ -185,18 +187,42 @@ def with_sweep_value(scenario: Scenario, indicator: str, value: float) -> Scenar
 
 
 def simulate(scenario: Scenario, options: RunOptions, runs: int, seed: int = 0) -> Runs:
-    """``runs`` negotiations with per-run seeds from one plan seed (uncertainty drawn per run)."""
+    """``runs`` negotiations with per-run seeds from one plan seed (uncertainty drawn per run,
+    the same draws for every version that changes only the timeline). They play on the batch
+    engine where it applies (equal to the step engine run by run), else step by step."""
     if runs < 1:
         raise WhatIfError("--runs must be at least 1")
-    agreed_days, payoffs, utilities = [], [], []
-    for run_seed in run_seeds(seed, runs):
-        drawn = draw_scenario(scenario, job_rng(int(run_seed), DRAW_STREAM))
-        result = run_negotiation(drawn, replace(options, seed=int(run_seed))).result
-        assert result is not None
-        if result.agreed:
-            agreed_days.append(result.time_hours / 24.0)
-        payoffs.append([result.payoffs[pid] for pid in scenario.party_ids])
-        utilities.append([result.utilities[pid] for pid in scenario.party_ids])
+    seeds = [int(s) for s in run_seeds(seed, runs)]
+    if options.mediator is None and options.post_settlement:
+        rows = run_batch(
+            scenario, options.protocol, options.strategies, seeds, via=options.via,
+            force_direct=options.force_direct, draw=draw_run,
+        )  # fmt: skip
+        results = [
+            (
+                row["agreed"], row["time_hours"],
+                [row[f"payoff_{pid}"] for pid in scenario.party_ids],
+                [row[f"utility_{pid}"] for pid in scenario.party_ids],
+            )
+            for row in rows
+        ]  # fmt: skip
+    else:
+        results = []
+        for run_seed in seeds:
+            result = run_negotiation(
+                draw_run(scenario, run_seed), replace(options, seed=run_seed)
+            ).result
+            assert result is not None
+            results.append(
+                (
+                    result.agreed, result.time_hours,
+                    [result.payoffs[pid] for pid in scenario.party_ids],
+                    [result.utilities[pid] for pid in scenario.party_ids],
+                )
+            )  # fmt: skip
+    agreed_days = [hours / 24.0 for agreed, hours, _, _ in results if agreed]
+    payoffs = [p for _, _, p, _ in results]
+    utilities = [u for _, _, _, u in results]
     mean_payoffs, mean_utilities = np.mean(payoffs, axis=0), np.mean(utilities, axis=0)
     return Runs(
         count=runs,

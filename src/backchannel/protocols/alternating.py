@@ -31,7 +31,14 @@ from backchannel.agents.base import Strategy
 from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
-from backchannel.protocols.deadline import IN_TRANSIT, PASSED, UNANSWERED, ending_time, in_time
+from backchannel.protocols.deadline import (
+    EXPIRED,
+    IN_TRANSIT,
+    PASSED,
+    UNANSWERED,
+    ending_time,
+    in_time,
+)
 from backchannel.protocols.messages import record_delivery, record_dispatch
 from backchannel.protocols.registry import RunSetup, protocol
 from backchannel.protocols.settlement import conclude
@@ -213,10 +220,10 @@ class AlternatingOffers:
             arrived_at_hours=arrived,
             deadline_hours=deadline,
         )
+        if counted == EXPIRED:
+            return False, math.inf, None, IN_TRANSIT
         if delivery.delivered is None:
             return False, math.inf, None, LOST
-        if not counted:
-            return False, math.inf, None, IN_TRANSIT
         received = delivery.delivered
         if not in_time(arrived + self.scenario.response_hours, deadline):
             receiver.received += (Offer(proposer.party.id, received, arrived),)
@@ -288,12 +295,12 @@ class AlternatingOffers:
             sent_at_hours=decided_at,
             deadline_hours=deadline,
         )
+        if counted == EXPIRED:
+            return self._finish(transcript, None, IN_TRANSIT, deadline, round_number)
         if not delivery.arrived:
             why = "the acceptance was lost on every attempt and never arrived"
             ended = max(decided_at, transcript.events[-1].time_hours)
             return self._finish(transcript, None, why, ended, round_number)
-        if not counted:
-            return self._finish(transcript, None, IN_TRANSIT, deadline, round_number)
         closed = delivery.arrives_at_hours
         if text == offer:
             return self._finish(transcript, offer, "agreement", closed, round_number, deadline)

@@ -32,11 +32,13 @@ NOTABLE = {
 
 @dataclass(frozen=True)
 class Change:
-    """A moved position: ``fields`` maps each changed field to ``(before, after)``."""
+    """A moved position: ``fields`` maps each changed field to ``(before, after)``;
+    ``at_hours`` is when it happened (a dated event's own hour), if known, else when seen."""
 
     target: tuple[str, str]
     fields: dict[str, tuple[object, object]]
     causes: tuple[str, ...]
+    at_hours: float | None = None
 
 
 class TimelineClock:
@@ -75,13 +77,22 @@ class TimelineClock:
             events = [e.id for e in fired if e.touches(target)]
             notable = any(_notable(k, b, a) for k, (b, a) in diff.items())
             if diff and (events or notable):
-                causes = events + [
-                    i.id for i in moved if any(e.target == target for e in i.effects)
-                ]
-                changes.append(Change(target, diff, tuple(causes)))
+                drifts = [i.id for i in moved if any(e.target == target for e in i.effects)]
+                at = None if drifts else self._fired_at(events, hours)
+                changes.append(Change(target, diff, tuple(events + drifts), at))
                 self._reported[target] = values
         self.situation, self._last = situation, hours
         return changes
+
+    def _fired_at(self, event_ids: list[str], hours: float) -> float:
+        """The latest hour in ``(last look, hours]`` at which one of the events began or ended:
+        when the change they caused happened."""
+        edges = []
+        for event, begins in self.timeline.scheduled_hours():
+            if event.id in event_ids:
+                ends = begins + (event.lasts_days or 0.0) * HOURS_PER_DAY
+                edges += [e for e in (begins, ends) if self._last < e <= hours]
+        return max(edges, default=hours)
 
     def _still_between(self, before: float, after: float) -> bool:
         """Nothing the timeline holds moves between the two hours: no event begins or ends
@@ -117,7 +128,7 @@ def timeline_event(change: Change, hours: float, round_number: int) -> Event:
     kind, target = change.target
     return Event(
         kind="timeline",
-        time_hours=hours,
+        time_hours=hours if change.at_hours is None else change.at_hours,
         round=round_number,
         sender=target if kind == "party" else None,
         via=(target,) if kind == "hop" else (),

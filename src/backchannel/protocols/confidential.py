@@ -20,7 +20,6 @@ Theory: a mediator who keeps confidences can reach agreements that direct talk c
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -111,7 +110,7 @@ def _propose(session: MediatedSession, package: int, now: float, rounds: int) ->
         backs.append(session.reply(party_id, got, decided, rounds, details={"accepts": accepts}))
         verdicts.append((accepts, got))
     done = max(backs)
-    if not math.isfinite(done):  # an answer lost, or void at the deadline: nothing is settled
+    if done > session.deadline:  # an answer missed the deadline: nothing more to note
         return done, False
     if all(accepts for accepts, _ in verdicts):
         if all(got == package for _, got in verdicts):

@@ -27,6 +27,7 @@ from backchannel.channel.route import Route
 from backchannel.protocols.alternating import Seat
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
 from backchannel.protocols.deadline import (
+    EXPIRED,
     IN_TRANSIT,
     PASSED,
     UNANSWERED,
@@ -97,10 +98,10 @@ class MediatedSession:
             arrived_at_hours=arrived,
             deadline_hours=self.deadline,
         )
-        if delivery.delivered is None:
-            return None, math.inf
-        if not counted:
+        if counted == EXPIRED:
             self.late = self.late or IN_TRANSIT
+            return None, math.inf
+        if delivery.delivered is None:
             return None, math.inf
         seat = self.seats[party_id]
         seat.received += (Offer(self.mediator_id, delivery.delivered, arrived),)
@@ -137,7 +138,7 @@ class MediatedSession:
             carries_terms=text is not None,
             deadline_hours=self.deadline,
         )
-        if delivery.arrived and not counted:
+        if counted == EXPIRED:
             self.late = self.late or IN_TRANSIT
             return math.inf
         return arrived
@@ -181,12 +182,12 @@ class MediatedSession:
         """The ending when the round limit or the deadline has come, else None."""
         if self.clock is not None and math.isfinite(now):  # positions move as the clock runs
             self.follow_timeline(now, rounds + 1)
-        if rounds >= self.scenario.max_rounds:
-            return self.finish(None, "round limit reached", now, rounds)
-        if not in_time(now, self.deadline):
+        if not in_time(now, self.deadline):  # first: a round that ran out of time did not count
             lost = "a message was lost on every attempt"
             why = self.late or (PASSED if math.isfinite(now) else lost)
             return self.finish(None, why, ending_time(now, self.deadline), rounds)
+        if rounds >= self.scenario.max_rounds:
+            return self.finish(None, "round limit reached", now, rounds)
         return None
 
     def last_time(self) -> float:

@@ -17,6 +17,8 @@ from backchannel.protocols.transcript import Event, Transcript
 if TYPE_CHECKING:
     from backchannel.agents.mediators import ShuttlePolicy
 
+DELIVERED, UNDELIVERED = "delivered", "undelivered"  # and EXPIRED: what became of a message
+
 
 def record_delivery(
     transcript: Transcript,
@@ -32,15 +34,16 @@ def record_delivery(
     details: dict[str, Any] | None = None,
     carries_terms: bool = True,
     deadline_hours: float = math.inf,
-) -> bool:
+) -> str:
     """Hop, lost, resend and leak events, then one ``kind`` event (or ``undelivered``, or
-    ``expired``); whether the message reached its receiver by the deadline.
+    ``expired``); which of the three (``DELIVERED``, ``UNDELIVERED``, ``EXPIRED``).
 
     ``sent`` overrides the original text (when a mediator reworded it before it left);
     ``arrived_at_hours`` overrides the arrival time (when a timeline held the message).
     ``carries_terms`` False: the message is no package (confided preferences); no terms shown.
     A message that would arrive after ``deadline_hours`` is void (``protocols.deadline``): only
-    what happened to it by the deadline is recorded, then ``expired`` at the deadline.
+    what happened to it by the deadline is recorded, then ``expired`` at the deadline; so is a
+    message that only left after the deadline (a mediator held it), arrived or not.
     """
 
     departures = delivery.departures or (sent_at_hours,)
@@ -67,7 +70,7 @@ def record_delivery(
     else:
         when = departures[-1]
     text = delivery.sent if sent is None else sent
-    if arrived and not in_time(when, deadline_hours):
+    if not in_time(when, deadline_hours):
         transcript.record(
             Event(
                 EXPIRED,
@@ -81,11 +84,11 @@ def record_delivery(
                 {
                     **details_out,
                     "message": kind,
-                    "would_arrive_at_hours": when if math.isfinite(when) else None,
+                    "would_arrive_at_hours": when if arrived and math.isfinite(when) else None,
                 },
             )
         )
-        return False
+        return EXPIRED
     transcript.record(
         Event(  # positional: one per message
             kind if arrived else "undelivered",
@@ -99,7 +102,7 @@ def record_delivery(
             details_out,
         )
     )
-    return arrived
+    return DELIVERED if arrived else UNDELIVERED
 
 
 def _record_passages(

@@ -18,15 +18,18 @@ import numpy as np
 
 from backchannel.analysis.outcome_space import analyze_space, outcome_utilities
 from backchannel.analysis.window import zopa_sizes
+from backchannel.experiments.rates import clearly_different, interval_text, rate_text, wilson
 from backchannel.experiments.whatif import Figures, figures, simulate
 from backchannel.protocols.runner import RunOptions
 from backchannel.report import brief_templates as t
-from backchannel.report.critical import critical_opening
+from backchannel.report.critical import as_of_sentence, critical_opening
 from backchannel.scenario.at_time import reservations_over
 from backchannel.scenario.model import Scenario
 from backchannel.timeline.events import HOURS_PER_DAY
 
 SCAN_POINTS = 33
+# Indicators whose unit bounds their values: a scan never reads past these.
+UNIT_BOUNDS = {"share": (0.0, 1.0), "%": (0.0, 100.0)}
 
 
 @dataclass
@@ -102,6 +105,9 @@ def build_brief(scenario: Scenario, runs: int = 10, seed: int = 0) -> Brief:
     timeline = scenario.timeline
     title = t.TITLE.format(title=scenario.title)
     happens = Section(t.HAPPENS)
+    as_of = as_of_sentence(scenario)
+    if as_of is not None:
+        happens.paragraphs.append(as_of)
     if analysis.zopa_exists:
         share = analysis.zopa_size / analysis.outcome_count
         happens.paragraphs.append(
@@ -145,7 +151,7 @@ def build_brief(scenario: Scenario, runs: int = 10, seed: int = 0) -> Brief:
             t.RUNS_AGREE.format(
                 runs=runs,
                 route=route,
-                rate=base.runs.agreement_rate,
+                rate=rate_text(base.runs.agreements, base.runs.count),
                 days=base.runs.median_days,
                 payoffs=_payoffs(base.runs.mean_payoffs),
             )
@@ -156,6 +162,7 @@ def build_brief(scenario: Scenario, runs: int = 10, seed: int = 0) -> Brief:
                 runs=runs,
                 route=route,
                 deadline=scenario.deadline_days,
+                interval=interval_text(0, base.runs.count),
                 payoffs=_payoffs(base.runs.mean_payoffs),
             )
         )
@@ -183,6 +190,7 @@ def _runs_numbers(runs) -> dict[str, Any]:
     return {
         "runs": runs.count,
         "agreement_rate": runs.agreement_rate,
+        "agreement_rate_interval": list(wilson(runs.agreements, runs.count)),
         "median_days": runs.median_days,
         "mean_payoffs": runs.mean_payoffs,
     }
@@ -203,16 +211,18 @@ def _indirection(
                 direct_days=direct.median_days, shuttle_days=shuttle.median_days, ratio=ratio
             )
         )
-    if shuttle.agreements == direct.agreements:
-        out.paragraphs.append(
-            t.INDIRECTION_SAME_RATE.format(rate=shuttle.agreement_rate, runs=runs)
+    differ = clearly_different(
+        (shuttle.agreements, shuttle.count), (direct.agreements, direct.count)
+    )
+    numbers["direct_rate_differs"] = differ
+    template = t.INDIRECTION_RATE if differ else t.INDIRECTION_UNCLEAR_RATE
+    out.paragraphs.append(
+        template.format(
+            shuttle_rate=rate_text(shuttle.agreements, shuttle.count),
+            direct_rate=rate_text(direct.agreements, direct.count),
+            runs=runs,
         )
-    else:
-        out.paragraphs.append(
-            t.INDIRECTION_RATE.format(
-                shuttle_rate=shuttle.agreement_rate, direct_rate=direct.agreement_rate, runs=runs
-            )
-        )
+    )
     for party in scenario.parties:
         if party.refuses_direct_talks and party.direct_contact_cost > 0:
             out.bullets.append(
@@ -243,8 +253,7 @@ def _window(scenario: Scenario, base: Figures, out: Section, numbers: dict) -> N
                 samples=len(window.days),
                 start=when(0.0),
                 end=when(float(window.days[-1])),
-                low=int(window.zopa_sizes.min()),
-                high=int(window.zopa_sizes.max()),
+                deals=_deals(int(window.zopa_sizes.min()), int(window.zopa_sizes.max())),
             )
         )
     else:
@@ -278,36 +287,64 @@ def _events(
         if event.date is None:
             variant_timeline = timeline.with_event_date(event.id, midpoint)
             when = f"if it happened on {midpoint}"
-            base_zone, base_rate = base_end, base.runs.agreement_rate
+            base_zone, without_runs = base_end, base.runs
             variant = replace(scenario, timeline=variant_timeline)
             variant_figures = figures(variant, event.id, runs, RunOptions(seed=seed), seed)
-            zone, rate = variant_figures.window.zopa_end, variant_figures.runs.agreement_rate
+            zone, with_runs = variant_figures.window.zopa_end, variant_figures.runs
         else:
             without = replace(scenario, timeline=timeline.with_event_date(event.id, None))
             other = figures(without, event.id, runs, RunOptions(seed=seed), seed)
             when = f"on {event.date}, against a timeline without it"
-            base_zone, base_rate = other.window.zopa_end, other.runs.agreement_rate
-            zone, rate = base_end, base.runs.agreement_rate
+            base_zone, without_runs = other.window.zopa_end, other.runs
+            zone, with_runs = base_end, base.runs
         change = (zone - base_zone) / base_zone if base_zone else float(zone > 0)
-        numbers["events"][event.id] = {"zone_without": base_zone, "zone_with": zone, "rate": rate}
+        numbers["events"][event.id] = {
+            "zone_without": base_zone,
+            "zone_with": zone,
+            "rate": with_runs.agreement_rate,
+            "rate_interval": list(wilson(with_runs.agreements, with_runs.count)),
+        }
         if base_zone > 0 and zone == 0:
             text = t.EVENT_CLOSES.format(name=name, when=when, base=base_zone)
         elif base_zone == 0 and zone > 0:
             text = t.EVENT_OPENS.format(name=name, when=when, variant=zone)
+        elif zone == base_zone:
+            text = t.EVENT_KEEPS.format(
+                name=name, when=when, base=base_zone, rates=_rates(without_runs, with_runs)
+            )
         else:
-            verb = "narrow" if zone < base_zone else "widen" if zone > base_zone else "leave"
             text = t.EVENT_MOVES.format(
                 name=name,
                 when=when,
-                verb=verb,
+                verb="narrow" if zone < base_zone else "widen",
                 base=base_zone,
                 variant=zone,
                 change=change,
-                base_rate=base_rate,
-                rate=rate,
+                rates=_rates(without_runs, with_runs),
             )
         matters.bullets.append(text)
-        watch.bullets.append(t.EVENT_SIGNAL.format(name=name, change=change))
+        signal = t.EVENT_SIGNAL if zone != base_zone else t.EVENT_SIGNAL_NONE
+        watch.bullets.append(signal.format(name=name, change=change))
+
+
+def _rates(without, with_it) -> str:
+    """The event's effect on the agreement rate, claimed only if the intervals support it."""
+    template = (
+        t.EVENT_RATE_MOVES
+        if clearly_different(
+            (without.agreements, without.count), (with_it.agreements, with_it.count)
+        )
+        else t.EVENT_RATE_UNCLEAR
+    )
+    return template.format(
+        base_rate=rate_text(without.agreements, without.count),
+        rate=rate_text(with_it.agreements, with_it.count),
+    )
+
+
+def _deals(low: int, high: int) -> str:
+    """``3,099 deals`` or ``1,697 to 4,222 deals``."""
+    return f"{low:,} deals" if low == high else f"{low:,} to {high:,} deals"
 
 
 def _indicators(scenario: Scenario, watch: Section, numbers: dict) -> None:
@@ -321,7 +358,11 @@ def _indicators(scenario: Scenario, watch: Section, numbers: dict) -> None:
         now = float(indicator.value_at(timeline.start, 0.0))
         span = max(float(np.ptp(indicator.values)), abs(now) * 0.5, 1e-6)
         low = now - span if indicator.values.min() < 0 or now - span >= 0 else 0.0
-        values = np.linspace(low, now + span, SCAN_POINTS)
+        high = now + span
+        if indicator.unit in UNIT_BOUNDS:  # a share lost cannot pass 1
+            floor, ceiling = UNIT_BOUNDS[indicator.unit]
+            low, high = max(low, floor), min(high, ceiling)
+        values = np.linspace(low, high, SCAN_POINTS)
         rows = [
             reservations_over(
                 timeline.with_indicator_reaching(indicator.id, float(v), scenario.deadline_days),
@@ -357,8 +398,7 @@ def _indicators(scenario: Scenario, watch: Section, numbers: dict) -> None:
                     low=float(values[0]),
                     high=float(values[-1]),
                     state="open" if open_now else "shut",
-                    min_zone=int(zones.min()),
-                    max_zone=int(zones.max()),
+                    deals=_deals(int(zones.min()), int(zones.max())),
                     watch=watch_text,
                 )
             )

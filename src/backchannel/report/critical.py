@@ -1,4 +1,5 @@
-"""The critical assumptions in words, for the brief and the ``sensitivity`` command."""
+"""What must be true, in words: the critical assumptions (for the brief and the ``sensitivity``
+command) and the date the brief speaks as of."""
 
 from __future__ import annotations
 
@@ -48,3 +49,26 @@ def critical_opening(scenario: Scenario) -> tuple[str, list[dict[str, object]]]:
         return NONE_CRITICAL, []
     count = {1: "one", 2: "two", 3: "three"}.get(len(chosen), str(len(chosen)))
     return OPENING.format(count=count, items=items), [e.as_dict() for e in chosen]
+
+
+def as_of_sentence(scenario: Scenario) -> str | None:
+    """``As of 20 January 2026 (the day the scenario's clock starts); its newest dated source is
+    of 20 January 2026.``, or None when the scenario has neither a clock nor dated sources."""
+    from backchannel.scenario.evidence import latest_evidence
+
+    spec = scenario.spec
+    newest = latest_evidence(spec) if spec is not None else None
+    start = scenario.timeline.start if scenario.timeline is not None else None
+    if start is None and newest is None:
+        return None
+    parts = []
+    if start is not None:
+        parts.append(f"As of {_day(start)} (the day the scenario's clock starts)")
+    if newest is not None:
+        lead = "; its" if parts else "As of its"
+        parts.append(f"{lead} newest dated source, of {_day(newest)}")
+    return "".join(parts) + "."
+
+
+def _day(day) -> str:
+    return f"{day.day} {day:%B %Y}"

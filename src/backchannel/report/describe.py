@@ -1,9 +1,9 @@
 """Events in words: the one place that turns a transcript event into a line for people.
 
-``backchannel run`` prints these lines (``cli.run`` lays them out: dates, folding, wrapping);
-anything else that tells a negotiation uses the same words. A line is Rich markup (``[dim]``,
-``[cyan]``) so that a terminal can colour it. Terms are written with their units
-(:func:`terms`), a side's repeat offers as what moved (:func:`changes`).
+``backchannel run`` prints these lines (``cli.run`` and ``cli.story`` lay them out: dates,
+folding, wrapping); anything else that tells a negotiation uses the same words. A line is Rich
+markup (``[dim]``, ``[cyan]``) so that a terminal can colour it. Terms are written with their
+units (:func:`terms`), a side's repeat offers as what moved (:func:`changes`).
 """
 
 from __future__ import annotations
@@ -47,9 +47,10 @@ def describe_event(
     day = f"[dim]day {event.time_hours / 24:6.1f}[/]"
     if event.kind == EventKind.OFFER:
         assert event.delivered is not None
-        path = " → ".join([names[event.sender or ""], *event.via, names[event.receiver or ""]])
-        values = " ".join(
-            f"u({p.id})={model.utilities[event.delivered, k]:.2f}"
+        hops = [short_name(model, hop) for hop in event.via]
+        path = " → ".join([names[event.sender or ""], *hops, names[event.receiver or ""]])
+        values = "worth " + ", ".join(
+            f"{p.name} {model.utilities[event.delivered, k]:.2f}"
             for k, p in enumerate(model.parties)
         )
         sender = event.sender or ""
@@ -69,7 +70,16 @@ def describe_event(
             f"{day}            {names[event.sender or '']} talks directly and pays a domestic "
             f"price of {event.details['cost']:g}"
         )
-    return _channel_or_mediation(model, names, event)
+    return describe_mediation(model, names, event)
+
+
+def short_name(model: Scenario, hop: str) -> str:
+    """``Oman`` for the hop named "Oman (Omani officials, Muscat)": a name, short enough for
+    every line; the header gives the full one."""
+    for intermediary in model.channel.intermediaries:
+        if intermediary.id == hop:
+            return intermediary.name.split(" (")[0]
+    return hop
 
 
 SENT_BY_MEDIATOR = {
@@ -79,7 +89,7 @@ SENT_BY_MEDIATOR = {
 }
 
 
-def _channel_or_mediation(model: Scenario, names: dict[str, str], event: Event) -> str | None:
+def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> str | None:
     """One line for a channel or mediation event, or None for events not worth a line."""
     day = f"[dim]day {event.time_hours / 24:6.1f}[/]"
     pad = f"{day}           "
@@ -96,8 +106,8 @@ def _channel_or_mediation(model: Scenario, names: dict[str, str], event: Event) 
             f"{pad} [red]below walk-away:[/] the deal leaves {below} worse off than walking away"
             " once time discounting and any price of direct contact or leaks are counted"
         )
-    if kind == EventKind.START and "deadline_hours" in details:
-        return f"{pad} the talks open; the deadline is day {details['deadline_hours'] / 24:g}"
+    if kind == EventKind.TIMELINE:
+        return f"{pad} [blue]{timeline_text(names, details)}[/]"
     if kind == EventKind.EXPIRED:
         would = details["would_arrive_at_hours"]
         arrival = "never" if would is None else f"day {would / 24:.1f}"
@@ -149,3 +159,35 @@ def _channel_or_mediation(model: Scenario, names: dict[str, str], event: Event) 
         result = "both gain; the deal is improved" if details["improved"] else "declined"
         return f"{pad} post-settlement settlement: {result}"
     return None
+
+
+def timeline_text(names: dict[str, str], details: dict) -> str:
+    """``snapback: Iran: walk-away value 0.5 → 0.58, deadline (days) none → 120``."""
+    moved = []
+    for name, change in details["changes"].items():
+        before, after = change["before"], change["after"]
+        label = TIMELINE_FIELDS.get(name, name.replace("_", " "))
+        moved.append(f"{label} {_value(before)} → {_value(after)}")
+    who = names.get(details["id"], details["id"])
+    if details["target"] == "hop":
+        who = f"the {who} line" if details["id"] == "direct" else f"via {who}"
+    causes = ", ".join(details.get("causes", [])) or "pressure over time"
+    return f"{causes}: {who}: " + ", ".join(moved)
+
+
+TIMELINE_FIELDS = {
+    "reservation": "walk-away value",
+    "deadline_days": "deadline (days)",
+    "delay_hours": "delay (hours)",
+    "refuses_direct_talks": "refuses direct talks",
+}
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:g}"
+    return str(value)

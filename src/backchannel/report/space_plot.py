@@ -38,17 +38,7 @@ def plot_outcome_space(
         ax.plot(*frontier[:, :2].T, "-o", ms=3, c="#1f6f8b", lw=1.4, label="Pareto frontier")
     ax.axvline(first.reservation, ls="--", c="#b5543c", lw=1, label=f"{first.name} reservation")
     ax.axhline(second.reservation, ls=":", c="#b5543c", lw=1, label=f"{second.name} reservation")
-    markers = [
-        ("Nash", analysis.nash, "*", "#d4a017", 220),
-        ("Kalai–Smorodinsky", analysis.kalai_smorodinsky, "D", "#7b3fa0", 80),
-        ("utilitarian", analysis.utilitarian, "s", "#2e8b57", 70),
-    ]
-    markers += [(p.name, p.index, "P", "#333333", 110) for p in scenario.packages]
-    if agreement is not None:
-        markers.append(("agreement", agreement, "X", "#e4572e", 150))
-    for label, index, marker, colour, size in markers:
-        if index is None:
-            continue
+    for label, index, marker, colour, size, layer in marker_layers(scenario, analysis, agreement):
         u = outcome_utilities(scenario, index)
         ax.scatter(
             u[0],
@@ -58,7 +48,7 @@ def plot_outcome_space(
             c=colour,
             edgecolor="black",
             linewidth=0.6,
-            zorder=5,
+            zorder=layer,
             label=label,
         )
     for party_id, indices in (offers or {}).items():
@@ -76,3 +66,40 @@ def plot_outcome_space(
     fig.savefig(target)
     plt.close(fig)
     return target
+
+
+Marker = tuple[str, int, str, str, int, float]
+
+
+def marker_layers(
+    scenario: Scenario, analysis: SpaceAnalysis, agreement: int | None = None
+) -> list[Marker]:
+    """``(label, outcome, marker, colour, size, zorder)`` for every marked outcome.
+
+    Solutions that are the same outcome share one marker and one label ("Nash =
+    Kalai–Smorodinsky"), and smaller markers are drawn above larger ones, so no marker hides
+    another at the same point.
+    """
+    wanted = [
+        ("Nash", analysis.nash, "*", "#d4a017", 220),
+        ("Kalai–Smorodinsky", analysis.kalai_smorodinsky, "D", "#7b3fa0", 80),
+        ("utilitarian", analysis.utilitarian, "s", "#2e8b57", 70),
+    ]
+    wanted += [(p.name, p.index, "P", "#333333", 110) for p in scenario.packages]
+    if agreement is not None:
+        wanted.append(("agreement", agreement, "X", "#e4572e", 150))
+    solutions = ("Nash", "Kalai–Smorodinsky", "utilitarian")
+    merged: list[list] = []
+    for label, index, marker, colour, size in wanted:
+        if index is None:
+            continue
+        same = next(
+            (m for m in merged if m[1] == index and m[0].split(" = ")[0] in solutions), None
+        )
+        if same is not None and label in solutions:
+            same[0] = f"{same[0]} = {label}"
+            continue
+        merged.append([label, int(index), marker, colour, size])
+    by_size = sorted(range(len(merged)), key=lambda k: -merged[k][4])
+    layer = {k: 5 + rank * 0.1 for rank, k in enumerate(by_size)}
+    return [(*m, layer[k]) for k, m in enumerate(merged)]  # type: ignore[misc]

@@ -61,6 +61,7 @@ class TranscriptDocument(_Strict):
     events: list[EventDocument]
     result: ResultDocument | None
     benchmarks: dict[str, Any] | None = None
+    scenario_source: str | None = None  # the file or bundled name ``analyze`` reloads it from
 
     @model_validator(mode="after")
     def _in_time_order(self) -> TranscriptDocument:

@@ -70,7 +70,10 @@ def parse_yaml(file: str, text: str, limits: Limits) -> tuple[Any, yaml.Node | N
         if node is None:
             return None, None
         _check_expansion(file, node, limits)
-        return loader.construct_document(node), node
+        try:
+            return loader.construct_document(node), node
+        except (ValueError, TypeError, OverflowError) as error:  # !!int abc, 2001-13-45, 10^5000
+            raise _unreadable(file, error) from None
     finally:
         loader.dispose()
 
@@ -80,7 +83,12 @@ def parse_json(file: str, text: str, limits: Limits) -> Any:
     depth = _json_depth(text)
     if depth > limits.depth:
         raise _too_deep(file, limits, None)
-    data = json.loads(text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise  # the loader places it on its line
+    except ValueError as error:  # an integer of thousands of digits
+        raise _unreadable(file, error) from None
     _check_json_values(file, data, limits)
     return data
 
@@ -122,6 +130,15 @@ def check_outcomes(file: str, issues: list[Any], limits: Limits) -> None:
     if message:
         fix = "use fewer options or a coarser 'step' on numeric issues"
         raise ScenarioError(file, [Problem("issues", f"the issues make {message}", fix)])
+
+
+def _unreadable(file: str, error: Exception) -> ScenarioError:
+    reason = str(error).split(";")[0]
+    return refuse(
+        file,
+        f"a value cannot be read: {reason}",
+        "check the numbers, dates and '!!' tags in the file",
+    )
 
 
 def _too_deep(file: str, limits: Limits, line: int | None) -> ScenarioError:

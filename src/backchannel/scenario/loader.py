@@ -161,7 +161,7 @@ def _read(path: Path, limits: Limits) -> str:
         )
     try:
         check_size(str(path), path.stat().st_size, limits)
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte-order mark is not an error
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(
             str(path), [Problem("", f"cannot read the file ({error})", "check the file")]
@@ -298,6 +298,8 @@ def _fix_for(error: dict[str, Any], location: tuple) -> str:
         return "use lower-case letters, digits, '-' and '_', starting with a letter or digit"
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"give '{field}' a value of the expected type"
+    if kind == "string_too_long":
+        return f"shorten '{field}'"
     if kind == "finite_number":
         return f"give '{field}' an ordinary number (not .nan or .inf)"
     if kind == "too_short":

@@ -19,7 +19,9 @@ Identifier = Annotated[
     str,
     Field(
         pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="lower-case letters, digits, '-' and '_', starting with a letter or digit",
+        max_length=64,
+        description="lower-case letters, digits, '-' and '_', starting with a letter or digit; "
+        "at most 64 characters",
     ),
 ]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -331,6 +333,9 @@ class EventSpec(Annotated_):
     name: str | None = None
     date: dt.date | None = None
     lasts_days: Annotated[float, Field(gt=0.0)] | None = None
+    expected_by: dt.date | None = Field(
+        None, description="a possible event's last possible date (e.g. a legal deadline)"
+    )
     effects: list[EffectSpec] = Field(default_factory=list)
 
 
@@ -421,11 +426,22 @@ class UncertaintySpec(Annotated_):
     direct_delay_hours: DistributionSpec | None = None
 
 
+class EvidenceSpec(Annotated_):
+    """A dated entry of the evidence ledger: what a source says, and when it said it. Facts
+    elsewhere in the file cite the entry by its key in ``sources``."""
+
+    date: dt.date = Field(description="when the source published it (YYYY-MM-DD)")
+    says: str
+    url: str | None = None
+
+
 class ScenarioSpec(Annotated_):
     name: Identifier
-    title: str | None = None
+    title: Annotated[str, Field(max_length=200)] | None = None
     description: str = ""
-    sources: dict[str, str] = Field(default_factory=dict)
+    sources: dict[str, EvidenceSpec | str] = Field(
+        default_factory=dict, description="the evidence ledger: key -> dated entry (or a note)"
+    )
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
     channel: ChannelSpec = Field(default_factory=ChannelSpec)

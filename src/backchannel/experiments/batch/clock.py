@@ -62,6 +62,28 @@ class BatchClock:
         self.scenario = scenario
         self.ids = [p.id for p in scenario.parties]
         self.horizon_hours = scenario.deadline_days * HOURS_PER_DAY
+        self._bounds, self._flat = _pieces(timeline)
+        self._kept: dict[tuple[object, ...], np.ndarray] = {}
+
+    def _number(self, target: tuple[str, str], name: str, hours: np.ndarray) -> np.ndarray:
+        """``number_change`` per run, computed once per stretch of time in which nothing
+        moves (the timeline's effects precomputed, not re-evaluated every round)."""
+        assert self.timeline is not None
+        piece = np.searchsorted(self._bounds, hours, side="right")
+        flat = self._flat[piece]
+        if not flat.any():
+            return number_change(self.timeline, target, name, hours)
+        result = np.empty(len(hours))
+        moving = ~flat
+        if moving.any():
+            result[moving] = number_change(self.timeline, target, name, hours[moving])
+        for p in np.unique(piece[flat]).tolist():
+            where = piece == p
+            key = ("number", target, name, p)
+            if key not in self._kept:  # the same float at every hour of the piece
+                self._kept[key] = number_change(self.timeline, target, name, hours[where][:1])
+            result[where] = self._kept[key][0]
+        return result
 
     def parties_at(self, base: PartyArrays, hours: np.ndarray) -> PartyArrays:
         """Each run's parties at its ``hours`` (``party_at`` per run; no timeline: ``base``)."""
@@ -72,8 +94,7 @@ class BatchClock:
             target = ("party", pid)
 
             def moved(name: str, values: np.ndarray, target=target) -> np.ndarray:
-                change = number_change(self.timeline, target, name, hours)  # type: ignore[arg-type]
-                return _clip(name, values + change)
+                return _clip(name, values + self._number(target, name, hours))
 
             columns["reservation"].append(moved("reservation", base.reservation[:, c]))
             columns["time_discount"].append(moved("time_discount", base.time_discount[:, c]))
@@ -81,7 +102,7 @@ class BatchClock:
                 moved("direct_contact_cost", base.direct_contact_cost[:, c])
             )
             own = base.deadline_days[:, c]
-            shift = number_change(self.timeline, target, "deadline_days", hours)  # type: ignore[arg-type]
+            shift = self._number(target, "deadline_days", hours)
             shifted = _clip(
                 "deadline_days", np.where(np.isnan(own), self.scenario.deadline_days, own) + shift
             )
@@ -107,7 +128,7 @@ class BatchClock:
         hops = via or (DIRECT_LINE,)
         extra = np.zeros(len(sent_at))
         for hop in hops:
-            extra = extra + number_change(self.timeline, ("hop", hop), "delay_hours", sent_at)
+            extra = extra + self._number(("hop", hop), "delay_hours", sent_at)
         release = np.full(len(sent_at), -np.inf)
         for hop in hops:
             release = np.maximum(release, self._held_until(hop, sent_at))
@@ -117,15 +138,30 @@ class BatchClock:
     def _switch(
         self, target: tuple[str, str], name: str, hours: np.ndarray, default: np.ndarray
     ) -> np.ndarray:
-        """``switch_at`` per run: the latest event in force sets it, else ``default``."""
+        """``switch_at`` per run: the latest event in force sets it, else ``default``
+        (which events are in force changes only at event edges: looked up once a piece)."""
         assert self.timeline is not None
+        piece = np.searchsorted(self._bounds, hours, side="right")
         value = np.asarray(default, dtype=bool).copy()
-        for event, _begins in self.timeline.scheduled_hours():
-            active = in_force(event, self.timeline.start, hours) > 0
-            for effect in event.effects:
-                if effect.target == target and name in dict(effect.switches):
-                    value = np.where(active, dict(effect.switches)[name], value)
+        for p in np.unique(piece).tolist():
+            key = ("switch", target, name, p)
+            if key not in self._kept:
+                self._kept[key] = self._switch_setting(target, name, hours[piece == p][:1])
+            setting = self._kept[key]
+            if setting[0]:
+                value[piece == p] = setting[1]
         return value
+
+    def _switch_setting(self, target: tuple[str, str], name: str, hours: np.ndarray) -> np.ndarray:
+        """Whether an event in force at ``hours`` (one hour) sets the switch, and to what."""
+        assert self.timeline is not None
+        found = np.array([False, False])
+        for event, _begins in self.timeline.scheduled_hours():
+            active = in_force(event, self.timeline.start, hours)[0] > 0
+            for effect in event.effects:
+                if active and effect.target == target and name in dict(effect.switches):
+                    found = np.array([True, bool(dict(effect.switches)[name])])
+        return found
 
     def _held_until(self, hop: str, hours: np.ndarray) -> np.ndarray:
         """``held_until`` per run: the first event edge after ``hours`` at which ``hop`` is
@@ -146,6 +182,28 @@ class BatchClock:
         after = np.searchsorted(open_edges, hours, side="right")
         padded = np.append(open_edges, np.inf)
         return np.where(suspended, padded[after], hours)
+
+
+def _pieces(timeline: Timeline | None) -> tuple[np.ndarray, np.ndarray]:
+    """The hours at which anything on the timeline may change (event edges, the first and
+    last dates of every series), and for each stretch between two of them whether every
+    number stays put there (no series moving): piece ``p`` is ``[bounds[p-1], bounds[p])``."""
+    if timeline is None:
+        return np.zeros(0), np.zeros(1, dtype=bool)
+    spans = [
+        (float(days.min()) * HOURS_PER_DAY, float(days.max()) * HOURS_PER_DAY)
+        for days in (i.days_from(timeline.start) for i in timeline.indicators)
+        if len(days)
+    ]
+    bounds = np.unique(
+        np.array(timeline.edge_hours() + [h for span in spans for h in span], dtype=float)
+    )
+    low = np.concatenate(([-np.inf], bounds))
+    high = np.concatenate((bounds, [np.inf]))
+    flat = np.ones(len(low), dtype=bool)
+    for first, last in spans:
+        flat &= ~((low < last) & (high > first))
+    return bounds, flat
 
 
 def _clip(name: str, values: np.ndarray) -> np.ndarray:

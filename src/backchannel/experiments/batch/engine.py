@@ -159,7 +159,10 @@ def simulate(
         finish(in_transit, None, IN_TRANSIT, deadline, deadline)
         keep = ~in_transit
         unanswered, accepted, offer, deadline = (
-            unanswered[keep], accepted[keep], offer[keep], deadline[keep]
+            unanswered[keep],
+            accepted[keep],
+            offer[keep],
+            deadline[keep],
         )
         finish(unanswered, None, UNANSWERED, deadline, deadline)
         keep = ~unanswered

@@ -3,13 +3,15 @@
 Each class mirrors one strategy of :mod:`backchannel.agents` operation for operation, so every
 float comes out bit-for-bit the same: the same additions, the same ``max``/``min``, powers
 taken with Python's ``**`` on the (few) distinct values. :func:`batch_strategy` recognises a
-registered strategy by its exact class; anything else (a user's own class, a subclass that
-overrides a method) is not batchable and runs on the step engine.
+strategy by the decisions it runs: a built-in family's own methods (whatever the subclass and
+its parameters) have an array form; a strategy that replaces one of them, or draws randomness,
+runs on the step engine.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +19,7 @@ import numpy as np
 from backchannel.agents.base import Strategy
 from backchannel.agents.behavioural import HardLiner, TitForTat
 from backchannel.agents.registry import create_strategy
-from backchannel.agents.time_based import Boulware, Conceder, Linear
+from backchannel.agents.time_based import TimeBased
 from backchannel.experiments.batch.offers import TOLERANCE, OfferTable
 from backchannel.experiments.batch.run_offers import RunsOfferTable
 
@@ -131,14 +133,43 @@ def batch_strategy(name: str) -> BatchStrategy | None:
     return _from_instance(instance)
 
 
+# Each array form, the step-engine class whose decisions it restates, and the methods that
+# make up those decisions (its concession curve, offer choice and acceptance rule).
+_FORMS: tuple[tuple[type[Strategy], tuple[str, ...], Callable[[Strategy], BatchStrategy]], ...] = (
+    (
+        TimeBased,
+        ("target", "offer_at", "propose", "respond"),
+        lambda s: TimeBasedBatch(float(s.exponent)),  # type: ignore[attr-defined]
+    ),
+    (
+        TitForTat,
+        ("target", "propose", "respond"),
+        lambda s: TitForTatBatch(float(s.generosity)),  # type: ignore[attr-defined]
+    ),
+    (
+        HardLiner,
+        ("target", "propose", "respond"),
+        lambda s: HardLinerBatch(float(s.firmness)),  # type: ignore[attr-defined]
+    ),
+)
+
+
 def _from_instance(instance: Strategy) -> BatchStrategy | None:
+    """The array form of a strategy whose decisions are those of a built-in family.
+
+    Coverage follows the components a strategy runs, not its class name: a subclass that only
+    sets its parameters (a Boulware with another exponent, a registered variant) uses the
+    family's array form; one that replaces a decision (its curve, offer or acceptance) or
+    draws randomness does not, and plays on the step engine.
+    """
+    if instance.stochastic:
+        return None
     kind = type(instance)
-    if kind in (Boulware, Linear, Conceder):
-        return TimeBasedBatch(float(instance.exponent))  # type: ignore[attr-defined]
-    if kind is TitForTat:
-        return TitForTatBatch(float(instance.generosity))  # type: ignore[attr-defined]
-    if kind is HardLiner:
-        return HardLinerBatch(float(instance.firmness))  # type: ignore[attr-defined]
+    for family, decisions, form in _FORMS:
+        if isinstance(instance, family) and all(
+            getattr(kind, name) is getattr(family, name) for name in decisions
+        ):
+            return form(instance)
     return None
 
 

@@ -6,8 +6,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from backchannel.agents.registry import describe_strategies
 from backchannel.report.transcript_document import transcript_document
@@ -47,30 +48,50 @@ def strategies() -> dict[str, str]:
     return describe_strategies()
 
 
-@router.post("/negotiations", status_code=201)
-async def create(
-    request: Request,
-    response: Response,
-    scenario: str | None = Form(None, description="a bundled scenario's name"),
-    file: UploadFile | None = File(None, description="a scenario file (.yaml, .yml, .json)"),
-) -> CreatedOut:
-    """Open a negotiation; the caller becomes its mediator and gets one link per seat.
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + (64 << 10)  # the file, and the form's framing around it
+_FORM_FIELDS = {
+    "scenario": {"type": "string", "description": "a bundled scenario's name"},
+    "file": {
+        "type": "string",
+        "format": "binary",
+        "description": "a scenario file (.yaml, .yml, .json)",
+    },
+}
+_CREATE_FORM = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {"schema": {"type": "object", "properties": _FORM_FIELDS}},
+            "application/x-www-form-urlencoded": {
+                "schema": {"type": "object", "properties": {"scenario": _FORM_FIELDS["scenario"]}}
+            },
+        }
+    }
+}
 
-    An upload is checked in a child process (time and memory budget) and the database is
-    written in a worker thread, so a large file never stalls other requests; the write lock
-    is taken only once the scenario is known to be good.
+
+@router.post("/negotiations", status_code=201, openapi_extra=_CREATE_FORM)
+async def create(request: Request, response: Response) -> CreatedOut:
+    """Open a negotiation from a bundled scenario (``scenario``) or an uploaded ``file``; the
+    caller becomes its mediator and gets one link per seat.
+
+    The declared length is checked before the body is read, the upload in a child process (time
+    and memory budget), and the database is written in a worker thread, so a large file never
+    stalls other requests; the write lock is taken only once the scenario is known to be good.
     """
-    if file is not None and file.filename:
-        content = await file.read(MAX_UPLOAD_BYTES + 1)
-        spec = await request.app.state.upload_checker.check(file.filename, content)
-    elif scenario:
-        spec = await run_in_threadpool(bundled_spec, scenario)
-    else:
-        raise ServiceError(
-            422,
-            "no scenario given",
-            f"send 'scenario' (one of: {', '.join(bundled_names())}) or upload a 'file'",
-        )
+    _check_length(request)
+    async with request.form(max_files=1, max_fields=8) as form:
+        scenario, file = form.get("scenario"), form.get("file")
+        if isinstance(file, StarletteUpload) and file.filename:
+            content = await file.read(MAX_UPLOAD_BYTES + 1)
+            spec = await request.app.state.upload_checker.check(file.filename, content)
+        elif isinstance(scenario, str) and scenario:
+            spec = await run_in_threadpool(bundled_spec, scenario)
+        else:
+            raise ServiceError(
+                422,
+                "no scenario given",
+                f"send 'scenario' (one of: {', '.join(bundled_names())}) or upload a 'file'",
+            )
     negotiation_id, title, mediator_token, tokens = await run_in_threadpool(_store, request, spec)
     request.app.state.sessions.store(request, response, Grant(negotiation_id, MEDIATOR, None, 1))
     return CreatedOut(
@@ -79,6 +100,19 @@ async def create(
         mediator_link=invitation_link(request, mediator_token),
         invitations={party: invitation_link(request, t) for party, t in tokens.items()},
     )
+
+
+def _check_length(request: Request) -> None:
+    """Refuse a body larger than an upload can be, from its declared length, before reading it."""
+    declared = request.headers.get("content-length")
+    if declared is None:
+        raise ServiceError(411, "the request has no Content-Length", "send the form in one piece")
+    if not declared.isdigit() or int(declared) > MAX_REQUEST_BYTES:
+        raise ServiceError(
+            413,
+            f"the request is larger than {MAX_REQUEST_BYTES:,} bytes",
+            f"upload a scenario file of at most {MAX_UPLOAD_BYTES:,} bytes",
+        )
 
 
 def _store(request: Request, spec: dict[str, Any]) -> tuple[str, str, str, dict[str, str]]:
