@@ -97,6 +97,10 @@ def main() -> None:
         if name == "flagship":
             each = 1000 * seconds / options.runs, 1000 * cpu / options.runs
             print(f"{'':10} {each[0]:8.2f} {each[1]:8.2f} ms a run, end to end", flush=True)
+            one = [*table[name][:5], "1", *table[name][6:]]  # the same command, one run
+            _, cpu_one, _ = timed(one)
+            added = 1000 * (cpu - cpu_one) / (options.runs - 1)
+            print(f"{'':10} {'':8} {added:8.2f} ms CPU per run beyond the first", flush=True)
 
 
 if __name__ == "__main__":

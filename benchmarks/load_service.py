@@ -29,6 +29,7 @@ import numpy as np
 
 SERVE = "from backchannel.cli.main import main; main()"
 HOST = "127.0.0.1"
+OPERATOR = "load-test-operator-token-0123456789"
 
 
 def free_port() -> int:
@@ -37,9 +38,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
+def start_server(database_url: str, data_dir: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    environment = {**os.environ, "BACKCHANNEL_SECRET_KEY": "load-test-secret-0123456789abcdef"}
+    environment = {
+        **os.environ,
+        "BACKCHANNEL_SECRET_KEY": "load-test-secret-0123456789abcdef",
+        "BACKCHANNEL_OPERATOR_TOKEN": OPERATOR,
+        "BACKCHANNEL_DATA_DIR": data_dir,
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -67,18 +73,22 @@ def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not start")
 
 
-def client(base: str) -> httpx.Client:
-    c = httpx.Client(base_url=base, timeout=30)
+def client(base: str, operator: bool = False) -> httpx.Client:
+    # Writes answer with the message's number only, not the whole room (Prefer: return=minimal).
+    c = httpx.Client(base_url=base, timeout=30, headers={"Prefer": "return=minimal"})
     c.get("/")
     c.headers["X-CSRF-Token"] = c.cookies["bc_csrf"]
+    if operator:
+        c.headers["Authorization"] = f"Bearer {OPERATOR}"
     return c
 
 
 def open_negotiation(base: str) -> dict:
-    mediator = client(base)
+    mediator = client(base, operator=True)
     created = mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}).json()
     party = client(base)
-    party.get("/join/" + created["invitations"]["us"].rsplit("/", 1)[1])
+    join = "/join/" + created["invitations"]["us"].rsplit("/", 1)[1]
+    assert party.post(join, data={"csrf": party.cookies["bc_csrf"]}).status_code == 303
     mediator.post(f"/api/negotiations/{created['id']}/start").raise_for_status()
     room = party.get(f"/api/negotiations/{created['id']}/room").json()
     options = [[o["label"] for o in i["options"]] for i in room["preferences"]["issues"]]
@@ -97,7 +107,7 @@ def play(negotiation: dict, offers: int, seed: int, stop_at: float) -> list[floa
     rng = np.random.default_rng(seed)
     base = f"/api/negotiations/{negotiation['id']}"
     latencies = []
-    for _ in range(offers):
+    for offer in range(offers):
         if time.monotonic() > stop_at:
             break
         terms = {
@@ -106,15 +116,30 @@ def play(negotiation: dict, offers: int, seed: int, stop_at: float) -> list[floa
         }
         began = time.perf_counter()
         answer = negotiation["party"].post(
-            f"{base}/messages", json={"kind": "proposal", "terms": terms}
+            f"{base}/messages",
+            json={"kind": "proposal", "terms": terms, "confirm_below_walkaway": True},
         )
         latencies.append(time.perf_counter() - began)
         answer.raise_for_status()
-        message = answer.json()["messages"][-1]["id"]
+        # Each offer is followed by its relay: offer k (from 0) is the negotiation's message
+        # 2k + 1 as the mediator numbers them.
         negotiation["mediator"].post(
-            f"{base}/relay", json={"to": "iran", "source": message}
+            f"{base}/relay", json={"to": "iran", "source": 2 * offer + 1}
         ).raise_for_status()
     return latencies
+
+
+def stop(process: subprocess.Popen) -> str:
+    """SIGTERM, as a service manager stops it; SIGKILL if it has not stopped in 30 s."""
+    began = time.perf_counter()
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return "only by SIGKILL: SIGTERM did not stop it in 30 s"
+    return f"by SIGTERM in {time.perf_counter() - began:.1f} s"
 
 
 def main() -> None:
@@ -127,7 +152,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="backchannel-load-")
     database_url = args.database_url or f"sqlite:///{Path(folder) / 'load.db'}"
-    process, base = start_server(database_url)
+    process, base = start_server(database_url, str(Path(folder) / "data"))
     try:
         negotiations = [open_negotiation(base) for _ in range(args.negotiations)]
         seeds = np.random.SeedSequence(args.seed).generate_state(len(negotiations))
@@ -142,8 +167,7 @@ def main() -> None:
             )
         elapsed = time.perf_counter() - began
     finally:
-        process.terminate()
-        process.wait()
+        stopped = stop(process)
     latencies = np.array([x for run in results for x in run]) * 1000
     backend = database_url.split(":", 1)[0]
     print(f"backend: {backend}; {len(negotiations)} concurrent negotiations")
@@ -156,8 +180,12 @@ def main() -> None:
         f"offer latency: p50 {np.percentile(latencies, 50):.1f} ms, "
         f"p99 {np.percentile(latencies, 99):.1f} ms, max {latencies.max():.1f} ms"
     )
+    print(f"server stopped {stopped}")
     check = subprocess.run(
-        [sys.executable, "-c", SERVE, "verify-log", "--database-url", database_url],
+        [
+            *(sys.executable, "-c", SERVE, "verify-log", "--database-url", database_url),
+            *("--anchor", str(Path(folder) / "data" / "log-anchor")),
+        ],
         capture_output=True,
         text=True,
     )

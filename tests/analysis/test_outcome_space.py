@@ -152,8 +152,8 @@ def test_analysis_does_not_depend_on_the_order_of_the_issues(case) -> None:
         if a is not None:
             assert packages(scenario, [a], identity) == packages(permuted, [b], order)
     # brute force: every agreeable package no other agreeable package dominates (rounded)
-    utilities = np.round(scenario.utilities, 9)
-    agreeable = (utilities >= np.round(scenario.reservations, 9)).all(axis=1)
+    utilities = np.round(scenario.utilities, 12)
+    agreeable = (utilities >= np.round(scenario.reservations, 12)).all(axis=1)
     rows = np.flatnonzero(agreeable)
     values = utilities[rows]
     at_least = (values[None, :, :] >= values[:, None, :]).all(axis=2)

@@ -24,14 +24,14 @@ def run_json(tmp_path: Path, *args: str) -> tuple[Path, dict]:
     return file, json.loads(result.output)
 
 
-def test_analyze_reads_a_flagship_run_and_marks_its_agreement(tmp_path: Path) -> None:
-    file, ran = run_json(tmp_path)
-    assert ran["scenario_source"] == "iran-us"
+def test_analyze_reads_a_seed_flagship_run_and_marks_its_agreement(tmp_path: Path) -> None:
+    file, ran = run_json(tmp_path, "iran-us-2025")
+    assert ran["scenario_source"] == "iran-us-2025"
     shown = runner.invoke(app, ["analyze", str(file)], env={"COLUMNS": "200"})
     assert shown.exit_code == 0, shown.output
     assert "this run's agreement" in shown.output
     document = json.loads(runner.invoke(app, ["analyze", str(file), "--json"]).output)
-    assert document["scenario"] == "iran-us"
+    assert document["scenario"] == "iran-us-2025"
     assert document["run"]["agreement"]["index"] == ran["result"]["agreement"]
     assert document["run"]["agreement"]["outcome"] == ran["result"]["agreement_terms"]
 
@@ -61,10 +61,10 @@ def test_a_run_without_agreement_says_so(tmp_path: Path) -> None:
 def test_an_agreement_that_does_not_fit_the_scenario_is_explained(
     tmp_path: Path, index: int
 ) -> None:
-    file, ran = run_json(tmp_path)
+    file, ran = run_json(tmp_path, "iran-us-2025")
     ran["result"]["agreement"] = index
     file.write_text(json.dumps(ran))
     shown = runner.invoke(app, ["analyze", str(file)])
     assert shown.exit_code == 2
-    assert "does not fit scenario 'iran-us'" in shown.output
+    assert "does not fit scenario 'iran-us-2025'" in shown.output
     assert "Traceback" not in shown.output

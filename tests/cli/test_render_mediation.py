@@ -21,7 +21,7 @@ def account(scenario, transcript) -> str:
 
 
 def test_a_snapback_inside_the_window_appears_on_its_day() -> None:
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     scenario = apply_changes(flagship, [parse_event("snapback@2026-05-03")], [])
     transcript = run_negotiation(scenario, RunOptions())
     text = account(scenario, transcript)
@@ -37,7 +37,7 @@ def test_a_snapback_inside_the_window_appears_on_its_day() -> None:
 
 
 def test_the_closing_line_gives_the_day_the_talks_ended() -> None:
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     scenario = apply_changes(flagship, [parse_event("snapback@2026-05-03")], [])
     transcript = run_negotiation(scenario, RunOptions())
     text = account(scenario, transcript)
@@ -50,7 +50,7 @@ def test_the_closing_line_gives_the_day_the_talks_ended() -> None:
 
 
 def test_a_void_message_and_a_deal_below_a_walkaway_are_told() -> None:
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     names = {p.id: p.name for p in flagship.parties}
     late = run_negotiation(
         flagship, RunOptions(seed=3, strategies={"us": "boulware", "iran": "conceder"})

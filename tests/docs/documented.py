@@ -40,6 +40,14 @@ def documented(page: Path) -> list[Documented]:
     return found
 
 
+def setup_lines(page: Path) -> list[str]:
+    """The page's ``printf ... > FILE`` lines: they write the files its commands then read."""
+    found = []
+    for block in re.findall(r"```bash\n(.*?)```", page.read_text(), flags=re.S):
+        found += [line.strip() for line in block.splitlines() if line.startswith("printf ")]
+    return found
+
+
 def run(command: Documented, folder: Path) -> Result:
     """Run ``command`` in ``folder`` (already the working directory); ``> FILE`` writes
     the output there."""

@@ -8,15 +8,17 @@ a Ray cluster) or that are templates (``SCENARIO``, ``path/to``) are listed with
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
-from documented import PAGES, ROOT, Documented, documented, run
+from documented import PAGES, ROOT, Documented, documented, run, setup_lines
 
 from backchannel.cli.main import app
 
 ALL = [command for page in PAGES for command in documented(page)]
-REFUSED = {"run --protocol direct": 2}  # the README shows this refusal on purpose
+# Refusals the pages show on purpose: direct talks Iran refuses; a range over the size limit.
+REFUSED = {"run --protocol direct": 2, "validate big.yaml": 2}
 MOST_RUNS = 120  # negotiations a documented command may play here
 
 
@@ -50,6 +52,8 @@ def reason_to_leave_out(command: Documented) -> str | None:
         return "hundreds of negotiations (tests/timeline test the what-if figures)"
     if name == "brief":
         return "runs every variant of the scenario (tests/report test the brief)"
+    if args[-1:] == ["big.yaml"]:
+        return "needs the file the printf line above writes (tests/scenario/test_limits.py)"
     return None
 
 
@@ -70,6 +74,8 @@ def test_a_documented_command_runs(
     for shared in ("tests", "examples"):  # the paths the pages use, relative to the checkout
         (tmp_path / shared).symlink_to(ROOT / shared)
     monkeypatch.chdir(tmp_path)
+    for setup in setup_lines(ROOT / command.page):
+        subprocess.run(["bash", "-c", setup], cwd=tmp_path, check=True)
     line = command.line.split(" | ")[0]  # a pipe into jq: the command's own part
     result = run(Documented(command.page, line), tmp_path)
     expected = REFUSED.get(" ".join(Documented(command.page, line).args), 0)
@@ -113,3 +119,19 @@ def test_the_indicator_error_the_timelines_how_to_prints(
     result = CliRunner().invoke(app, ["validate", "my-talks/iran-us.yaml"])
     assert result.exit_code == 2
     assert shown.group(1).strip() in result.output
+
+
+def test_the_size_limit_error_the_scenario_how_to_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    page = ROOT / "docs" / "how-to" / "write-a-scenario.md"
+    shown = re.search(r"```\n(error: big\.yaml:.*?)```", page.read_text(), flags=re.S)
+    assert shown is not None
+    monkeypatch.chdir(tmp_path)
+    for setup in setup_lines(page):
+        subprocess.run(["bash", "-c", setup], cwd=tmp_path, check=True)
+    result = CliRunner().invoke(app, ["validate", "big.yaml"])
+    assert result.exit_code == 2
+    assert result.output.strip() == shown.group(1).strip()

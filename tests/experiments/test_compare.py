@@ -60,6 +60,14 @@ def test_rows_do_not_depend_on_chunking_and_repeat_for_a_seed(uncertain):
     ]
 
 
+def test_a_chunk_played_a_few_runs_at_a_time_gives_the_same_rows(uncertain, monkeypatch):
+    from backchannel.experiments import compare
+
+    whole = run_comparison(uncertain, _settings(uncertain, chunk_size=12)).rows
+    monkeypatch.setattr(compare, "HELD_BYTES", 1)  # one drawn run held at a time
+    assert run_comparison(uncertain, _settings(uncertain, chunk_size=12)).rows == whole
+
+
 def test_each_run_is_one_draw_played_by_every_arm_as_the_step_engine_would(uncertain):
     comparison = run_comparison(uncertain, _settings(uncertain, runs=6))
     for run, rows in itertools.groupby(comparison.rows, key=lambda r: r["run"]):

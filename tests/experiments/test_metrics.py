@@ -76,7 +76,7 @@ def test_summary_figures_by_hand():
     assert shuttle.miscalculation_rate == pytest.approx(2 / 3)
     assert absent.runs == 0 and math.isnan(absent.agreement_rate)
     assert absent.to_dict()["median_days"] is None
-    # every rate comes with its 95% Wilson interval (1 of 2 runs: 9.5% to 90.5%)
+    # every rate comes with its 95% Wilson interval (2 of 4 runs: 15.0% to 85.0%)
     low, high = shuttle.to_dict()["agreement_rate_interval"]
-    assert (low, high) == (pytest.approx(0.0945, abs=1e-4), pytest.approx(0.9055, abs=1e-4))
+    assert (low, high) == (pytest.approx(0.1500, abs=1e-4), pytest.approx(0.8500, abs=1e-4))
     assert absent.to_dict()["miscalculation_rate_interval"] == [0.0, 1.0]

@@ -13,7 +13,7 @@ from backchannel.experiments.run_space import allowed_by_all, run_space
 from backchannel.scenario.loader import load_scenario
 
 
-@pytest.mark.parametrize("name", ["iran-us", "buyer-seller", "employment"])
+@pytest.mark.parametrize("name", ["iran-us-2025", "buyer-seller", "employment"])
 def test_zone_frontier_and_nash_equal_the_full_analysis(name) -> None:
     base = load_scenario(name)
     allowed = allowed_by_all(base)

@@ -157,3 +157,22 @@ def test_a_draw_moves_with_a_changed_stated_value():
     dist = Distribution("normal", mean=0.5, sd=0.0, floor=0.0, ceiling=1.0, centre=0.5)
     assert sample(dist, np.random.default_rng(0), current=0.9) == pytest.approx(0.9)
     assert sample(dist, np.random.default_rng(0), current=1.7) == 1.0
+
+
+def test_draw_run_reuses_draws_across_timeline_versions_and_keeps_no_matrix(uncertain):
+    from dataclasses import replace as changed
+
+    from backchannel.experiments import uncertainty as module
+    from backchannel.experiments.plan import job_rng
+    from backchannel.experiments.uncertainty import draw_run
+
+    reference = draw_scenario(uncertain, job_rng(9, module.DRAW_STREAM))
+    first = draw_run(uncertain, 9)
+    other_version = draw_run(changed(uncertain, timeline=None), 9)
+    for drawn in (first, other_version):
+        assert [p.reservation for p in drawn.parties] == [p.reservation for p in reference.parties]
+        assert np.array_equal(drawn.utilities, reference.utilities)
+    assert other_version.parties is first.parties  # drawn once, shared
+    assert other_version.timeline is None
+    kept = [entry for entry in module._DRAWS.values() if entry[0] is uncertain.uncertainty]
+    assert kept and all(not isinstance(item, type(uncertain)) for e in kept for item in e)

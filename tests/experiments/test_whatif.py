@@ -62,9 +62,9 @@ def test_unknown_names(pressure) -> None:
 
 def test_window_counts_match_brute_force(pressure) -> None:
     window = deal_window(pressure)
-    utilities = np.round(pressure.utilities, 9)  # compared at the stated resolution
+    utilities = np.round(pressure.utilities, 12)  # compared at the stated resolution
     for row in (0, 30, 60, 120):
-        bar = np.round(window.reservations[row], 9)
+        bar = np.round(window.reservations[row], 12)
         expected = int(((utilities >= bar).all(axis=1) & pressure.allowed.all(axis=1)).sum())
         assert window.zopa_sizes[row] == expected
 

@@ -119,7 +119,7 @@ def test_the_window_is_sampled_at_times_not_days(brief) -> None:
 
 
 def test_a_share_is_never_scanned_past_1() -> None:
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     brief = build_brief(flagship, runs=2)
     rial = brief.numbers["indicators"]["rial_depreciation"]
     assert max(rial["values"]) <= 1.0 and min(rial["values"]) >= 0.0

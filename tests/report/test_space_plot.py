@@ -8,7 +8,7 @@ from backchannel.scenario.loader import load_scenario
 
 
 def test_nash_and_kalai_smorodinsky_on_one_outcome_share_a_labelled_marker() -> None:
-    flagship = load_scenario("iran-us")
+    flagship = load_scenario("iran-us-2025")
     analysis = analyze_space(flagship)
     assert analysis.nash == analysis.kalai_smorodinsky  # the flagship's two solutions coincide
     layers = marker_layers(flagship, analysis)

@@ -4,6 +4,7 @@ private markers planted so that a leak is detectable by a plain substring search
 
 from __future__ import annotations
 
+import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from backchannel.service.settings import Settings  # noqa: E402
 from .postgres import postgres_url  # noqa: E402
 
 SECRET = "test-secret-key-with-enough-length-0123456789"
+OPERATOR = "test-operator-token-0123456789abcdef"
 
 # Distinctive numbers and texts: if one shows up where it should not, a substring search finds it.
 WEIGHTS = {
@@ -56,8 +58,19 @@ def postgres() -> Iterator[str]:
         pytest.fail(str(error), pytrace=False)
 
 
-def _settings(url: str) -> Settings:
-    return Settings(database_url=url, secret_key=SECRET, sse_max_seconds=0, sse_poll_seconds=0.01)
+def _settings(url: str, **extra: Any) -> Settings:
+    options: dict[str, Any] = {
+        "database_url": url,
+        "secret_key": SECRET,
+        "operator_token": OPERATOR,
+        "allowed_hosts": ["testserver"],
+        "public_url": "http://testserver",
+        "sse_max_seconds": 0,
+        "sse_poll_seconds": 0.01,
+    }
+    if not url.startswith("sqlite"):
+        options["data_dir"] = tempfile.mkdtemp(prefix="backchannel-data-")
+    return Settings(**{**options, **extra})
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -70,8 +83,12 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     return create_app(_settings(url))
 
 
-def client(app: FastAPI) -> TestClient:
-    return TestClient(app, base_url="http://testserver")
+def client(app: FastAPI, operator: bool = False) -> TestClient:
+    """A browser of its own; with ``operator``, one that may open negotiations."""
+    c = TestClient(app, base_url="http://testserver")
+    if operator:
+        c.headers["Authorization"] = f"Bearer {OPERATOR}"
+    return c
 
 
 def arm_csrf(c: TestClient) -> TestClient:
@@ -81,9 +98,13 @@ def arm_csrf(c: TestClient) -> TestClient:
     return c
 
 
-def join(app: FastAPI, link: str) -> TestClient:
-    c = client(app)
-    response = c.get("/join/" + link.rsplit("/", 1)[1], follow_redirects=False)
+def join(app: FastAPI, link: str, c: TestClient | None = None) -> TestClient:
+    """Open an invitation link as a browser does: the page, then its button (a form POST)."""
+    c = c or client(app)
+    token = link.rsplit("/", 1)[1]
+    page = c.get("/join/" + token)
+    assert page.status_code == 200, page.text
+    response = c.post("/join/" + token, data={"csrf": c.cookies["bc_csrf"]}, follow_redirects=False)
     assert response.status_code == 303, response.text
     return arm_csrf(c)
 
@@ -108,7 +129,7 @@ class World:
 
 
 def make_world(app: FastAPI, start: bool = True) -> World:
-    mediator = client(app)
+    mediator = client(app, operator=True)
     created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     revoked = join(app, created["invitations"]["iran"])
@@ -116,6 +137,9 @@ def make_world(app: FastAPI, start: bool = True) -> World:
     us, iran = join(app, created["invitations"]["us"]), join(app, fresh["link"])
     wrong = client(app)
     assert wrong.get("/join/" + "w" * 43).status_code == 401  # a wrong token opens nothing
+    arm_csrf(wrong)
+    wrong_post = wrong.post("/join/" + "w" * 43, data={"csrf": wrong.cookies["bc_csrf"]})
+    assert wrong_post.status_code == 401
     forged = client(app)
     forged.cookies.set("bc_session", _forged_cookie(created["id"]))
     forged.cookies.set("bc_csrf", "x")
@@ -148,11 +172,16 @@ def make_world(app: FastAPI, start: bool = True) -> World:
         ok(world.clients[party].post(f"{base}/messages", json=note), 201)
     terms = package(room, 1)
     proposal = {"kind": "proposal", "terms": terms, "text": ORIGINAL_TEXT}
-    sent = ok(us.post(f"{base}/messages", json=proposal), 201)
-    world.messages["proposal"] = sent["messages"][-1]["id"]
+    ok(us.post(f"{base}/messages", json=proposal), 201)
+    world.messages["proposal"] = latest_number(mediator, world.id)
     relay = {"to": "iran", "source": world.messages["proposal"], "text": EDITED_TEXT}
     ok(mediator.post(f"{base}/relay", json=relay), 201)
     return world
+
+
+def latest_number(mediator: TestClient, negotiation_id: str) -> int:
+    """The number (in the mediator's view) of the negotiation's latest message."""
+    return int(ok(mediator.get(f"/api/negotiations/{negotiation_id}"))["messages"][-1]["id"])
 
 
 def package(room: dict[str, Any], option: int) -> dict[str, str]:

@@ -10,26 +10,20 @@ from pathlib import Path
 
 import httpx
 
-from .server import SERVE, Server
-
-
-def session(base: str, cookies: httpx.Cookies | None = None) -> httpx.Client:
-    c = httpx.Client(base_url=base, timeout=10, cookies=cookies)
-    c.get("/")
-    c.headers["X-CSRF-Token"] = c.cookies["bc_csrf"]
-    return c
+from .server import SERVE, Server, join
+from .server import browser as session
 
 
 def test_every_acknowledged_message_survives_a_kill(tmp_path: Path) -> None:
     database = tmp_path / "durable.db"
     server = Server(database)
     try:
-        mediator = session(server.base)
+        mediator = session(server.base, operator=True)
         created = mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}).json()
         parties = {}
         for party in ("us", "iran"):
             c = session(server.base)
-            c.get("/join/" + created["invitations"][party].rsplit("/", 1)[1])
+            join(c, created["invitations"][party])
             parties[party] = c
         assert mediator.post(f"/api/negotiations/{created['id']}/start").status_code == 200
         acknowledged: list[str] = []

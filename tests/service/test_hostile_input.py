@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from backchannel.scenario.errors import ScenarioError
 from backchannel.service.uploads import Budget, UploadChecker
 
-from .conftest import World, client, make_world, ok, package
+from .conftest import OPERATOR, World, client, make_world, ok, package
 
 SPLIT = (Path(__file__).parents[1] / "fixtures" / "split.yaml").read_text()
 
@@ -60,15 +60,19 @@ def problems_text(answer: Any) -> str:
 @pytest.mark.parametrize("name", sorted(HOSTILE_UPLOADS))
 def test_hostile_uploads_are_refused_naming_the_limit(app: FastAPI, name: str) -> None:
     text, expected = HOSTILE_UPLOADS[name]
-    answer = client(app).post("/api/negotiations", files={"file": (name, text.encode())})
+    answer = client(app, operator=True).post(
+        "/api/negotiations", files={"file": (name, text.encode())}
+    )
     assert answer.status_code == 422, answer.text
     assert expected in problems_text(answer)
 
 
 def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(app: FastAPI) -> None:
-    big = client(app).post("/api/negotiations", files={"file": ("big.yaml", b"#" * (2 << 20))})
+    big = client(app, operator=True).post(
+        "/api/negotiations", files={"file": ("big.yaml", b"#" * (2 << 20))}
+    )
     assert big.status_code == 413 and "1,048,576 bytes" in big.json()["fix"]
-    lying = client(app).post(
+    lying = client(app, operator=True).post(
         "/api/negotiations", content=b"scenario=iran-us", headers={"content-length": "9" * 30}
     )
     assert lying.status_code == 413
@@ -76,7 +80,7 @@ def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(app: FastAPI
     def chunks():
         yield b"scenario=iran-us"
 
-    unsized = client(app).post(
+    unsized = client(app, operator=True).post(
         "/api/negotiations",
         content=chunks(),
         headers={"content-type": "application/x-www-form-urlencoded"},
@@ -86,7 +90,9 @@ def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(app: FastAPI
 
 def test_a_reserved_party_id_is_refused_with_the_fix(app: FastAPI) -> None:
     text = SPLIT.replace("  - id: b\n", "  - id: mediator\n")
-    answer = client(app).post("/api/negotiations", files={"file": ("m.yaml", text.encode())})
+    answer = client(app, operator=True).post(
+        "/api/negotiations", files={"file": ("m.yaml", text.encode())}
+    )
     assert answer.status_code == 422
     problem = answer.json()["problems"][0]
     assert problem["path"] == "parties[1]" and problem["line"] == 14
@@ -98,7 +104,9 @@ def test_the_scenario_field_names_bundled_scenarios_only(app: FastAPI, tmp_path:
     elsewhere.write_text(SPLIT)
     probes = ["/etc/passwd", "/no/such/file.yaml", str(elsewhere), str(tmp_path), "x" * 100_000]
     probes += ["../../../etc/passwd", "iran-us.yaml", "atlantis"]
-    answers = [client(app).post("/api/negotiations", data={"scenario": p}) for p in probes]
+    answers = [
+        client(app, operator=True).post("/api/negotiations", data={"scenario": p}) for p in probes
+    ]
     assert {a.status_code for a in answers} == {422}
     assert len({a.text for a in answers}) == 1  # the same words whatever exists on the server
     document = answers[0].json()
@@ -109,7 +117,9 @@ def test_the_scenario_field_names_bundled_scenarios_only(app: FastAPI, tmp_path:
 
 def test_an_upload_name_is_shown_short_and_encodable(app: FastAPI) -> None:
     name = "../../" + "n\u2028" * 200 + ".yaml"
-    answer = client(app).post("/api/negotiations", files={"file": (name, b"name: [")})
+    answer = client(app, operator=True).post(
+        "/api/negotiations", files={"file": (name, b"name: [")}
+    )
     assert answer.status_code == 422
     shown = answer.json()["error"].split("'")[1]
     assert len(shown) <= 80 and "/" not in shown and "\u2028" not in shown
@@ -135,6 +145,7 @@ def test_other_requests_are_answered_while_an_upload_is_checked(app: FastAPI) ->
     answers: dict[str, Any] = {}
     try:
         with TestClient(app, base_url="http://testserver") as shared:  # one event loop
+            shared.headers["Authorization"] = f"Bearer {OPERATOR}"
 
             def upload() -> None:
                 files = {"file": ("split.yaml", SPLIT.encode())}
@@ -189,7 +200,9 @@ def test_uploads_beyond_the_concurrent_budget_are_told_to_retry(app: FastAPI) ->
     try:
         for _ in range(held.budget.concurrent):
             held._slots.acquire()
-        answer = client(app).post("/api/negotiations", files={"file": ("s.yaml", SPLIT.encode())})
+        answer = client(app, operator=True).post(
+            "/api/negotiations", files={"file": ("s.yaml", SPLIT.encode())}
+        )
     finally:
         for _ in range(held.budget.concurrent):
             held._slots.release()

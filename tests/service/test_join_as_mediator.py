@@ -9,7 +9,7 @@ from .conftest import arm_csrf, client, join, ok
 
 
 def test_a_party_link_in_the_mediator_s_browser_keeps_the_desk(app) -> None:
-    mediator = client(app)
+    mediator = client(app, operator=True)
     created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     token = created["invitations"]["us"].rsplit("/", 1)[1]
@@ -20,6 +20,9 @@ def test_a_party_link_in_the_mediator_s_browser_keeps_the_desk(app) -> None:
     view = ok(mediator.get(f"/api/negotiations/{created['id']}"))  # still the mediator
     assert {s["party"]: s["joined"] for s in view["seats"]} == {"us": False, "iran": False}
     refused = mediator.post("/api/sessions", json={"token": token})
+    assert refused.status_code == 409
+    form = mediator.post("/join/" + token, data={"csrf": mediator.cookies["bc_csrf"]})
+    assert form.status_code == 409 and "private window" in form.text
     assert refused.status_code == 409 and "private window" in refused.json()["fix"]
     # The party itself, in its own browser, joins as before.
     us = join(app, created["invitations"]["us"])
@@ -29,10 +32,12 @@ def test_a_party_link_in_the_mediator_s_browser_keeps_the_desk(app) -> None:
 
 
 def test_the_mediator_link_in_the_mediator_s_browser_still_opens_the_desk(app) -> None:
-    mediator = client(app)
+    mediator = client(app, operator=True)
     created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     token = created["mediator_link"].rsplit("/", 1)[1]
-    opened = mediator.get("/join/" + token, follow_redirects=False)
+    assert mediator.get("/join/" + token).status_code == 200  # the page with its button
+    csrf = {"csrf": mediator.cookies["bc_csrf"]}
+    opened = mediator.post("/join/" + token, data=csrf, follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == f"/n/{created['id']}"
 
 

@@ -13,7 +13,17 @@ from backchannel.cli.main import app as cli
 from backchannel.scenario.loader import load_spec
 from backchannel.service.scenarios import compiled, spec_document, with_adjustments
 
-from .conftest import RESERVATION, arm_csrf, client, join, make_world, ok, package, weights_for
+from .conftest import (
+    RESERVATION,
+    arm_csrf,
+    client,
+    join,
+    latest_number,
+    make_world,
+    ok,
+    package,
+    weights_for,
+)
 
 
 def api(world, suffix: str = "") -> str:
@@ -25,8 +35,8 @@ def test_offers_through_the_mediator_reach_an_agreement(app) -> None:
     mediator, us, iran = (world.clients[k] for k in ("mediator", "us", "iran"))
     room = ok(iran.get(api(world, "/room")))
     counter = package(room, 2)
-    sent = ok(iran.post(api(world, "/messages"), json={"kind": "proposal", "terms": counter}), 201)
-    relay = {"to": "us", "source": sent["messages"][-1]["id"]}
+    ok(iran.post(api(world, "/messages"), json={"kind": "proposal", "terms": counter}), 201)
+    relay = {"to": "us", "source": latest_number(world.clients["mediator"], world.id)}
     ok(mediator.post(api(world, "/relay"), json=relay), 201)
     us_room = ok(us.get(api(world, "/room")))
     assert us_room["messages"][-1]["direction"] == "received"
@@ -103,7 +113,7 @@ def test_assistant_works_on_what_the_parties_confided(app) -> None:
 
 
 def test_a_seat_filled_by_an_agent_answers_through_the_mediator(app) -> None:
-    mediator = client(app)
+    mediator = client(app, operator=True)
     created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     base = f"/api/negotiations/{created['id']}"
@@ -118,9 +128,11 @@ def test_a_seat_filled_by_an_agent_answers_through_the_mediator(app) -> None:
         i["id"]: max(i["options"], key=lambda o: o["value"])["label"]
         for i in room["preferences"]["issues"]
     }
-    sent = ok(us.post(f"{base}/messages", json={"kind": "proposal", "terms": best}), 201)
+    ok(us.post(f"{base}/messages", json={"kind": "proposal", "terms": best}), 201)
     view = ok(
-        mediator.post(f"{base}/relay", json={"to": "iran", "source": sent["messages"][-1]["id"]}),
+        mediator.post(
+            f"{base}/relay", json={"to": "iran", "source": latest_number(mediator, created["id"])}
+        ),
         201,
     )
     answers = [m for m in view["messages"][len(first) :] if m["sender"] == "iran"]
@@ -129,7 +141,7 @@ def test_a_seat_filled_by_an_agent_answers_through_the_mediator(app) -> None:
 
 
 def test_uploaded_scenarios_are_validated_like_the_command_line(app, fixtures) -> None:
-    c = client(app)
+    c = client(app, operator=True)
     good = (fixtures / "split.yaml").read_bytes()
     created = ok(c.post("/api/negotiations", files={"file": ("split.yaml", good)}), 201)
     assert created["invitations"]
@@ -167,7 +179,7 @@ def test_bad_requests_get_clear_4xx_answers(world) -> None:
         api(world, "/messages"), content=b"{not json", headers={"Content-Type": "application/json"}
     )
     assert malformed.status_code == 422 and malformed.json()["problems"]
-    assert us.get("/api/negotiations/nope/room").status_code == 404
+    assert us.get("/api/negotiations/nope/room").status_code == 401  # as for no access
     assert us.get("/no/such/page").status_code == 404
 
 
@@ -212,7 +224,7 @@ def test_live_updates_stream_says_only_that_something_changed(world) -> None:
 
 def test_two_agents_reach_agreement_through_the_mediator(app) -> None:
     """Both seats filled by agents; the mediator only passes each proposal on, unedited."""
-    mediator = client(app)
+    mediator = client(app, operator=True)
     created = ok(mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}), 201)
     arm_csrf(mediator)
     base = f"/api/negotiations/{created['id']}"
@@ -234,3 +246,22 @@ def test_two_agents_reach_agreement_through_the_mediator(app) -> None:
     index = scenario.space.index(view["agreement"]["terms"])
     assert (scenario.utilities[index] >= scenario.reservations - 1e-12).all()
     assert scenario.allowed[index].all()
+
+
+def test_a_write_can_answer_with_its_number_only(world) -> None:
+    """``Prefer: return=minimal``: the number the caller sees and the status, not the room."""
+    us, mediator = world.clients["us"], world.clients["mediator"]
+    brief = {"Prefer": "return=minimal"}
+    room = ok(us.get(api(world, "/room")))
+    sent = ok(
+        us.post(api(world, "/messages"), json={"kind": "note", "text": "short"}, headers=brief),
+        201,
+    )
+    assert sent == {"id": len(room["messages"]) + 1, "status": "open"}
+    number = latest_number(mediator, world.id)
+    passed = ok(
+        mediator.post(api(world, "/relay"), json={"to": "iran", "source": number}, headers=brief),
+        201,
+    )
+    assert passed == {"id": number + 1, "status": "open"}
+    assert ok(us.get(api(world, "/room")))["messages"][-1]["text"] == "short"

@@ -42,7 +42,7 @@ class Ranking:
         utilities, acceptable, space = view.utilities, view.acceptable, view.space
         self.utilities, self.acceptable, self.space = utilities, acceptable, space
         rows = np.flatnonzero(acceptable)
-        best_first = rows[np.lexsort((rows, -utilities[rows]))]
+        best_first = rows[np.argsort(-utilities[rows], kind="stable")]  # ties: lower index first
         negated = -utilities[best_first]  # ascending
         self.size = len(rows)
         self.best_first_array = best_first

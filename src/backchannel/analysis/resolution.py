@@ -3,18 +3,19 @@
 A utility is a float sum over issues, so the same package can come out as 0.635 or as
 0.6349999999999999 depending on the order of the issues. Analysis (Pareto frontier, zone of
 agreement, bargaining solutions) must not depend on that order, so it first rounds every
-utility and reservation value to a grid of ``RESOLUTION`` (nine decimals): two utilities that
-differ by float noise land on the same grid point and compare equal, and every result is a
-function of the rounded values only. Utilities that really differ by less than ``RESOLUTION``
-count as equal; no scenario states preferences that finely.
+utility and reservation value to a grid of ``RESOLUTION`` (twelve decimals): float noise in a
+sum of a few terms in [0, 1] is below 1e-15, so two utilities that differ by noise land on the
+same grid point and compare equal, and every result is a function of the rounded values only.
+Utilities that really differ by less than ``RESOLUTION`` count as equal; no scenario states
+preferences that finely, and threshold searches (``analysis.sensitivity``) work far above it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-RESOLUTION = 1e-9
-_SCALE = 1e9
+RESOLUTION = 1e-12
+_SCALE = 1e12
 
 
 def snap(values: np.ndarray) -> np.ndarray:

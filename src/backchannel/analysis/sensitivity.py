@@ -112,7 +112,7 @@ class _Base:
     @classmethod
     def of(cls, scenario: Scenario) -> _Base:
         analysis = analyze_space(scenario)
-        return cls(
+        return cls(  # at the resolution every analysis compares utilities at
             scenario,
             snap(scenario.utilities),
             scenario.allowed.all(axis=1),

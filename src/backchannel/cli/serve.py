@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import typer
 from rich.markup import escape
@@ -25,23 +29,71 @@ def serve(
         8000, "--port", min=1, max=65535, metavar="PORT", help="Port to listen on."
     ),
     database_url: str = DATABASE_URL_OPTION,
+    public_url: str | None = typer.Option(
+        None,
+        "--public-url",
+        help="The address people open (https://mediation.example.org); invitation links start "
+        "with it. [default: http://HOST:PORT]",
+    ),
+    allowed_hosts: list[str] | None = typer.Option(
+        None,
+        "--allowed-host",
+        help="A host name the server answers to (repeat for several; '*' for any). "
+        "[default: loopback names and the public URL's host]",
+    ),
+    open_mode: bool = typer.Option(
+        False, "--open", help="Let anyone who reaches the server open negotiations (no token)."
+    ),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Folder for the signing keys, operator token and log anchor."
+    ),
 ) -> None:
     """Run the live mediation service (the database is migrated on start)."""
     _require_web_extra()
     import uvicorn
 
     from backchannel.service.app import create_app
+    from backchannel.service.keys import KeyFileError, operator_token_file
+    from backchannel.service.settings import LOOPBACK_HOSTS
 
     listener = _listen(host, port)
-    settings = _settings(database_url)
+    overrides: dict[str, object] = {}
+    if public_url or "BACKCHANNEL_PUBLIC_URL" not in os.environ:
+        overrides["public_url"] = public_url or f"http://{_url_host(host)}:{port}"
+    if allowed_hosts:
+        overrides["allowed_hosts"] = allowed_hosts
+    if open_mode:
+        overrides["open_mode"] = True
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    settings = _settings(database_url, **overrides)
+    if not allowed_hosts and "BACKCHANNEL_ALLOWED_HOSTS" not in os.environ:
+        public_host = urlsplit(settings.public_url).hostname  # the configured address answers
+        hosts = [*LOOPBACK_HOSTS, *([public_host] if public_host else [])]
+        settings = settings.model_copy(update={"allowed_hosts": hosts})
     try:
         app = create_app(settings)
+    except KeyFileError as error:
+        fail(str(error))
     except Exception as error:  # a wrong URL or an unreachable server, said plainly
         listener.close()
         fail(f"cannot open the database: {error}")
     console.print(f"Backchannel is serving on http://{host}:{port}/ (database: {_shown(settings)})")
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    server.run(sockets=[listener])
+    console.print(f"Invitation links start with {settings.public_url}/")
+    if settings.open_mode:
+        console.print(
+            "[bold yellow]Open mode:[/] anyone who reaches this server may open negotiations."
+        )
+    elif (kept := operator_token_file(settings)) is not None:
+        console.print(
+            f"Operator token (enter it once at {settings.public_url}/operator): "
+            f"{app.state.operator_token}  (kept in {kept})",
+            soft_wrap=True,
+        )
+    else:
+        console.print("Operator token: the one in BACKCHANNEL_OPERATOR_TOKEN.")
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -66,32 +118,101 @@ def _listen(host: str, port: int) -> socket.socket:
     return listener
 
 
+def _url_host(host: str) -> str:
+    """The listening address as a URL host (0.0.0.0 is not an address people open)."""
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+ANCHOR_OPTION = typer.Option(
+    None,
+    "--anchor",
+    help="a file of 'negotiation seq hash' lines (the server writes DATA_DIR/log-anchor): every "
+    "line must still match the log, so a rewritten chain or a cut end is detected; the current "
+    "heads are appended to it when the check passes",
+)
+
+
 def verify_log(
     database_url: str = DATABASE_URL_OPTION,
+    anchor: Path | None = ANCHOR_OPTION,
 ) -> None:
-    """Check the tamper-evident event log: exits 1 naming any edited or deleted entry."""
+    """Check the tamper-evident log and the rows it covers: exits 1 naming each problem."""
     _require_web_extra()
-    from backchannel.service.eventlog import verify
-    from backchannel.service.storage.db import make_engine, session_factory
+    from backchannel.service.eventlog import check_anchor, write_anchor
+    from backchannel.service.record import verify
 
     settings = _settings(database_url)
+    _require_existing_database(settings.database_url)
+    anchored: list[str] = []
+    if anchor is not None:
+        try:
+            anchored = anchor.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            fail(f"cannot read the anchor file {anchor}: {error.strerror}")
     try:
-        engine = make_engine(settings.database_url)
-        with session_factory(engine)() as session:
+        with _snapshot(settings.database_url) as session:
             verdict = verify(session)
+            if anchor is not None:
+                verdict.problems.extend(check_anchor(anchored, verdict.heads, session))
+    except typer.Exit:
+        raise
     except Exception as error:
         fail(f"cannot read the log in {_shown(settings)}: {error}")
     if verdict.ok:
-        console.print(f"The log is intact: {verdict.entries} entries, every link verified.")
         console.print(
-            f"Latest hash: {verdict.head_hash} (keep it elsewhere: a later check that does not "
-            "reach it means the end of the log was cut)"
+            f"The log is intact: {verdict.entries} entries in {verdict.negotiations} "
+            "negotiation(s), every link verified, every served row matches its entry."
+        )
+        if anchor is not None:
+            console.print(f"Every one of the {len(anchored)} anchored heads is still in the log.")
+            write_anchor(anchor, verdict.heads)
+        console.print(
+            f"Heads digest: {verdict.digest} (keep it elsewhere, or keep an anchor file "
+            "elsewhere: a later check that does not reach it means the log was cut or rewritten)"
         )
         return
     for problem in verdict.problems:
         errors.print(f"[bold red]tampered:[/] {escape(str(problem))}", soft_wrap=True)
     errors.print(f"{len(verdict.problems)} problem(s) in {verdict.entries} entries.")
     raise typer.Exit(1)
+
+
+def _require_existing_database(url: str) -> None:
+    """verify-log reads a server's database; it never creates one."""
+    if not url.startswith("sqlite") or "///" not in url:
+        return
+    database = url.split("///", 1)[1].split("?", 1)[0]
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    if not Path(database).expanduser().is_file():
+        fail(
+            f"no server database at {database}: nothing to verify (give the server's "
+            "--database-url, or start 'backchannel serve' first)"
+        )
+
+
+@contextmanager
+def _snapshot(url: str):  # type: ignore[no-untyped-def]
+    """One consistent view of the database (rows and log read at the same moment)."""
+    from sqlalchemy import inspect
+
+    from backchannel.service.storage.db import make_engine, session_factory
+
+    engine = make_engine(url, immediate=False)
+    if not url.startswith("sqlite"):
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    try:
+        if not {"log_entries", "log_heads"} <= set(inspect(engine).get_table_names()):
+            fail(
+                "this database holds no Backchannel log of this version (start the server "
+                "once on it to migrate it)"
+            )
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _require_web_extra() -> None:
@@ -107,10 +228,21 @@ def _require_web_extra() -> None:
         )
 
 
-def _settings(database_url: str | None):  # type: ignore[no-untyped-def]
+def _settings(database_url: str | None, **overrides: object):  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
     from backchannel.service.settings import Settings
 
-    return Settings(database_url=database_url) if database_url else Settings()
+    if database_url:
+        overrides["database_url"] = database_url
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problem = error.errors()[0]
+        fail(
+            f"setting {'.'.join(str(p) for p in problem['loc'])}: {problem['msg']} "
+            "(check the BACKCHANNEL_* environment variables)"
+        )
 
 
 def _shown(settings) -> str:  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ import numpy as np
 from backchannel.experiments.batch import run_batch
 from backchannel.experiments.executors import execute
 from backchannel.experiments.metrics import Summary, agreement_metrics, summarise
-from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, plan_runs
+from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE, Chunk, Job, plan_runs
 from backchannel.experiments.run_space import RunSpace, allowed_by_all, run_space
 from backchannel.experiments.uncertainty import DRAW_STREAM as DRAW_STREAM
 from backchannel.experiments.uncertainty import draw_run
@@ -157,14 +157,30 @@ def draw_for(scenario: Scenario, seed: int) -> Scenario:
     return draw_run(scenario, seed)
 
 
+HELD_BYTES = 256 * 2**20  # drawn runs' utility matrices held at once, about
+
+
 def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> list[Row]:
-    """Every arm on every run of ``chunk``: rows ordered by run, then by arm."""
+    """Every arm on every run of ``chunk``: rows ordered by run, then by arm. Runs that draw
+    their own weights each hold a utility matrix while they are measured, so a chunk over a
+    large space is played a few runs at a time (the rows are the same)."""
     if settings.load:  # a process or Ray worker starts without the user's strategies
         from backchannel.experiments.tournament import load_strategies
 
         load_strategies(settings.load)
-    seeds = [job.seed for job in chunk.jobs]
-    runs = [job.index for job in chunk.jobs]
+    per_run = scenario.space.size * len(scenario.parties) * 8
+    step = max(1, HELD_BYTES // per_run)
+    jobs = chunk.jobs
+    return [
+        row
+        for start in range(0, len(jobs), step)
+        for row in _play(scenario, settings, jobs[start : start + step])
+    ]
+
+
+def _play(scenario: Scenario, settings: CompareSettings, jobs: Sequence[Job]) -> list[Row]:
+    seeds = [job.seed for job in jobs]
+    runs = [job.index for job in jobs]
     drawn = {seed: draw_for(scenario, seed) for seed in seeds}
     allowed = allowed_by_all(scenario)  # draws keep the red lines
     analyses: dict[int, RunSpace] = {}

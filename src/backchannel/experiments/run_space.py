@@ -16,7 +16,7 @@ import numpy as np
 
 from backchannel.analysis.outcome_space import IN_MEMORY_LIMIT, analyze_space
 from backchannel.analysis.pareto import pareto_indices, pareto_mask
-from backchannel.analysis.resolution import snap
+from backchannel.analysis.resolution import RESOLUTION, snap
 from backchannel.analysis.solutions import nash_index
 from backchannel.scenario.model import Scenario
 
@@ -40,6 +40,15 @@ def allowed_by_all(scenario: Scenario) -> np.ndarray:
     return mask
 
 
+def _at_least(values: np.ndarray, level: float) -> np.ndarray:
+    """``snap(values) >= level`` for a ``level`` on the grid, snapping only the values near it
+    (a value farther than a grid step from ``level`` is on the same side once snapped)."""
+    mask = values >= level - 2 * RESOLUTION
+    edge = np.flatnonzero(mask & (values < level + 2 * RESOLUTION))
+    mask[edge] = snap(values[edge]) >= level
+    return mask
+
+
 def run_space(scenario: Scenario, allowed: np.ndarray) -> RunSpace:
     """The figures of :class:`RunSpace` for one drawn scenario; ``allowed`` from
     :func:`allowed_by_all` of the scenario it was drawn from."""
@@ -50,7 +59,7 @@ def run_space(scenario: Scenario, allowed: np.ndarray) -> RunSpace:
     utilities, reservations = scenario.utilities, scenario.reservations
     agreeable = allowed.copy()  # solutions.agreeable_mask, one column at a time
     for column, reservation in enumerate(snap(reservations)):
-        agreeable &= snap(utilities[:, column]) >= reservation
+        agreeable &= _at_least(utilities[:, column], reservation)
     rows = np.flatnonzero(agreeable)
     kept = rows[pareto_mask(utilities[rows])]
     values = utilities[kept]

@@ -90,39 +90,29 @@ def draw_run(scenario: Scenario, seed: int) -> Scenario:
     """Run ``seed``'s drawn scenario (the draw generator of ``compare`` and ``whatif``),
     reusing the numbers drawn before for the same parties, channel and uncertainty: versions
     of a scenario that differ only in their timeline (a what-if, each point of a sweep) share
-    their runs' draws instead of drawing them again."""
+    their runs' draws instead of drawing them again. Only the drawn parties and channel are
+    kept (small), never a run's utility matrix."""
     uncertainty = scenario.uncertainty
     if uncertainty is None:
         return scenario
     key = (id(uncertainty), id(scenario.parties), id(scenario.channel), int(seed))
     found = _DRAWS.get(key)
-    if (
-        found is None
-        or found[0] is not uncertainty
-        or found[1] is not scenario.parties
-        or (found[2] is not scenario.channel)
-    ):
-        drawn = draw_scenario(scenario, job_rng(int(seed), DRAW_STREAM))
-        redrawn = [
-            c for c, (a, b) in enumerate(zip(scenario.parties, drawn.parties, strict=True))
-            if a.utility is not b.utility
-        ]  # fmt: skip
-        found = (uncertainty, scenario.parties, scenario.channel, drawn, redrawn, scenario)
-        _DRAWS[key] = found
-        if len(_DRAWS) > DRAWS_KEPT:
-            _DRAWS.popitem(last=False)
-        return drawn
-    _DRAWS.move_to_end(key)
-    earlier: Scenario = found[3]  # type: ignore[assignment]
-    if found[5] is scenario:
-        return earlier
-    result = replace(scenario, parties=earlier.parties, channel=earlier.channel)
-    result.__dict__["allowed"] = scenario.allowed
-    if not found[4]:
-        result.__dict__["utilities"] = scenario.utilities
-    elif "utilities" in earlier.__dict__:
-        result.__dict__["utilities"] = earlier.utilities
-    return result
+    if found is not None and found[:3] == (uncertainty, scenario.parties, scenario.channel):
+        _DRAWS.move_to_end(key)
+        parties, channel, redrawn = found[3:]
+        result = replace(scenario, parties=parties, channel=channel)  # type: ignore[arg-type]
+        share_arrays(scenario, result, redrawn)  # type: ignore[arg-type]
+        return result
+    drawn = draw_scenario(scenario, job_rng(int(seed), DRAW_STREAM))
+    redrawn = [
+        c for c, (a, b) in enumerate(zip(scenario.parties, drawn.parties, strict=True))
+        if a.utility is not b.utility
+    ]  # fmt: skip
+    _DRAWS[key] = (uncertainty, scenario.parties, scenario.channel, drawn.parties, drawn.channel,
+                   redrawn)  # fmt: skip
+    if len(_DRAWS) > DRAWS_KEPT:
+        _DRAWS.popitem(last=False)
+    return drawn
 
 
 def _draw_party(party: Party, spec: PartyUncertainty, rng: np.random.Generator) -> Party:

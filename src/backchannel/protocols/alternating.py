@@ -30,6 +30,7 @@ import numpy as np
 from backchannel.agents.base import Strategy
 from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
+from backchannel.protocols.breakdown import Hazard, collapse
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
 from backchannel.protocols.deadline import (
     EXPIRED,
@@ -129,6 +130,7 @@ class AlternatingOffers:
         self._record_start(transcript, seats, deadline)
         self._seats = seats
         self._clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
+        hazard = Hazard.of(scenario)
         now, turn, round_number = 0.0, 0, 0
         while True:
             if self._clock is not None:  # pressure over time: positions move as the clock runs
@@ -173,7 +175,11 @@ class AlternatingOffers:
                 if isinstance(ending, Transcript):
                     return ending
                 decided_at, rejecter = ending
-            now = decided_at
+            began, now = now, decided_at
+            if hazard is not None and rejecter is not None and hazard.strikes(rng, began, now):
+                parties = [seat.party for seat in seats]
+                direct = self.settings.direct_contact
+                return collapse(scenario, transcript, hazard, now, round_number, parties, direct)
             if rejecter is None or len(seats) != 2:
                 turn += 1
             else:

@@ -154,10 +154,14 @@ class PostSettlement(TypedDict):
 
 
 class TimelineChange(TypedDict):
-    target: str
-    id: str
-    changes: dict[str, dict[str, Any]]
-    causes: list[str]
+    """Who moved and why; or, for a collapse (``protocols.breakdown``), the event and cause."""
+
+    target: NotRequired[str]
+    id: NotRequired[str]
+    changes: NotRequired[dict[str, dict[str, Any]]]
+    causes: NotRequired[list[str]]
+    event: NotRequired[str]
+    cause: NotRequired[str]
 
 
 class Ratification(TypedDict):

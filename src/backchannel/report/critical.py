@@ -31,7 +31,7 @@ def value_text(value: float | str) -> str:
 
 def describe(entry: Threshold) -> str:
     """One clause: ``us.red_lines.enrichment: tighten from above 3.67 to above 0 and the zone
-    of agreement closes (agreement zone 3,094 to 0 deals)``."""
+    of agreement closes (agreement zone 3,099 to 0 deals)``."""
     verb = entry.change.split(" ", 1)[0]
     joint = "to" if isinstance(entry.threshold, str) else "past"
     return (

@@ -106,7 +106,7 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
             f"{pad} [red]below walk-away:[/] the deal leaves {below} worse off than walking away"
             " once time discounting and any price of direct contact or leaks are counted"
         )
-    if kind == EventKind.TIMELINE:
+    if kind == EventKind.TIMELINE and "changes" in details:
         return f"{pad} [blue]{timeline_text(names, details)}[/]"
     if kind == EventKind.EXPIRED:
         would = details["would_arrive_at_hours"]

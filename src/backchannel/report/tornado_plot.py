@@ -25,7 +25,7 @@ def plot_tornado(entries: list[Threshold], title: str, path: str | Path) -> Path
         side = -1 if entry.direction in ("down", "tighten") else 1
         rows.setdefault(entry.parameter, {}).setdefault(side, entry)
     names = list(rows)[:MAX_BARS][::-1]
-    figure, axis = plt.subplots(figsize=(9, 0.45 * len(names) + 1.6), dpi=110)
+    figure, axis = plt.subplots(figsize=(10, 0.45 * len(names) + 2.0), dpi=110)
     for row, name in enumerate(names):
         for side, entry in rows[name].items():
             kind = "zone" if entry.effect.startswith("zone") else "nash"
@@ -43,10 +43,14 @@ def plot_tornado(entries: list[Threshold], title: str, path: str | Path) -> Path
     reach = max((e.margin for e in entries), default=0.1)
     axis.set_xlim(-reach * 1.6 - 0.05, reach * 1.6 + 0.05)
     axis.set_xlabel(
-        "move needed, as a share of the range (0-1 scale, or of the issue's options);"
-        " left: lower / tighten, right: raise / loosen"
+        "move needed, as a share of the range (0-1 scale, or of the issue's options)\n"
+        "left: lower / tighten, right: raise / loosen",
+        fontsize=9,
     )
-    axis.set_title(f"{title}: what must be true (red: zone of agreement, blue: Nash package)")
+    axis.set_title(
+        f"{title}\nwhat must be true (red: the zone closes or opens; blue: the Nash package moves)",
+        fontsize=10,
+    )
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)

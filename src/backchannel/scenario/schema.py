@@ -274,6 +274,23 @@ class ChannelSpec(Annotated_):
     )
 
 
+class BreakdownSpec(Annotated_):
+    """A hazard that the talks collapse: after each rejection (``per_round``) and for each day
+    that passes (``per_day``), optionally driven by a timeline indicator; and what collapse
+    leads to (each side's payoff, a timeline event it sets off)."""
+
+    per_round: Probability = Field(0.0, description="chance of collapse after each rejection")
+    per_day: Probability = Field(0.0, description="chance of collapse per simulated day")
+    indicator: str | None = Field(None, description="a timeline indicator that drives per_round")
+    per_unit: float = Field(
+        0.0, description="change of per_round per unit of the indicator above its start value"
+    )
+    payoffs: dict[str, float] = Field(
+        default_factory=dict, description="each side's payoff on collapse (default: walk-away)"
+    )
+    event: str | None = Field(None, description="a timeline event id that collapse sets off")
+
+
 class NegotiationSpec(Annotated_):
     deadline_days: Annotated[float, Field(gt=0.0)] = 30.0
     max_rounds: Annotated[int, Field(ge=1)] = 100
@@ -281,6 +298,7 @@ class NegotiationSpec(Annotated_):
     response_hours: NonNegative = Field(
         0.0, description="time a party takes to consider a proposal before answering"
     )
+    breakdown: BreakdownSpec | None = None
 
 
 class PackageSpec(Annotated_):
@@ -449,6 +467,33 @@ class ScenarioSpec(Annotated_):
     packages: list[PackageSpec] = Field(default_factory=list)
     uncertainty: UncertaintySpec | None = None
     timeline: TimelineSpec | None = None
+
+    @model_validator(mode="after")
+    def _breakdown_names_what_exists(self) -> ScenarioSpec:
+        hazard = self.negotiation.breakdown
+        if hazard is None:
+            return self
+        parties = [p.id for p in self.parties]
+        unknown = [k for k in hazard.payoffs if k not in parties]
+        if unknown:
+            raise ValueError(
+                f"negotiation.breakdown.payoffs names {', '.join(unknown)}, not a party; "
+                f"use: {', '.join(parties)}"
+            )
+        timeline = self.timeline
+        indicators = [i.id for i in timeline.indicators] if timeline else []
+        events = [e.id for e in timeline.events] if timeline else []
+        if hazard.indicator is not None and hazard.indicator not in indicators:
+            raise ValueError(
+                f"negotiation.breakdown.indicator '{hazard.indicator}' is not a timeline "
+                f"indicator; use one of: {', '.join(indicators) or 'none declared'}"
+            )
+        if hazard.event is not None and hazard.event not in events:
+            raise ValueError(
+                f"negotiation.breakdown.event '{hazard.event}' is not a timeline event; "
+                f"use one of: {', '.join(events) or 'none declared'}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _outcomes_within_limit(self) -> ScenarioSpec:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from contextlib import nullcontext
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -11,6 +9,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from backchannel.service import eventlog, keys
+from backchannel.service.deps import WriteQueues
 from backchannel.service.errors import ServiceError, install_handlers
 from backchannel.service.routes import (
     assistant,
@@ -21,29 +21,44 @@ from backchannel.service.routes import (
     pages,
     sessions,
 )
-from backchannel.service.security import CrossSiteGuard, Sessions
+from backchannel.service.security import RequestGuard, Sessions
 from backchannel.service.settings import Settings
-from backchannel.service.storage.db import make_engine, migrate, session_factory, stored_secret
+from backchannel.service.storage.db import make_engine, migrate, session_factory
 from backchannel.service.uploads import UploadChecker
 
 ROUTERS = (negotiations, sessions, messages, drafts, assistant, events, pages)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The application for ``settings``: database connected and migrated, routes mounted."""
+    """The application for ``settings``: database connected and migrated, routes mounted.
+
+    The API's interactive documentation pages are off (they load scripts from a public CDN);
+    the schema stays at ``/openapi.json``."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
     if settings.migrate_on_start:
         migrate(engine)
-    app = FastAPI(title="Backchannel", summary="Live mediated negotiation", version="1")
+    app = FastAPI(
+        title="Backchannel",
+        summary="Live mediated negotiation",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
+    anchor = keys.anchor_file(settings) if settings.anchor_log else None
+    if anchor is not None:
+        anchor.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    eventlog.install(app.state.sessionmaker, anchor)
     reader = make_engine(settings.database_url, immediate=False) if _is_sqlite(settings) else engine
     app.state.read_sessionmaker = session_factory(reader)
-    app.state.write_lock = threading.Lock() if _is_sqlite(settings) else nullcontext()
-    secret = settings.secret_key or stored_secret(engine)
-    app.state.sessions = Sessions(secret, secure=settings.cookie_secure)
+    app.state.write_queues = WriteQueues(one_writer=_is_sqlite(settings))
+    app.state.sessions = Sessions(
+        keys.cookie_keys(settings), settings.session_hours, secure=settings.cookie_secure
+    )
+    app.state.operator_token = None if settings.open_mode else keys.operator_token(settings)
     app.state.upload_checker = UploadChecker()
     package = resources.files("backchannel.service")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
@@ -53,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     install_handlers(app)
     _html_errors(app)
-    app.add_middleware(CrossSiteGuard)
+    app.add_middleware(RequestGuard, allowed_hosts=settings.allowed_hosts)
 
     return app
 

@@ -2,26 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from backchannel.service.errors import ServiceError, not_found
+from backchannel.service import eventlog
+from backchannel.service.errors import ServiceError
 from backchannel.service.security import MEDIATOR, Sessions
 from backchannel.service.storage.models import Negotiation, Seat
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """A session for this request: requests that may write take the write lock up front.
+class WriteQueues:
+    """Writers wait for their turn here, as coroutines, never as threads.
 
-    On SQLite, writers in this process also queue on a lock of their own: waiting there is
-    cheaper and fairer than SQLite's busy handler, which sleeps and retries.
+    A request that may write first waits on an asyncio lock (one for the whole database on
+    SQLite, which has one writer at a time; one per negotiation on PostgreSQL, whose row locks
+    do the rest across processes), and only then takes a worker thread. Waiting inside a
+    synchronous dependency instead held one worker thread per waiter: past the pool's size the
+    lock holder got no thread to finish in, and the server stopped answering.
     """
+
+    def __init__(self, one_writer: bool) -> None:
+        self.one_writer = one_writer
+        self._locks: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, weakref.WeakValueDictionary[str, asyncio.Lock]
+        ] = weakref.WeakKeyDictionary()
+
+    def lock(self, negotiation_id: str | None) -> asyncio.Lock | None:
+        if not self.one_writer and negotiation_id is None:
+            return None  # a new negotiation: nobody else can write to it yet
+        key = "database" if self.one_writer else str(negotiation_id)
+        locks = self._locks.setdefault(asyncio.get_running_loop(), weakref.WeakValueDictionary())
+        found = locks.get(key)
+        if found is None:
+            found = locks[key] = asyncio.Lock()
+        return found
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """A session for this request; a request that may write waits for its turn first."""
     state = request.app.state
-    reads_only = request.method in ("GET", "HEAD") and not request.url.path.startswith("/join/")
+    reads_only = request.method in ("GET", "HEAD")
     if reads_only:
         session = state.read_sessionmaker()
         try:
@@ -29,12 +55,16 @@ def get_db(request: Request) -> Iterator[Session]:
         finally:
             session.close()
         return
-    with state.write_lock:
-        session = state.sessionmaker()
-        try:
-            yield session
-        finally:
-            session.close()
+    lock = state.write_queues.lock(request.path_params.get("negotiation_id"))
+    if lock is not None:
+        await lock.acquire()
+    session = state.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.close()
+        if lock is not None:
+            lock.release()
 
 
 Db = Annotated[Session, Depends(get_db)]
@@ -50,19 +80,30 @@ class Caller:
     seat: Seat | None
 
 
+def no_access() -> ServiceError:
+    """The one answer for an unknown negotiation and for one the caller may not see, so the
+    answer does not tell whether a negotiation id exists."""
+    return ServiceError(
+        401,
+        "you have no access to this negotiation (or it does not exist)",
+        "open the invitation link you were given",
+    )
+
+
 def current_caller(negotiation_id: str, request: Request, db: Db) -> Caller:
-    """The mediator or a party of this negotiation; 401 for anyone else or a revoked link."""
+    """The mediator or a party of this negotiation; 401 for anyone else or a revoked link.
+
+    A request that may write locks the negotiation's log head first, so what it reads next is
+    what the previous writer committed (also across server processes)."""
+    sessions: Sessions = request.app.state.sessions
+    grant = sessions.grant(db, request, negotiation_id)
+    if grant is None:
+        raise no_access()
+    if request.method not in ("GET", "HEAD"):
+        eventlog.lock(db, negotiation_id)
     negotiation = db.get(Negotiation, negotiation_id)
     if negotiation is None:
-        raise not_found("negotiation")
-    sessions: Sessions = request.app.state.sessions
-    grant = sessions.grants(request).get(negotiation_id)
-    if grant is None:
-        raise ServiceError(
-            401,
-            "you have no access to this negotiation",
-            "open the invitation link you were given",
-        )
+        raise no_access()
     if grant.role == MEDIATOR:
         if grant.generation != negotiation.mediator_generation:
             raise _revoked()

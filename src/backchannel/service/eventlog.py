@@ -1,25 +1,34 @@
-"""The append-only, hash-chained event log, and its verification.
+"""The append-only, hash-chained event log of each negotiation, and its verification.
 
-Each entry stores ``body`` (canonical JSON of what happened) and ``hash = sha256(prev_hash +
-body)``, where ``prev_hash`` is the hash of the entry before it. Editing an entry breaks its hash;
-deleting one breaks the link of the next (or the head record, for the last). An entry is written
-in the same database transaction as the change it records, so both commit or neither does.
+Each negotiation has its own chain: an entry stores ``body`` (canonical JSON of what happened)
+and ``hash = sha256(prev_hash + body)``, where ``prev_hash`` is the hash of the negotiation's
+entry before it. Editing an entry breaks its hash; deleting one breaks the link of the next (or
+the head record, for the last). An entry is written in the same database transaction as the
+change it records, so both commit or neither does; ``record.check`` then replays the entries
+and compares them with the rows the service serves. Every request that writes to a negotiation
+first locks the negotiation's head row (``lock``), so its chain is a line even when several
+server processes share one PostgreSQL database, and writes to different negotiations never
+wait for each other.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from backchannel.service.storage.models import LogEntry, LogHead
 
 GENESIS = "0" * 64
+MEDIATOR = "mediator"
+EVERYONE = "all"
+HEADS_KEY = "log_heads_written"
 
 
 def canonical(data: Any) -> str:
@@ -31,11 +40,40 @@ def chain_hash(prev_hash: str, body: str) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def append(
-    session: Session, negotiation_id: str | None, kind: str, data: dict[str, Any]
-) -> LogEntry:
+def audience(kind: str, data: dict[str, Any]) -> str:
+    """Who sees the effect of an entry: everyone, the mediator only, or the mediator and one
+    party. A party's live stream counts only entries for everyone or for itself."""
+    if kind == "message":
+        return str(data["recipient"] if data["sender"] == MEDIATOR else data["sender"])
+    if kind in ("preferences", "invitation_reissued"):
+        return str(data["party"])
+    if kind in ("created", "started", "agreement", "closed"):
+        return EVERYONE
+    return MEDIATOR
+
+
+def start_chain(session: Session, negotiation_id: str) -> None:
+    """The empty chain of a new negotiation (in the transaction that creates it)."""
+    session.add(LogHead(negotiation_id=negotiation_id, seq=0, hash=GENESIS))
+    session.flush()
+
+
+def lock(session: Session, negotiation_id: str) -> LogHead | None:
+    """Lock the negotiation's head until the transaction ends (``SELECT ... FOR UPDATE``; on
+    SQLite the transaction already holds the database's write lock). Call it before reading
+    anything a write depends on: later reads then see every earlier committed write."""
+    kept = session.info.setdefault("locked_heads", {})
+    if negotiation_id not in kept:
+        query = select(LogHead).where(LogHead.negotiation_id == negotiation_id).with_for_update()
+        kept[negotiation_id] = session.execute(query).scalar_one_or_none()
+    return kept[negotiation_id]  # type: ignore[no-any-return]
+
+
+def append(session: Session, negotiation_id: str, kind: str, data: dict[str, Any]) -> LogEntry:
     """Add an entry inside the caller's transaction (which must commit before acknowledging)."""
-    head = session.execute(select(LogHead).where(LogHead.id == 1).with_for_update()).scalar_one()
+    head = lock(session, negotiation_id)
+    if head is None:
+        raise LookupError(f"negotiation {negotiation_id} has no log")
     seq = head.seq + 1
     body = canonical(
         {
@@ -47,91 +85,164 @@ def append(
         }
     )
     entry = LogEntry(
-        seq=seq,
         negotiation_id=negotiation_id,
+        seq=seq,
         kind=kind,
+        audience=audience(kind, data),
         body=body,
         prev_hash=head.hash,
         hash=chain_hash(head.hash, body),
     )
     session.add(entry)
     head.seq, head.hash = seq, entry.hash
+    session.info.setdefault(HEADS_KEY, {})[negotiation_id] = (seq, entry.hash)
     session.flush()
     return entry
 
 
-@dataclass(frozen=True)
+def install(factory: sessionmaker[Session], anchor: Path | None) -> None:
+    """After a commit, append the heads it moved to the anchor file; after a commit or a
+    rollback, forget the locks (they are gone) and the heads read under them."""
+
+    @event.listens_for(factory, "after_commit")
+    def _committed(session: Session) -> None:
+        heads = session.info.pop(HEADS_KEY, {})
+        _forget(session)
+        if anchor is not None:
+            write_anchor(anchor, heads)
+
+    @event.listens_for(factory, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        session.info.pop(HEADS_KEY, None)
+        _forget(session)
+
+
+def _forget(session: Session) -> None:
+    session.info.pop("locked_heads", None)
+
+
+def write_anchor(path: Path, heads: dict[str, tuple[int, str]]) -> None:
+    """Append committed heads to the anchor file: ``negotiation seq hash`` per line."""
+    if not heads:
+        return
+    lines = "".join(f"{n} {seq} {digest}\n" for n, (seq, digest) in sorted(heads.items()))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(lines)
+
+
+@dataclass
 class Verdict:
-    entries: int
-    problems: list[str]
-    head_hash: str = GENESIS
+    entries: int = 0
+    negotiations: int = 0
+    problems: list[str] = field(default_factory=list)
+    heads: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def digest(self) -> str:
+        """One hash over every negotiation's head: print it, keep it elsewhere."""
+        return hashlib.sha256(canonical(sorted(self.heads.items())).encode()).hexdigest()
 
-def verify(session: Session) -> Verdict:
-    """Walk the whole chain; every problem names the entry (by sequence number) and what broke."""
+
+def verify_chain(
+    negotiation_id: str, entries: list[LogEntry], head: LogHead | None
+) -> tuple[list[str], tuple[int, str]]:
+    """Problems in one negotiation's chain, each naming the entry (by its number)."""
     problems: list[str] = []
-    previous_hash, expected_seq, count = GENESIS, 1, 0
-    # The head first: entries appended while we read (after it) are left for the next check,
-    # so a busy server never looks tampered with.
-    head = session.get(LogHead, 1)
-    last = head.seq if head is not None else None
-    query = select(LogEntry).order_by(LogEntry.seq)
-    if last is not None:
-        query = query.where(LogEntry.seq <= last)
-    rows = session.execute(query).scalars()
-    for entry in rows:
-        count += 1
+    where = f"negotiation {negotiation_id}"
+    previous_hash, expected_seq = GENESIS, 1
+    for entry in entries:
         if entry.seq != expected_seq:
-            missing = (
-                f"{expected_seq}"
-                if entry.seq == expected_seq + 1
-                else (f"{expected_seq}-{entry.seq - 1}")
+            gap = f"{expected_seq}" if entry.seq == expected_seq + 1 else f"{expected_seq}-"
+            gap += "" if entry.seq == expected_seq + 1 else f"{entry.seq - 1}"
+            problems.append(
+                f"{where}, entry {gap} is missing (deleted): the log jumps to {entry.seq}"
             )
-            problems.append(f"entry {missing} is missing (deleted): the log jumps to {entry.seq}")
         if entry.prev_hash != previous_hash:
             problems.append(
-                f"entry {entry.seq}: its link to the previous entry is broken "
+                f"{where}, entry {entry.seq}: its link to the previous entry is broken "
                 "(an entry before it was deleted or edited)"
             )
         if chain_hash(entry.prev_hash, entry.body) != entry.hash:
-            problems.append(f"entry {entry.seq}: its content was edited (hash does not match)")
+            problems.append(f"{where}, entry {entry.seq}: its content was edited (hash differs)")
         else:
-            problems.extend(_body_matches(entry))
+            problems.extend(_columns_match(where, entry))
         previous_hash, expected_seq = entry.hash, entry.seq + 1
     if head is None:
-        problems.append("the log head record is missing")
+        problems.append(f"{where}: the log head record is missing")
     elif head.seq != expected_seq - 1 or head.hash != previous_hash:
         problems.append(
-            f"entry {head.seq}: the last entry recorded by the head is missing or edited "
-            f"(the log ends at entry {expected_seq - 1})"
+            f"{where}, entry {head.seq}: the last entry recorded by the head is missing or "
+            f"edited (the log ends at entry {expected_seq - 1})"
         )
-    return Verdict(entries=count, problems=problems, head_hash=previous_hash)
+    return problems, (expected_seq - 1, previous_hash)
 
 
-def _body_matches(entry: LogEntry) -> list[str]:
+def _columns_match(where: str, entry: LogEntry) -> list[str]:
     try:
         body = json.loads(entry.body)
     except json.JSONDecodeError:
-        return [f"entry {entry.seq}: its content is not valid JSON"]
+        return [f"{where}, entry {entry.seq}: its content is not valid JSON"]
     if (body.get("seq"), body.get("negotiation"), body.get("kind")) != (
         entry.seq,
         entry.negotiation_id,
         entry.kind,
-    ):
-        return [f"entry {entry.seq}: its columns were edited (they disagree with its content)"]
+    ) or entry.audience != audience(entry.kind, body.get("data") or {}):
+        return [
+            f"{where}, entry {entry.seq}: its columns were edited (they disagree with its content)"
+        ]
     return []
+
+
+def entries_of(session: Session, negotiation_id: str, up_to: int | None = None) -> list[LogEntry]:
+    query = select(LogEntry).where(LogEntry.negotiation_id == negotiation_id)
+    if up_to is not None:
+        query = query.where(LogEntry.seq <= up_to)
+    return list(session.execute(query.order_by(LogEntry.seq)).scalars())
 
 
 def entries_for(session: Session, negotiation_id: str) -> list[dict[str, Any]]:
     """A negotiation's entries as plain records, for the exported transcript."""
-    rows = session.execute(
-        select(LogEntry).where(LogEntry.negotiation_id == negotiation_id).order_by(LogEntry.seq)
-    ).scalars()
     return [
         {"seq": e.seq, "body": json.loads(e.body), "prev_hash": e.prev_hash, "hash": e.hash}
-        for e in rows
+        for e in entries_of(session, negotiation_id)
     ]
+
+
+def check_anchor(
+    lines: list[str], heads: dict[str, tuple[int, str]], session: Session
+) -> list[str]:
+    """Each anchored ``negotiation seq hash`` must still be in its chain, at or before the head:
+    a rewritten chain changes the hash, a cut tail ends before the anchored entry."""
+    problems = []
+    latest: dict[str, tuple[int, str, int]] = {}
+    for number, line in enumerate(lines, 1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 3 or not parts[1].isdigit():
+            problems.append(f"anchor line {number} is not 'negotiation seq hash'")
+            continue
+        negotiation, seq, digest = parts[0], int(parts[1]), parts[2]
+        if negotiation not in latest or seq >= latest[negotiation][0]:
+            latest[negotiation] = (seq, digest, number)
+    for negotiation, (seq, digest, number) in sorted(latest.items()):
+        found = session.execute(
+            select(LogEntry.hash).where(LogEntry.negotiation_id == negotiation, LogEntry.seq == seq)
+        ).scalar_one_or_none()
+        where = f"negotiation {negotiation}"
+        if negotiation not in heads or heads[negotiation][0] < seq or found is None:
+            ends = heads[negotiation][0] if negotiation in heads else 0
+            problems.append(
+                f"{where}: the anchor (line {number}) saw entry {seq}, the log now ends at "
+                f"entry {ends} (its end was cut)"
+            )
+        elif found != digest:
+            problems.append(
+                f"{where}, entry {seq}: differs from the anchor (line {number}): "
+                "the chain was rewritten"
+            )
+    return problems

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backchannel.agents.registry import strategy_names
@@ -18,6 +18,7 @@ from backchannel.scenario.model import Scenario
 from backchannel.service import agents, eventlog
 from backchannel.service.errors import ServiceError
 from backchannel.service.eventlog import canonical
+from backchannel.service.record import spec_digest
 from backchannel.service.scenarios import (
     cached_scenario,
     check_adjustment,
@@ -48,6 +49,7 @@ def create(db: Session, spec: dict[str, Any]) -> tuple[Negotiation, str, dict[st
     )
     db.add(negotiation)
     db.flush()
+    eventlog.start_chain(db, negotiation.id)
     tokens = {}
     for party in spec["parties"]:
         tokens[party["id"]] = new_token()
@@ -60,9 +62,13 @@ def create(db: Session, spec: dict[str, Any]) -> tuple[Negotiation, str, dict[st
                 joined=False,
             )
         )
-    eventlog.append(
-        db, negotiation.id, "created", {"scenario": spec["name"], "parties": list(tokens)}
-    )
+    created = {
+        "scenario": spec["name"],
+        "parties": list(tokens),
+        "title": negotiation.title,
+        "spec_sha256": spec_digest(spec),
+    }
+    eventlog.append(db, negotiation.id, "created", created)
     return negotiation, mediator_token, tokens
 
 
@@ -121,6 +127,24 @@ def messages(db: Session, negotiation: Negotiation, party: str | None = None) ->
     return list(_read_once(db, ("messages", negotiation.id, party), query))
 
 
+def message_numbered(db: Session, negotiation: Negotiation, number: int) -> Message | None:
+    """The negotiation's message with this number (as the mediator sees them numbered)."""
+    query = select(Message).where(
+        Message.negotiation_id == negotiation.id, Message.number == number
+    )
+    return db.execute(query).scalar_one_or_none()
+
+
+def _next_numbers(db: Session, negotiation: Negotiation, party: str) -> tuple[int, int]:
+    """The next message's number in the negotiation and in the party's room (the caller holds
+    the negotiation's lock, so no other writer can take the same numbers)."""
+    in_negotiation = Message.negotiation_id == negotiation.id
+    in_room = (Message.sender == party) | (Message.recipient == party)
+    query = select(func.count(), func.count().filter(in_room)).where(in_negotiation)
+    total, own = db.execute(query).one()
+    return int(total) + 1, int(own) + 1
+
+
 def drafts(db: Session, negotiation: Negotiation) -> list[Draft]:
     query = select(Draft).where(Draft.negotiation_id == negotiation.id).order_by(Draft.version)
     return list(db.execute(query).scalars())
@@ -153,6 +177,15 @@ def reissue(db: Session, negotiation: Negotiation, party_id: str) -> str:
     token = new_token()
     target.token_hash, target.generation = token_hash(token), target.generation + 1
     eventlog.append(db, negotiation.id, "invitation_reissued", {"party": party_id})
+    return token
+
+
+def reissue_mediator(db: Session, negotiation: Negotiation) -> str:
+    """A new mediator link; the old link and every session opened with it stop working."""
+    token = new_token()
+    negotiation.mediator_token_hash = token_hash(token)
+    negotiation.mediator_generation += 1
+    eventlog.append(db, negotiation.id, "mediator_invitation_reissued", {})
     return token
 
 
@@ -211,8 +244,8 @@ def relay(
     model = scenario(db, negotiation)
     source = None
     if source_id is not None:
-        source = db.get(Message, source_id)
-        if source is None or source.negotiation_id != negotiation.id:
+        source = message_numbered(db, negotiation, source_id)
+        if source is None:
             raise ServiceError(404, f"no message {source_id} here", "pass on a listed message")
     kind = kind or (source.kind if source else "note")
     if terms is None and source is not None and kind in ("proposal", "accept", "reject"):
@@ -312,6 +345,8 @@ def _store(
     source: Message | None = None,
     edited: bool = False,
 ) -> Message:
+    party = recipient if sender == MEDIATOR else sender
+    number, party_number = _next_numbers(db, negotiation, party)
     message = Message(
         negotiation_id=negotiation.id,
         sender=sender,
@@ -321,6 +356,8 @@ def _store(
         terms=terms_of(model, outcome) if outcome is not None else None,
         text=text,
         source_id=source.id if source is not None else None,
+        number=number,
+        party_number=party_number,
         edited=edited,
     )
     db.add(message)
@@ -339,6 +376,7 @@ def _store(
             "recipient": recipient,
             "kind": kind,
             "terms": message.terms,
+            "outcome": outcome,
             "text": text,
             "source": message.source_id,
             "edited": edited,

@@ -71,8 +71,11 @@ def drafts_out(db: Session, negotiation: Negotiation) -> list[DraftOut]:
 
 
 def mediator_view(db: Session, negotiation: Negotiation) -> MediatorViewOut:
+    """Messages are numbered 1, 2, 3... in the negotiation (``relay`` takes these numbers)."""
     model = live.scenario(db, negotiation)
     names = {p.id: p.name for p in model.parties}
+    rows = live.messages(db, negotiation)
+    numbers = {m.id: m.number for m in rows}
     return MediatorViewOut(
         id=negotiation.id,
         title=negotiation.title,
@@ -90,17 +93,17 @@ def mediator_view(db: Session, negotiation: Negotiation) -> MediatorViewOut:
         ],
         messages=[
             MediatorMessageOut(
-                id=m.id,
+                id=m.number,
                 sender=m.sender,
                 recipient=m.recipient,
                 kind=m.kind,
                 terms=m.terms,
                 text=m.text,
-                source=m.source_id,
+                source=numbers.get(m.source_id) if m.source_id is not None else None,
                 edited=m.edited,
                 at=m.created_at,
             )
-            for m in live.messages(db, negotiation)
+            for m in rows
         ],
         drafts=drafts_out(db, negotiation),
         positions={
@@ -139,6 +142,8 @@ def own_preferences(model: Scenario, party_id: str) -> OwnPreferencesOut:
 
 
 def party_room(db: Session, negotiation: Negotiation, party_id: str) -> PartyRoomOut:
+    """Messages are numbered 1, 2, 3... in what this party sees, so the numbers say nothing
+    about the rest of the negotiation."""
     model = live.scenario(db, negotiation)
     party = model.party(party_id)
     shown = []
@@ -148,7 +153,7 @@ def party_room(db: Session, negotiation: Negotiation, party_id: str) -> PartyRoo
         )
         shown.append(
             PartyMessageOut(
-                id=m.id,
+                id=m.party_number,
                 direction="sent" if m.sender == party_id else "received",
                 kind=m.kind,
                 terms=m.terms,

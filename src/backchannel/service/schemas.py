@@ -86,9 +86,7 @@ class PartyMessageIn(RequestBody):
 
 class RelayIn(RequestBody):
     to: Name
-    source: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="id of the message passed on"
-    )
+    source: int | None = Field(None, ge=1, le=2**63 - 1, description="id of the message passed on")
     kind: Literal["proposal", "accept", "reject", "note"] | None = None
     terms: Terms | None = Field(None, description="replaces the terms (an edit)")
     text: Text | None = Field(None, description="replaces the text (an edit)")
@@ -259,3 +257,11 @@ class AssistantOut(Public):
     utilitarian: PointOut | None
     latest_draft: PointOut | None
     note: str
+
+
+class ActionAckOut(Public):
+    """The short answer to a write sent with ``Prefer: return=minimal``: the message's number
+    as the caller sees it and the negotiation's status (the rest comes with the live refresh)."""
+
+    id: int
+    status: str

@@ -1,10 +1,15 @@
-"""Invitation tokens, signed session cookies and protection against cross-site requests.
+"""Invitation tokens, server-side sessions, and the guard every request passes first.
 
-An invitation token is 32 random bytes; only its SHA-256 is stored. Opening the link exchanges
-it for a signed, HttpOnly, SameSite=Lax cookie holding *grants* (negotiation, role, seat and
-the seat's token generation): reissuing a seat's invitation bumps the generation, which revokes
-every older link and cookie. Unsafe requests that carry the session cookie must also carry the
-double-submit CSRF token, and any request whose Origin names another site is refused.
+An invitation token is 32 random bytes; only its SHA-256 is stored. Opening the link (a POST
+from the invitation page) adds a *grant* (negotiation, role, seat and the seat's token
+generation) to the browser's session. The session lives in the database with an expiry; the
+HttpOnly, SameSite=Lax cookie holds only its id, signed with a key kept outside the database
+(``keys``), so one browser may hold any number of grants. Reissuing an invitation bumps the
+generation, which revokes every older link and grant.
+
+The guard (``RequestGuard``) refuses a Host that is not configured (DNS rebinding), a cross-site
+unsafe request, and an unsafe browser request without the double-submit CSRF token; it adds the
+protective headers (CSP, framing, caching, referrer) to every answer.
 """
 
 from __future__ import annotations
@@ -12,19 +17,32 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backchannel.service.storage.models import BrowserSession, SessionGrant
+
 SESSION_COOKIE = "bc_session"
 CSRF_COOKIE = "bc_csrf"
 CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MEDIATOR = "mediator"
+# Plain HTML forms (no script can add a header): the handler checks the CSRF form field itself.
+FORM_POSTS = ("/join/", "/operator")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def new_token() -> str:
@@ -46,58 +64,130 @@ class Grant:
 
 
 class Sessions:
-    """Reads and writes the signed session cookie."""
+    """Browser sessions: a signed id in the cookie, the rights in the database."""
 
-    def __init__(self, secret: str, secure: bool = False) -> None:
-        self.serializer = URLSafeSerializer(secret, salt="backchannel-session")
+    def __init__(self, keys: list[str], hours: float, secure: bool = False) -> None:
+        # itsdangerous signs with the last key and accepts every one (rotation).
+        self.serializer = URLSafeSerializer(keys, salt="backchannel-session-id")
+        self.lifetime = timedelta(hours=hours)
         self.secure = secure
 
-    def grants(self, request: Request) -> dict[str, Grant]:
+    def _id_hash(self, request: Request) -> str | None:
         raw = request.cookies.get(SESSION_COOKIE)
         if not raw:
-            return {}
+            return None
         try:
-            data: Any = self.serializer.loads(raw)
+            value = self.serializer.loads(raw)
         except BadSignature:
-            return {}
-        grants = {}
-        if isinstance(data, dict):
-            for key, item in data.items():
-                try:
-                    grants[key] = Grant(key, str(item["r"]), item.get("p"), int(item["g"]))
-                except (KeyError, TypeError, ValueError):
-                    continue
-        return grants
+            return None
+        return token_hash(value) if isinstance(value, str) else None
 
-    def store(self, request: Request, response: Response, grant: Grant) -> None:
-        grants = self.grants(request)
-        grants[grant.negotiation] = grant
-        value = self.serializer.dumps(
-            {g.negotiation: {"r": g.role, "p": g.party, "g": g.generation} for g in grants.values()}
+    def current(self, db: Session, request: Request) -> BrowserSession | None:
+        """The caller's unexpired session, if any."""
+        id_hash = self._id_hash(request)
+        if id_hash is None:
+            return None
+        found = db.get(BrowserSession, id_hash)
+        if found is None or _aware(found.expires_at) <= datetime.now(UTC):
+            return None
+        return found
+
+    def grant(self, db: Session, request: Request, negotiation_id: str) -> Grant | None:
+        """The caller's grant in one negotiation (one indexed lookup)."""
+        id_hash = self._id_hash(request)
+        if id_hash is None:
+            return None
+        row = db.execute(
+            select(SessionGrant, BrowserSession.expires_at)
+            .join(BrowserSession, BrowserSession.id_hash == SessionGrant.session_id)
+            .where(SessionGrant.session_id == id_hash)
+            .where(SessionGrant.negotiation_id == negotiation_id)
+        ).one_or_none()
+        if row is None or _aware(row[1]) <= datetime.now(UTC):
+            return None
+        found = row[0]
+        return Grant(found.negotiation_id, found.role, found.party, found.generation)
+
+    def _ensure(self, db: Session, request: Request, response: Response) -> BrowserSession:
+        session = self.current(db, request)
+        if session is not None:
+            return session
+        raw = new_token()
+        now = datetime.now(UTC)
+        session = BrowserSession(
+            id_hash=token_hash(raw), operator=False, created_at=now, expires_at=now + self.lifetime
         )
+        db.add(session)
+        db.execute(delete(BrowserSession).where(BrowserSession.expires_at <= now))
         response.set_cookie(
             SESSION_COOKIE,
-            value,
+            self.serializer.dumps(raw),
             httponly=True,
             samesite="lax",
             secure=self.secure,
-            max_age=60 * 60 * 24 * 30,
+            max_age=int(self.lifetime.total_seconds()),
         )
+        return session
+
+    def store(self, db: Session, request: Request, response: Response, grant: Grant) -> None:
+        """Add (or replace) the grant for its negotiation; the caller commits."""
+        session = self._ensure(db, request, response)
+        db.flush()
+        found = db.get(SessionGrant, (session.id_hash, grant.negotiation))
+        if found is None:
+            found = SessionGrant(session_id=session.id_hash, negotiation_id=grant.negotiation)
+            db.add(found)
+        found.role, found.party, found.generation = grant.role, grant.party, grant.generation
+
+    def sign_in_operator(self, db: Session, request: Request, response: Response) -> None:
+        self._ensure(db, request, response).operator = True
 
 
-class CrossSiteGuard:
-    """ASGI middleware: refuse cross-site unsafe requests before any handler runs, and give
-    every browser its CSRF cookie (plus a few protective headers) on the way out."""
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored as UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
-    def __init__(self, app: ASGIApp) -> None:
+
+def form_csrf_ok(request: Request, given: str | None) -> bool:
+    """The CSRF check of a plain HTML form: its hidden field must match the cookie."""
+    expected = request.cookies.get(CSRF_COOKIE)
+    return bool(expected and given and secrets.compare_digest(expected, given))
+
+
+def csrf_value(request: Request) -> str:
+    """The CSRF token this browser has, or the one the guard is about to give it."""
+    return request.cookies.get(CSRF_COOKIE) or str(request.scope.get("bc_csrf_new", ""))
+
+
+class RequestGuard:
+    """ASGI middleware: refuse an unknown Host and cross-site unsafe requests before any
+    handler runs, give every browser its CSRF cookie, and add the protective headers."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
         self.app = app
+        self.any_host = "*" in allowed_hosts
+        self.allowed_hosts = {h.lower().strip("[]") for h in allowed_hosts}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        send = _with_headers(send, request.cookies.get(CSRF_COOKIE))
+        host = _host_name(request.headers.get("host", ""))
+        if not self.any_host and host not in self.allowed_hosts:
+            response = JSONResponse(
+                {
+                    "error": f"this server does not answer to the host name '{host[:100]}'",
+                    "fix": "use the server's configured address (operators: add the name to "
+                    "BACKCHANNEL_ALLOWED_HOSTS)",
+                },
+                status_code=400,
+            )
+            await response(scope, receive, _with_headers(send, scope))
+            return
+        if not request.cookies.get(CSRF_COOKIE):
+            scope["bc_csrf_new"] = new_token()
+        send = _with_headers(send, scope)
         problem = None if scope["method"] in SAFE_METHODS else _cross_site_problem(request)
         if problem is None:
             await self.app(scope, receive, send)
@@ -109,32 +199,55 @@ class CrossSiteGuard:
         await response(scope, receive, send)
 
 
-def _with_headers(send: Send, csrf: str | None) -> Send:
+def _host_name(host: str) -> str:
+    """The Host header's name, without port (``[::1]:8000`` is ``::1``)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        return name if rest == "" or (rest[:1] == ":" and rest[1:].isdigit()) else host
+    name, colon, port = host.rpartition(":")
+    if colon and name.count(":") == 0:
+        return name if port.isdigit() else host  # 'localhost:80@evil' is no host name
+    return host
+
+
+def _with_headers(send: Send, scope: Scope) -> Send:
+    path = str(scope.get("path", ""))
+    fresh_csrf = scope.get("bc_csrf_new")
+
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = MutableHeaders(scope=message)
             headers.setdefault("X-Content-Type-Options", "nosniff")
-            headers.setdefault("Referrer-Policy", "same-origin")
-            if not csrf:
-                headers.append(
-                    "Set-Cookie", f"{CSRF_COOKIE}={new_token()}; Path=/; SameSite=Strict"
-                )
+            headers["Referrer-Policy"] = "no-referrer"
+            headers["X-Frame-Options"] = "DENY"
+            headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            if not path.startswith("/static/"):
+                headers["Cache-Control"] = "no-store"
+            if fresh_csrf:
+                headers.append("Set-Cookie", f"{CSRF_COOKIE}={fresh_csrf}; Path=/; SameSite=Strict")
         await send(message)
 
     return wrapped
 
 
 def _cross_site_problem(request: Request) -> str | None:
+    """Every unsafe request from a browser carries the double-submit CSRF token (header, or the
+    form field for plain forms, checked by their handlers); a caller that shows a credential in
+    the Authorization header is not a browser acting on ambient cookies. The pages send
+    ``Referrer-Policy: no-referrer``, under which browsers send ``Origin: null`` on their own
+    same-origin posts, so an opaque origin is refused only where the token is missing."""
     origin = request.headers.get("origin")
     if origin and origin != "null":
         host = request.headers.get("host", "")
         if origin.split("://", 1)[-1] != host:
             return f"cross-site request refused (origin {origin} is not {host})"
-    elif origin == "null":
-        return "cross-site request refused (opaque origin)"
-    if SESSION_COOKIE in request.cookies:
-        expected = request.cookies.get(CSRF_COOKIE)
-        given = request.headers.get(CSRF_HEADER)
-        if not expected or not given or not secrets.compare_digest(expected, given):
-            return "missing or wrong CSRF token (header X-CSRF-Token must match cookie bc_csrf)"
+    if request.url.path.startswith(FORM_POSTS):
+        return None  # checked by the handler, against the form's hidden field
+    if "authorization" in request.headers and SESSION_COOKIE not in request.cookies:
+        return None
+    expected = request.cookies.get(CSRF_COOKIE)
+    given = request.headers.get(CSRF_HEADER)
+    if not expected or not given or not secrets.compare_digest(expected, given):
+        return "missing or wrong CSRF token (header X-CSRF-Token must match cookie bc_csrf)"
     return None

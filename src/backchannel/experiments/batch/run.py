@@ -84,15 +84,19 @@ def run_batch(
         protocol=protocol, via=via, strategies=dict(strategies), force_direct=force_direct
     )
     route = route_for(scenario, options)  # refuses a bad protocol/route before any work
-    scenarios = [draw(scenario, int(s)) for s in seeds] if draw else [scenario] * len(seeds)
     use_batch = engine != "step" and why_not_batch(scenario, protocol, strategies, via=via) is None
-    routes = _routes(scenarios, options) if use_batch else {}
-    if use_batch and not all(_batch_route(r) for r in routes.values()):
-        use_batch = False
-    if not use_batch:
+    if not use_batch:  # one drawn scenario at a time: a step run may compute its utilities
         return [
-            _step_row(s, options, int(seed), run)
-            for s, seed, run in zip(scenarios, seeds, runs, strict=True)
+            _step_row(draw(scenario, int(seed)) if draw else scenario, options, int(seed), run)
+            for seed, run in zip(seeds, runs, strict=True)
+        ]
+    scenarios = [draw(scenario, int(s)) for s in seeds] if draw else [scenario] * len(seeds)
+    routes = _routes(scenarios, options)
+    if not all(_batch_route(r) for r in routes.values()):
+        scenarios.reverse()  # play and let go of each drawn scenario in turn
+        return [
+            _step_row(scenarios.pop(), options, int(seed), run)
+            for seed, run in zip(seeds, runs, strict=True)
         ]
     names = _strategy_names(scenario, strategies)
     rows: list[Row | None] = [None] * len(seeds)
@@ -133,6 +137,8 @@ def why_not_batch(
         return f"the {protocol} protocol runs step by step"
     if len(scenario.parties) != 2:
         return "the batch engine plays two-party negotiations only"
+    if scenario.spec is not None and scenario.spec.negotiation.breakdown is not None:
+        return "the scenario declares a breakdown hazard, which the step engine draws"
     for party_id, name in _strategy_names(scenario, strategies or {}).items():
         if batch_strategy(name) is None:
             return f"strategy '{name}' ({party_id}) has no array form"
@@ -195,7 +201,11 @@ def _tables(base: Scenario, members: list[Scenario]) -> tuple[OfferTable | RunsO
         if all(u is utilities[0] for u in utilities):
             tables.append(OfferTable(base.space, base.utilities[:, column], allowed))
             continue
-        tables.append(RunsOfferTable(base.space, allowed, utilities))  # type: ignore[arg-type]
+        known = [  # a run's utilities, where something (compare's metrics) computed them already
+            s.__dict__["utilities"][:, column] if "utilities" in s.__dict__ else None
+            for s in members
+        ]
+        tables.append(RunsOfferTable(base.space, allowed, utilities, rows=known))  # type: ignore[arg-type]
     return tuple(tables)
 
 

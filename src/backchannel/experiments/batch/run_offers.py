@@ -48,10 +48,12 @@ class RunsOfferTable:
         allowed: np.ndarray,
         utilities: list[LinearAdditiveUtility],
         matrix: np.ndarray | None = None,
+        rows: list[np.ndarray | None] | None = None,
     ) -> None:
         self.space = space
         self.allowed = allowed
         self.functions = utilities
+        self.known_rows = rows or [None] * len(utilities)  # rows already computed elsewhere
         runs = len(utilities)
         self.levels = _Levels.of(space, utilities, allowed)
         self.matrix = matrix
@@ -111,7 +113,8 @@ class RunsOfferTable:
         """One run's utilities of every outcome, as the scenario computes them."""
         if self.matrix is not None:
             return self.matrix[run]
-        return self.functions[run].over_space(self.space)
+        known = self.known_rows[run]
+        return known if known is not None else self.functions[run].over_space(self.space)
 
     def _best(self, runs: np.ndarray, only_allowed: bool) -> tuple[np.ndarray, np.ndarray]:
         """Per run the best outcome (the lowest index among equals) and its utility; -inf

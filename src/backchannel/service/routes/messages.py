@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Header
 
 from backchannel.service import live, presenters, safety
 from backchannel.service.deps import Caller, Db, Mediator, Party
 from backchannel.service.idempotency import IdempotencyKey, fingerprint, once
 from backchannel.service.scenarios import outcome_of, terms_of, utility
 from backchannel.service.schemas import (
+    ActionAckOut,
     MediatorViewOut,
     PartyMessageIn,
     PartyRoomOut,
@@ -17,6 +20,7 @@ from backchannel.service.schemas import (
     UtilityIn,
     UtilityOut,
 )
+from backchannel.service.storage.models import Message
 
 router = APIRouter(prefix="/api/negotiations/{negotiation_id}", tags=["messages"])
 
@@ -64,8 +68,28 @@ def _binding_outcome(db: Db, caller: Caller, body: PartyMessageIn) -> int | None
     return passed[-1].outcome if passed else None
 
 
+MinimalAnswer = Annotated[
+    str | None,
+    Header(
+        alias="Prefer",
+        description="'return=minimal' answers a write with the message's number and the "
+        "negotiation's status only, instead of the whole room or desk",
+    ),
+]
+
+
+def _minimal(prefer: str | None) -> bool:
+    return prefer is not None and "return=minimal" in prefer.replace(" ", "").lower()
+
+
 @router.post("/messages", status_code=201)
-def send(body: PartyMessageIn, caller: Party, db: Db, key: IdempotencyKey = None) -> PartyRoomOut:
+def send(
+    body: PartyMessageIn,
+    caller: Party,
+    db: Db,
+    key: IdempotencyKey = None,
+    prefer: MinimalAnswer = None,
+) -> PartyRoomOut | ActionAckOut:
     """Propose, accept, reject or write to the mediator (acknowledged once durable).
 
     Proposing or accepting a package that crosses one of the party's own red lines, or is worth
@@ -73,25 +97,53 @@ def send(body: PartyMessageIn, caller: Party, db: Db, key: IdempotencyKey = None
     """
     party = caller.party or ""
 
-    def act() -> PartyRoomOut:
+    def act() -> Message:
         if caller.negotiation.status == "open":  # otherwise live refuses, with its own reason
             model = live.scenario(db, caller.negotiation)
             outcome = _binding_outcome(db, caller, body)
             safety.require_confirmation(
                 model, party, body.kind, outcome, body.confirm_below_walkaway
             )
-        live.party_message(db, caller.negotiation, party, body.kind, body.terms, body.text)
+        return live.party_message(db, caller.negotiation, party, body.kind, body.terms, body.text)
+
+    if _minimal(prefer):
+
+        def ack() -> ActionAckOut:
+            return ActionAckOut(id=act().party_number, status=caller.negotiation.status)
+
+        return once(db, caller, key, fingerprint("messages-minimal", body), ActionAckOut, ack)
+
+    def room() -> PartyRoomOut:
+        act()
         return presenters.party_room(db, caller.negotiation, party)
 
-    return once(db, caller, key, fingerprint("messages", body), PartyRoomOut, act)
+    return once(db, caller, key, fingerprint("messages", body), PartyRoomOut, room)
 
 
 @router.post("/relay", status_code=201)
-def relay(body: RelayIn, caller: Mediator, db: Db, key: IdempotencyKey = None) -> MediatorViewOut:
+def relay(
+    body: RelayIn,
+    caller: Mediator,
+    db: Db,
+    key: IdempotencyKey = None,
+    prefer: MinimalAnswer = None,
+) -> MediatorViewOut | ActionAckOut:
     """Pass a message on to one party, as it is or edited (the party sees only what is passed)."""
 
-    def act() -> MediatorViewOut:
-        live.relay(db, caller.negotiation, body.to, body.kind, body.terms, body.text, body.source)
+    def act() -> Message:
+        return live.relay(
+            db, caller.negotiation, body.to, body.kind, body.terms, body.text, body.source
+        )
+
+    if _minimal(prefer):
+
+        def ack() -> ActionAckOut:
+            return ActionAckOut(id=act().number, status=caller.negotiation.status)
+
+        return once(db, caller, key, fingerprint("relay-minimal", body), ActionAckOut, ack)
+
+    def view() -> MediatorViewOut:
+        act()
         return presenters.mediator_view(db, caller.negotiation)
 
-    return once(db, caller, key, fingerprint("relay", body), MediatorViewOut, act)
+    return once(db, caller, key, fingerprint("relay", body), MediatorViewOut, view)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,9 +14,11 @@ from backchannel.agents.registry import describe_strategies
 from backchannel.report.transcript_document import transcript_document
 from backchannel.scenario.loader import bundled_names
 from backchannel.service import eventlog, live, presenters
-from backchannel.service.deps import Db, Mediator, get_db
+from backchannel.service.deps import Db, Mediator
 from backchannel.service.errors import ServiceError
 from backchannel.service.idempotency import IdempotencyKey, fingerprint, once
+from backchannel.service.operator import require_operator
+from backchannel.service.routes.sessions import invitation_link
 from backchannel.service.scenarios import MAX_UPLOAD_BYTES, bundled_spec, with_adjustments
 from backchannel.service.schemas import (
     AgentIn,
@@ -30,10 +32,6 @@ from backchannel.service.transcript import live_transcript
 
 router = APIRouter(prefix="/api", tags=["negotiations"])
 EXPORT_FORMAT = "backchannel-live-transcript"
-
-
-def invitation_link(request: Request, token: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/join/{token}"
 
 
 @router.get("/scenarios")
@@ -74,10 +72,14 @@ async def create(request: Request, response: Response) -> CreatedOut:
     """Open a negotiation from a bundled scenario (``scenario``) or an uploaded ``file``; the
     caller becomes its mediator and gets one link per seat.
 
-    The declared length is checked before the body is read, the upload in a child process (time
-    and memory budget), and the database is written in a worker thread, so a large file never
-    stalls other requests; the write lock is taken only once the scenario is known to be good.
+    Only the operator may (header ``Authorization: Bearer <operator token>`` or a browser
+    signed in at ``/operator``), unless the server runs with ``--open``. The declared length is
+    checked before the body is read, the upload in a child process (time and memory budget),
+    and the database is written in a worker thread, so a large file never stalls other
+    requests; the write lock is waited for as a coroutine, and only once the scenario is known
+    to be good.
     """
+    await run_in_threadpool(_require_operator, request)
     _check_length(request)
     async with request.form(max_files=1, max_fields=8) as form:
         scenario, file = form.get("scenario"), form.get("file")
@@ -92,8 +94,11 @@ async def create(request: Request, response: Response) -> CreatedOut:
                 "no scenario given",
                 f"send 'scenario' (one of: {', '.join(bundled_names())}) or upload a 'file'",
             )
-    negotiation_id, title, mediator_token, tokens = await run_in_threadpool(_store, request, spec)
-    request.app.state.sessions.store(request, response, Grant(negotiation_id, MEDIATOR, None, 1))
+    lock = request.app.state.write_queues.lock(None)
+    async with lock if lock is not None else nullcontext():
+        negotiation_id, title, mediator_token, tokens = await run_in_threadpool(
+            _store, request, response, spec
+        )
     return CreatedOut(
         id=negotiation_id,
         title=title,
@@ -115,9 +120,19 @@ def _check_length(request: Request) -> None:
         )
 
 
-def _store(request: Request, spec: dict[str, Any]) -> tuple[str, str, str, dict[str, str]]:
-    with contextmanager(get_db)(request) as db:
+def _require_operator(request: Request) -> None:
+    with request.app.state.read_sessionmaker() as db:
+        require_operator(request, db)
+
+
+def _store(
+    request: Request, response: Response, spec: dict[str, Any]
+) -> tuple[str, str, str, dict[str, str]]:
+    """The negotiation and its creator's mediator grant, in one transaction."""
+    with request.app.state.sessionmaker() as db:
         negotiation, mediator_token, tokens = live.create(db, spec)
+        grant = Grant(negotiation.id, MEDIATOR, None, 1)
+        request.app.state.sessions.store(db, request, response, grant)
         db.commit()
         return negotiation.id, negotiation.title, mediator_token, tokens
 

@@ -9,7 +9,8 @@ from backchannel.scenario.loader import DEFAULT_SCENARIO, bundled_names
 from backchannel.service import presenters
 from backchannel.service.agents import strategy_descriptions
 from backchannel.service.deps import Db, current_caller
-from backchannel.service.security import MEDIATOR
+from backchannel.service.operator import is_operator
+from backchannel.service.security import MEDIATOR, csrf_value
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,7 +20,10 @@ def _render(request: Request, name: str, **context: object) -> HTMLResponse:
 
 
 @router.get("/")
-def home(request: Request) -> HTMLResponse:
+def home(request: Request, db: Db) -> HTMLResponse:
+    """The start page for the operator; anyone else is asked for the operator token first."""
+    if not is_operator(request, db):
+        return _render(request, "operator.html", csrf=csrf_value(request), wrong=False)
     return _render(request, "home.html", scenarios=bundled_names(), default=DEFAULT_SCENARIO)
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -58,23 +57,3 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-
-
-def stored_secret(engine: Engine, name: str = "cookie-signing-key") -> str:
-    """The service's own secret, generated and stored on first use."""
-    import secrets
-
-    from backchannel.service.storage.models import ServiceSecret
-
-    with session_factory(engine)() as session:
-        found = session.get(ServiceSecret, name)
-        if found is not None:
-            return found.value
-        value = secrets.token_urlsafe(32)
-        session.add(ServiceSecret(name=name, value=value))
-        try:
-            session.commit()
-        except IntegrityError:  # another server process stored one first: use that
-            session.rollback()
-            return session.get(ServiceSecret, name).value  # type: ignore[union-attr]
-        return value

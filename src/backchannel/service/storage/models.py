@@ -68,6 +68,8 @@ class Message(Base):
     outcome: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     text: Mapped[str] = mapped_column(Text, default="")
     source_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    number: Mapped[int] = mapped_column(Integer, default=0)  # 1, 2, 3... in the negotiation
+    party_number: Mapped[int] = mapped_column(Integer, default=0)  # 1, 2, 3... in its party's room
     edited: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
@@ -87,35 +89,53 @@ class Draft(Base):
 
 
 class LogEntry(Base):
-    """One entry of the append-only log; ``hash = sha256(prev_hash + body)``."""
+    """One entry of a negotiation's append-only log; ``hash = sha256(prev_hash + body)``."""
 
     __tablename__ = "log_entries"
 
+    negotiation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    negotiation_id: Mapped[str | None] = mapped_column(String(32), index=True, nullable=True)
     kind: Mapped[str] = mapped_column(String(32))
+    audience: Mapped[str] = mapped_column(String(100), default="all")
     body: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
 
 class LogHead(Base):
-    """The latest entry of the log (one row): locked while appending, so the chain is a line."""
+    """The latest entry of one negotiation's log: locked by every request that writes to the
+    negotiation, so its chain is a line and its messages are numbered without gaps."""
 
-    __tablename__ = "log_head"
+    __tablename__ = "log_heads"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    negotiation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class ServiceSecret(Base):
-    """A secret the service generated for itself (the cookie-signing key, unless configured)."""
+class BrowserSession(Base):
+    """A signed-in browser: the cookie holds only its (signed) id; this row holds its rights."""
 
-    __tablename__ = "service_secrets"
+    __tablename__ = "browser_sessions"
 
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operator: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SessionGrant(Base):
+    """The right of one browser session to act in one negotiation (mediator or one seat)."""
+
+    __tablename__ = "session_grants"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("browser_sessions.id_hash", ondelete="CASCADE"), primary_key=True
+    )
+    negotiation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    party: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    generation: Mapped[int] = mapped_column(Integer)
 
 
 class IdempotentRequest(Base):

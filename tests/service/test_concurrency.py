@@ -1,0 +1,126 @@
+"""Many writers at once: more concurrent writers than the server has worker threads are all
+answered and the server stops on SIGTERM under that load; two server processes on one
+PostgreSQL database write to one negotiation without losing or mis-numbering anything."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+
+from .server import SERVE, Server, browser, join
+
+WORKER_THREADS = 40  # the server's thread pool (anyio's default)
+WRITERS = WORKER_THREADS + 20
+
+
+def open_negotiation(base: str, parties: int) -> tuple[str, httpx.Client, list[httpx.Client]]:
+    """A started negotiation and ``parties`` browsers signed in to its 'us' seat."""
+    mediator = browser(base, operator=True)
+    created = mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}).json()
+    seats = []
+    for _ in range(parties):
+        c = browser(base)
+        join(c, created["invitations"]["us"])
+        seats.append(c)
+    assert mediator.post(f"/api/negotiations/{created['id']}/start").status_code == 200
+    return created["id"], mediator, seats
+
+
+def post_notes(base: str, negotiation: str, clients: list[httpx.Client], notes: int) -> list[int]:
+    """Every client posts ``notes`` notes at once; the status of each answer (0: no answer)."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(clients))
+
+    def write(c: httpx.Client, who: int) -> None:
+        start.wait()
+        for n in range(notes):
+            try:
+                answer = c.post(
+                    f"/api/negotiations/{negotiation}/messages",
+                    json={"kind": "note", "text": f"writer {who} note {n}"},
+                )
+                status = answer.status_code
+            except httpx.TransportError:
+                status = 0
+            with lock:
+                statuses.append(status)
+
+    threads = [threading.Thread(target=write, args=(c, i)) for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def test_more_writers_than_threads_are_all_answered(tmp_path: Path) -> None:
+    server = Server(tmp_path / "busy.db")
+    try:
+        negotiation, mediator, seats = open_negotiation(server.base, WRITERS)
+        statuses = post_notes(server.base, negotiation, seats, 3)
+        assert statuses.count(201) == 3 * WRITERS, sorted(set(statuses))
+        view = mediator.get(f"/api/negotiations/{negotiation}").json()
+        assert [m["id"] for m in view["messages"]] == list(range(1, 3 * WRITERS + 1))
+    finally:
+        server.kill()
+
+
+def test_sigterm_stops_the_server_under_load(tmp_path: Path) -> None:
+    """SIGTERM while more writers than threads are waiting: the server exits, and
+    every write it acknowledged is in a log that verifies."""
+    server = Server(tmp_path / "stop.db")
+    negotiation, mediator, seats = open_negotiation(server.base, WRITERS)
+    acknowledged: list[int] = []
+
+    def load() -> None:
+        acknowledged.extend(post_notes(server.base, negotiation, seats, 50))
+
+    writers = threading.Thread(target=load)
+    writers.start()
+    while server.process.poll() is None and mediator.get("/api/scenarios").status_code == 200:
+        view = mediator.get(f"/api/negotiations/{negotiation}").json()
+        if len(view["messages"]) >= WRITERS:
+            break
+    try:
+        # uvicorn shuts down gracefully, then raises the signal again: it exits "by SIGTERM"
+        assert server.terminate(timeout=120) in (0, -15), server.log_text()[-3000:]
+    finally:
+        if server.process.poll() is None:
+            server.kill()
+    writers.join()
+    check = subprocess.run(
+        [sys.executable, "-c", SERVE, "verify-log", "--database-url", server.url_db],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert acknowledged.count(201) >= WRITERS
+
+
+def test_two_server_processes_share_one_negotiation_on_postgresql(postgres: str) -> None:
+    first, second = Server(postgres), Server(postgres)
+    try:
+        negotiation, mediator, seats = open_negotiation(first.base, 12)
+        for c in seats[6:]:  # half of the writers talk to the other process
+            c.base_url = httpx.URL(second.base)
+        statuses = post_notes(first.base, negotiation, seats, 5)
+        assert statuses.count(201) == 60, sorted(set(statuses))
+        mediator.base_url = httpx.URL(second.base)
+        view = mediator.get(f"/api/negotiations/{negotiation}").json()
+        notes = [m for m in view["messages"] if m["kind"] == "note"]
+        assert len({m["text"] for m in notes}) == 60
+        assert [m["id"] for m in view["messages"]] == list(range(1, 61))
+    finally:
+        first.kill()
+        second.kill()
+    check = subprocess.run(
+        [sys.executable, "-c", SERVE, "verify-log", "--database-url", postgres],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
