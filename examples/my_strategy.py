@@ -3,7 +3,7 @@
     backchannel tournament --load examples/my_strategy.py \
         --strategies my-deadline-sprinter,boulware,conceder --repetitions 5
 
-The class sees only its own :class:`~backchannel.protocols.views.PartyView` (its utilities, its
+The class sees only its own :class:`~backchannel.agents.views.PartyView` (its utilities, its
 reservation value, the offers delivered to it, the time). It reuses the library's parts: a
 target utility, the offer nearest the other side's last offer above it, and the acceptance test.
 """
@@ -14,7 +14,7 @@ import numpy as np
 
 from backchannel.agents import Strategy, register
 from backchannel.agents.components import acceptable_at, offer_for_target, target_utility
-from backchannel.protocols.views import PartyView
+from backchannel.agents.views import PartyView
 
 
 @register("my-deadline-sprinter", "holds firm for most of the time, then concedes all at once")

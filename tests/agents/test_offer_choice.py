@@ -17,7 +17,7 @@ from backchannel.agents.distances import (
     distance_to,
     issue_positions,
 )
-from backchannel.protocols.views import Offer, PartyView, read_only
+from backchannel.agents.views import Offer, PartyView, read_only
 from backchannel.space.issues import DiscreteIssue, NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 

@@ -7,7 +7,7 @@ import pytest
 
 from backchannel.agents.components import aspiration
 from backchannel.agents.registry import create_strategy, register, strategy_names
-from backchannel.protocols.views import Offer, PartyView
+from backchannel.agents.views import Offer, PartyView
 from backchannel.scenario.loader import load_scenario
 
 

@@ -7,11 +7,11 @@ import re
 
 from backchannel.analysis.outcome_space import analyze_space
 from backchannel.cli.common import console
-from backchannel.cli.render_mediation import describe_mediation
 from backchannel.cli.run import tell
+from backchannel.experiments.whatif import apply_changes, parse_event
 from backchannel.protocols.runner import RunOptions, run_negotiation
+from backchannel.report.describe import describe_mediation
 from backchannel.scenario.loader import load_scenario
-from backchannel.timeline.whatif import apply_changes, parse_event
 
 
 def account(scenario, transcript) -> str:

@@ -27,10 +27,17 @@ def test_single_text_and_confidential_run_from_the_command_line(fixtures: Path) 
 
 
 def test_mediator_policy_is_chosen_by_name(fixtures: Path) -> None:
-    result = invoke("run", str(fixtures / "split.yaml"), "--mediator", "batch", "--json")
+    result = invoke("run", str(fixtures / "split.yaml"), "--mediator", "scheduled", "--json")
     data = json.loads(result.output)
-    assert data["settings"]["mediator"] == "batch"
+    assert data["settings"]["mediator"] == "scheduled"
     assert any(e["kind"] == "hold" for e in data["events"])
+
+
+def test_former_mediator_name_still_works_with_a_note(fixtures: Path) -> None:
+    """ "batch" names the array engine only; the weekly-trips policy is "scheduled" now."""
+    result = invoke("run", str(fixtures / "split.yaml"), "--mediator", "batch")
+    assert result.exit_code == 0
+    assert "note: --mediator batch is now called 'scheduled'" in result.output
 
 
 def test_unknown_mediator_is_a_clear_error(fixtures: Path) -> None:

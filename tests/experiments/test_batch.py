@@ -11,9 +11,9 @@ from backchannel.agents.registry import register
 from backchannel.agents.time_based import Boulware
 from backchannel.experiments.batch import batch_supported, run_batch, why_not_batch
 from backchannel.protocols.runner import RunOptions, RunRefused, run_negotiation
+from backchannel.scenario.at_time import moves_during
 from backchannel.scenario.loader import load_scenario
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.apply import moves_during
 
 
 @register("batch-test-stubborn", "a Boulware that never accepts (test only)")

@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from backchannel.analysis.outcome_space import SpaceAnalysis
-from backchannel.experiments.metrics import agreement_metrics, nearest_distances, summarise
+from backchannel.analysis.outcome_space import SpaceAnalysis, nearest_distances
+from backchannel.experiments.metrics import agreement_metrics, summarise
 
 
 def _analysis() -> SpaceAnalysis:

@@ -21,10 +21,10 @@ from backchannel.agents.registry import strategy_names
 from backchannel.experiments.uncertainty import draw_scenario
 from backchannel.protocols.deadline import IN_TRANSIT
 from backchannel.protocols.runner import PROTOCOLS, RunOptions, run_negotiation
+from backchannel.scenario.at_time import state_at
 from backchannel.scenario.loader import compile_spec
 from backchannel.scenario.model import Scenario
 from backchannel.scenario.schema import ScenarioSpec
-from backchannel.timeline.apply import state_at
 
 START = dt.date(2026, 1, 1)
 ENDINGS = ("agreement", "breakdown")

@@ -166,7 +166,7 @@ def test_confidential_post_settlement_improves_a_tabled_deal() -> None:
             )
 
 
-@pytest.mark.parametrize("policy", ["hold", "batch", "reword"])
+@pytest.mark.parametrize("policy", ["hold", "scheduled", "reword"])
 def test_shuttle_policies_are_recorded(policy: str) -> None:
     transcript = run_negotiation(split_with(), RunOptions(mediator=policy, seed=1))
     kind = "reword" if policy == "reword" else "hold"
@@ -180,7 +180,7 @@ def test_shuttle_policies_are_recorded(policy: str) -> None:
                 if e.round == event.round and e.sender == event.sender
             )
             assert offer.outcome == event.outcome and offer.delivered == event.delivered
-    if policy == "batch":
+    if policy == "scheduled":
         departures = [e.details["until_hours"] for e in events]
         assert all(d % 168 == 0 for d in departures)
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from backchannel.agents.registry import strategy_names
 from backchannel.scenario.errors import ScenarioError
 from backchannel.scenario.loader import load_scenario
 
@@ -50,7 +51,7 @@ def write(tmp_path: Path, data: Any, name: str = "deal.yaml") -> Path:
 
 def problems_of(path: Path) -> str:
     with pytest.raises(ScenarioError) as caught:
-        load_scenario(path)
+        load_scenario(path, strategy_names())
     text = caught.value.render()
     assert str(path) in text
     assert "fix:" in text

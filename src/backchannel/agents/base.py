@@ -9,7 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from backchannel.agents.components import best_utility
-from backchannel.protocols.views import PartyView
+from backchannel.agents.views import PartyView
 from backchannel.randomness import lazy_rng
 
 

@@ -13,7 +13,7 @@ from backchannel.agents.components import (
     target_utility,
 )
 from backchannel.agents.registry import register
-from backchannel.protocols.views import PartyView
+from backchannel.agents.views import PartyView
 
 
 @register("tit-for-tat", "mirrors the other side: concedes as much as it has conceded")

@@ -6,7 +6,7 @@ import numpy as np
 
 from backchannel.agents.distances import distance_to
 from backchannel.agents.ranking import TOLERANCE, ranking_of
-from backchannel.protocols.views import PartyView
+from backchannel.agents.views import PartyView
 
 
 def aspiration(relative_time: float, exponent: float) -> float:

@@ -24,7 +24,7 @@ import numpy as np
 
 from backchannel.agents.base import Strategy
 from backchannel.agents.registry import register
-from backchannel.protocols.views import PartyView
+from backchannel.agents.views import PartyView
 
 DEFAULT_ROUNDS = 60
 

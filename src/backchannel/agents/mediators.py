@@ -2,9 +2,10 @@
 
 Policies register by name for a protocol, like strategies (``@mediator(name, protocol, ...)``):
 
-- shuttle: ``relay`` (pass on at once), ``hold`` (sit on each message), ``batch`` (travel only
-  on scheduled trips), ``reword`` (soften each demand one step toward the other side's last
-  position; a filtering mediator in the sense of Goltsman, Hörner, Pavlov and Squintani 2009);
+- shuttle: ``relay`` (pass on at once), ``hold`` (sit on each message), ``scheduled`` (travel
+  only on scheduled trips; formerly ``batch``), ``reword`` (soften each demand one step toward
+  the other side's last position; a filtering mediator in the sense of Goltsman, Hörner,
+  Pavlov and Squintani 2009);
 - single-text: ``hill-climbing`` and ``annealing`` improve one negotiating text by amendments
   the parties vote on (Klein, Faratin, Sayama and Bar-Yam 2003, "Negotiating complex contracts");
 - confidential: ``nash`` and ``kalai-smorodinsky`` propose efficient packages from preferences
@@ -26,9 +27,7 @@ import numpy as np
 
 from backchannel.agents.base import Confidence
 from backchannel.analysis.pareto import pareto_mask
-from backchannel.analysis.solutions import agreeable_mask
-from backchannel.channel.fidelity import describe_change
-from backchannel.protocols.transcript import Event, Transcript
+from backchannel.analysis.solutions import agreeable_mask, gain_products, smallest_shares
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 
@@ -38,6 +37,10 @@ DEFAULT_MEDIATORS = {
     "single-text": "annealing",
     "confidential": "nash",
 }
+
+# Former names that still work: "batch" meant the weekly trips before "batch" came to mean the
+# array engine (experiments.batch) only.
+RENAMED = {("shuttle", "batch"): "scheduled"}
 
 _REGISTRY: dict[tuple[str, str], Callable[..., Any]] = {}
 _DESCRIPTIONS: dict[tuple[str, str], str] = {}
@@ -69,9 +72,15 @@ def describe_mediators() -> dict[str, dict[str, str]]:
     return out
 
 
+def renamed(name: str | None, protocol: str) -> str | None:
+    """The current name of a policy asked for by a name it no longer has, else None."""
+    return RENAMED.get(("shuttle" if protocol == "direct" else protocol, name or ""))
+
+
 def create_mediator(name: str | None, protocol: str, **context: object) -> Any:
-    """A fresh mediator policy; ``KeyError`` lists the names this protocol knows."""
-    chosen = name or DEFAULT_MEDIATORS[protocol]
+    """A fresh mediator policy; ``KeyError`` lists the names this protocol knows. A former
+    name (:data:`RENAMED`) still works."""
+    chosen = renamed(name, protocol) or name or DEFAULT_MEDIATORS[protocol]
     if protocol == "direct":
         protocol = "shuttle"
     if (protocol, chosen) not in _REGISTRY:
@@ -84,7 +93,7 @@ def create_mediator(name: str | None, protocol: str, **context: object) -> Any:
 
 
 class ShuttlePolicy:
-    """Decides when a message leaves the mediator and in which words; records what it did."""
+    """Decides when a message leaves the mediator and in which words."""
 
     name = "relay"
 
@@ -93,49 +102,11 @@ class ShuttlePolicy:
         self.mediator_id = mediator_id
         self.last_from: dict[str, int] = {}
 
-    def dispatch(
-        self,
-        transcript: Transcript,
-        sender: str,
-        receiver: str,
-        offer: int,
-        now: float,
-        round_number: int,
-    ) -> tuple[int, float]:
-        """(text to carry, departure time) for ``offer`` from ``sender`` to ``receiver``."""
+    def dispatch(self, sender: str, receiver: str, offer: int, now: float) -> tuple[int, float]:
+        """(text to carry, departure time) for ``offer`` from ``sender`` to ``receiver``; the
+        protocol records a ``hold`` or ``reword`` event when either differs from what was sent."""
         text, leaves = self.shape(receiver, offer), self.departure(now)
         self.last_from[sender] = offer
-        if leaves > now:
-            transcript.record(
-                Event(
-                    kind="hold",
-                    time_hours=now,
-                    round=round_number,
-                    sender=sender,
-                    receiver=receiver,
-                    outcome=offer,
-                    via=(self.mediator_id,),
-                    details={"policy": self.name, "until_hours": leaves},
-                )
-            )
-        if text != offer:
-            before, after = self.space.positions([offer, text])
-            transcript.record(
-                Event(
-                    kind="reword",
-                    time_hours=now,
-                    round=round_number,
-                    sender=sender,
-                    receiver=receiver,
-                    outcome=offer,
-                    delivered=text,
-                    via=(self.mediator_id,),
-                    details={
-                        "policy": self.name,
-                        "changes": [describe_change(self.space, before, after)],
-                    },
-                )
-            )
         return text, leaves
 
     def departure(self, now: float) -> float:
@@ -162,9 +133,11 @@ class Hold(ShuttlePolicy):
         return now + self.hours
 
 
-@mediator("batch", "shuttle", "carries messages only on scheduled trips (weekly)", every=168.0)
-class Batch(ShuttlePolicy):
-    name = "batch"
+@mediator("scheduled", "shuttle", "carries messages only on scheduled trips (weekly)", every=168.0)
+class Scheduled(ShuttlePolicy):
+    """Leaves only at multiples of ``every`` hours (Oman flying once a week)."""
+
+    name = "scheduled"
 
     def __init__(self, space: OutcomeSpace, mediator_id: str = "mediator", every: float = 168.0):
         super().__init__(space, mediator_id)
@@ -320,9 +293,9 @@ class ConfidentialMediator:
     def objective(
         self, gains: np.ndarray, values: np.ndarray, reservations: np.ndarray
     ) -> np.ndarray:
-        """Nash: product of gains (negative gains count as 0, then the smallest gain breaks
-        ties), as in ``backchannel.analysis.solutions.nash_index``."""
-        return np.prod(np.clip(gains, 0.0, None), axis=1) + 1e-9 * gains.min(axis=1)
+        """Nash (``analysis.solutions.gain_products``); the mediator's own rule for packages
+        someone would lose on: a negative gain counts as 0 and the smallest gain breaks ties."""
+        return gain_products(np.clip(gains, 0.0, None)) + 1e-9 * gains.min(axis=1)
 
 
 @mediator("nash", "confidential", "proposes the Nash bargaining solution of what was confided")
@@ -341,9 +314,8 @@ class KalaiSmorodinskyMediator(ConfidentialMediator):
     def objective(
         self, gains: np.ndarray, values: np.ndarray, reservations: np.ndarray
     ) -> np.ndarray:
-        span = values.max(axis=0) - reservations
-        safe = np.where(span > 0, span, 1.0)
-        return np.where(span > 0, gains / safe, 1.0).min(axis=1)
+        """Kalai–Smorodinsky (``analysis.solutions.smallest_shares``) over the packages."""
+        return smallest_shares(values, reservations)
 
 
 def _unit(values: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 from backchannel.agents.distances import issue_positions
 from backchannel.agents.registry import register
 from backchannel.agents.time_based import TimeBased
-from backchannel.protocols.views import PartyView
+from backchannel.agents.views import PartyView
 from backchannel.space.outcomes import OutcomeSpace
 
 

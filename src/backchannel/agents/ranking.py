@@ -21,7 +21,7 @@ from backchannel.agents.distances import (
     issue_positions,
     tables_fit,
 )
-from backchannel.protocols.views import PartyView
+from backchannel.agents.views import PartyView
 
 TOLERANCE = 1e-12  # an outcome this close below the target still meets it
 RANKINGS_KEPT = 32

@@ -12,7 +12,7 @@ from backchannel.agents.components import (
     target_utility,
 )
 from backchannel.agents.registry import register
-from backchannel.protocols.views import PartyView
+from backchannel.agents.views import PartyView
 
 
 class TimeBased(Strategy):

@@ -115,8 +115,20 @@ def outcome_utilities(scenario: Scenario, index: int) -> np.ndarray:
 
 
 def distance_to_frontier(analysis: SpaceAnalysis, utilities: np.ndarray) -> float:
-    """Euclidean distance in utility space from a point to the nearest frontier point."""
-    if len(analysis.frontier_utilities) == 0:
-        return float("nan")
-    gaps = analysis.frontier_utilities - np.asarray(utilities)[None, :]
-    return float(np.sqrt((gaps**2).sum(axis=1)).min())
+    """Euclidean distance in utility space from a point to the nearest frontier point (NaN
+    when the frontier is empty); the one-point case of :func:`nearest_distances`."""
+    point = np.asarray(utilities, dtype=float)[None, :]
+    return float(nearest_distances(point, analysis.frontier_utilities)[0])
+
+
+def nearest_distances(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """For each row of ``points`` (n, k), the distance to the nearest row of ``targets`` (m, k).
+
+    NaN for every point when there is no target.
+    """
+    points = np.asarray(points, dtype=float).reshape(len(points), -1)
+    targets = np.asarray(targets, dtype=float)
+    if len(targets) == 0:
+        return np.full(len(points), np.nan)
+    gaps = points[:, None, :] - targets[None, :, :]
+    return np.sqrt((gaps**2).sum(axis=2)).min(axis=1)

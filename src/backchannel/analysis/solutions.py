@@ -34,7 +34,7 @@ def nash_index(
     if len(candidates) == 0:
         return None
     gains = snap(utilities[candidates]) - snap(reservations)[None, :]
-    return _best(candidates, np.prod(gains, axis=1), utilities[candidates].sum(axis=1))
+    return _best(candidates, gain_products(gains), utilities[candidates].sum(axis=1))
 
 
 def kalai_smorodinsky_index(
@@ -45,11 +45,20 @@ def kalai_smorodinsky_index(
     if len(candidates) == 0:
         return None
     values = snap(utilities[candidates])
-    reservations = snap(reservations)
+    return _best(candidates, smallest_shares(values, snap(reservations)), values.sum(axis=1))
+
+
+def gain_products(gains: np.ndarray) -> np.ndarray:
+    """The Nash objective of each row of gains over the disagreement point (outcomes × parties)."""
+    return np.prod(gains, axis=1)
+
+
+def smallest_shares(values: np.ndarray, reservations: np.ndarray) -> np.ndarray:
+    """The Kalai–Smorodinsky objective of each row of ``values``: the smallest gain as a share
+    of that party's best gain among the rows given (a party with nothing to gain counts 1)."""
     span = values.max(axis=0) - reservations
     safe = np.where(span > 0, span, 1.0)
-    shares = np.where(span > 0, (values - reservations) / safe, 1.0)
-    return _best(candidates, shares.min(axis=1), values.sum(axis=1))
+    return np.where(span > 0, (values - reservations) / safe, 1.0).min(axis=1)
 
 
 def utilitarian_index(utilities: np.ndarray, agreeable: np.ndarray) -> int | None:

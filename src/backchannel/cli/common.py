@@ -150,9 +150,10 @@ def working(message: str, enabled: bool = True) -> Iterator[None]:
 
 
 def open_scenario(reference: str | None) -> Scenario:
+    from backchannel.agents.registry import strategy_names
     from backchannel.scenario.loader import load_scenario
 
-    return load_scenario(reference or DEFAULT_SCENARIO)
+    return load_scenario(reference or DEFAULT_SCENARIO, strategy_names())
 
 
 def print_json(document: Any) -> None:

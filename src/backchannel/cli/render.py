@@ -8,30 +8,20 @@ import numpy as np
 from rich.table import Table
 
 from backchannel.analysis.outcome_space import outcome_utilities
+from backchannel.report.describe import changes, term_values, terms
 from backchannel.scenario.model import Scenario
 
-
-def term_values(scenario: Scenario, index: int) -> dict[str, str]:
-    """``{"enrichment": "3.67%", "frozen_funds": "6 bn USD"}``: each value with its unit."""
-    values = {}
-    for issue_id, value in scenario.space.outcome(index).items():
-        issue = scenario.space.issue(issue_id)
-        unit = getattr(issue, "unit", "")
-        text = f"{value:g}" if isinstance(value, float) else str(value)
-        values[issue_id] = f"{text}{' ' + unit if unit and unit != '%' else unit}"
-    return values
-
-
-def terms(scenario: Scenario, index: int, separator: str = ", ") -> str:
-    """``enrichment=3.67%, frozen_funds=6 bn USD``."""
-    return separator.join(f"{k}={v}" for k, v in term_values(scenario, index).items())
-
-
-def changes(scenario: Scenario, before: int, after: int) -> str:
-    """Only what moved between two offers, e.g. ``frozen_funds 4 → 6 bn USD``."""
-    old, new = term_values(scenario, before), term_values(scenario, after)
-    moved = [f"{k} {old[k]} → {new[k]}" for k in new if new[k] != old[k]]
-    return "; ".join(moved) if moved else "same terms again"
+__all__ = [
+    "changes",
+    "outcome_table",
+    "signed",
+    "spread",
+    "standing_note",
+    "term_values",
+    "terms",
+    "utility_table",
+    "utility_text",
+]
 
 
 def utility_text(scenario: Scenario, index: int) -> str:

@@ -12,6 +12,7 @@ from backchannel.cli.common import (
     SCENARIO_ARGUMENT,
     SEED_OPTION,
     console,
+    errors,
     load_user_strategies,
     open_scenario,
     parse_assignments,
@@ -21,7 +22,7 @@ from backchannel.cli.common import (
 
 if TYPE_CHECKING:
     from backchannel.analysis.outcome_space import SpaceAnalysis
-    from backchannel.protocols.transcript import Event, Transcript
+    from backchannel.protocols.transcript import Transcript
     from backchannel.scenario.model import Scenario
 
 
@@ -40,7 +41,7 @@ def run(
         None,
         "--mediator",
         "-m",
-        help="Mediator policy: shuttle relay|hold|batch|reword; single-text "
+        help="Mediator policy: shuttle relay|hold|scheduled|reword; single-text "
         "annealing|hill-climbing; confidential nash|kalai-smorodinsky.",
     ),
     no_post_settlement: bool = typer.Option(
@@ -79,6 +80,7 @@ def run(
             post_settlement=not no_post_settlement,
         )
         transcript = run_negotiation(model, options)
+    _note_renamed(mediator, protocol)
     analysis = analyze_space(model)
     if json_output:
         from backchannel.cli.run_file import source_of
@@ -104,15 +106,24 @@ def run(
     console.print(f"Payoffs after time discounting and any price of direct contact: {payoffs}")
 
 
+def _note_renamed(mediator: str | None, protocol: str) -> None:
+    """A one-line note on stderr when a mediator was asked for by its former name."""
+    from backchannel.agents.mediators import renamed
+
+    current = renamed(mediator, protocol)
+    if current:
+        errors.print(f"note: --mediator {mediator} is now called '{current}'; the old name works")
+
+
 def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> None:
     """The account: who talks through whom, the deadline and walk-away values, each event in
     a column of dates, repeated rounds folded, and why it ended as it did."""
-    from backchannel.cli.render import terms
     from backchannel.cli.story import Clock, account, closing, entry, fold, opening
+    from backchannel.report.describe import describe_event, short_name, terms
 
     hops = {i.id: i.name for i in model.channel.intermediaries}
     # A mediator is an intermediary: named like the parties ("Oman proposes", not "oman").
-    names = {i: _short_name(model, i) for i in hops} | {p.id: p.name for p in model.parties}
+    names = {i: short_name(model, i) for i in hops} | {p.id: p.name for p in model.parties}
     settings = transcript.settings
     route = " → ".join(hops.get(h, h) for h in settings["via"]) or "a direct line"
     clock = Clock(model)
@@ -127,7 +138,7 @@ def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> No
     last_offer: dict[str, int] = {}
     entries = []
     for event in transcript.events:
-        line = describe(model, names, event, last_offer)
+        line = describe_event(model, names, event, last_offer)
         if line:
             entries.append(entry(event, line))
     for line in account(fold(entries), clock, console.width):
@@ -146,54 +157,6 @@ def tell(model: Scenario, transcript: Transcript, analysis: SpaceAnalysis) -> No
             "each side falls back on its alternative."
         )
     console.print(closing(model, transcript, analysis))
-
-
-def describe(
-    model: Scenario,
-    names: dict[str, str],
-    event: Event,
-    last_offer: dict[str, int],
-) -> str | None:
-    """One line of the account; a side's repeat offers show only what moved since its last."""
-    from backchannel.cli.render import changes, terms
-    from backchannel.cli.render_mediation import describe_mediation
-
-    day = f"[dim]day {event.time_hours / 24:6.1f}[/]"
-    if event.kind == "offer":
-        assert event.delivered is not None
-        hops = [_short_name(model, hop) for hop in event.via]
-        path = " → ".join([names[event.sender or ""], *hops, names[event.receiver or ""]])
-        values = "worth " + ", ".join(
-            f"{p.name} {model.utilities[event.delivered, k]:.2f}"
-            for k, p in enumerate(model.parties)
-        )
-        sender = event.sender or ""
-        previous = last_offer.get(sender)
-        last_offer[sender] = event.delivered
-        offer = (
-            terms(model, event.delivered)
-            if previous is None
-            else changes(model, previous, event.delivered)
-        )
-        return f"{day} round {event.round:3d}  {path}: {offer}  [cyan]{values}[/]"
-    if event.kind in ("accept", "reject"):
-        colour = "green" if event.kind == "accept" else "yellow"
-        return f"{day}            {names[event.sender or '']} [{colour}]{event.kind}s[/]"
-    if event.kind == "direct_contact_cost":
-        return (
-            f"{day}            {names[event.sender or '']} talks directly and pays a domestic "
-            f"price of {event.details['cost']:g}"
-        )
-    return describe_mediation(model, names, event)
-
-
-def _short_name(model: Scenario, hop: str) -> str:
-    """``Oman`` for the hop named "Oman (Omani officials, Muscat)": a name, short enough for
-    every line; the header gives the full one."""
-    for intermediary in model.channel.intermediaries:
-        if intermediary.id == hop:
-            return intermediary.name.split(" (")[0]
-    return hop
 
 
 def register(app: typer.Typer) -> None:

@@ -96,11 +96,12 @@ def validate(
     ),
 ) -> None:
     """Check a scenario file and report every problem with its place and fix."""
+    from backchannel.agents.registry import strategy_names
     from backchannel.scenario.loader import load_scenario
 
     with user_errors():
         day = _as_of_day(as_of, max_age)
-        scenario = load_scenario(file)
+        scenario = load_scenario(file, strategy_names())
     console.print(
         f"[green]ok[/] {file}: {len(scenario.parties)} parties, "
         f"{len(scenario.space.issues)} issues, {scenario.space.size:,} outcomes"

@@ -1,11 +1,10 @@
 """The layout of ``backchannel run``'s account in a terminal: when, then what, wrapped.
 
-What each event says comes from :func:`backchannel.cli.run.describe` and
-:mod:`backchannel.cli.render_mediation`; this module decides how it is laid out: a column of
-dates (calendar dates when the scenario's timeline has a start date, else simulated days), the
-text wrapped at word boundaries under itself, runs of rounds in which both sides only repeat
-themselves folded into one line, the deadline and walk-away values up front, and a closing
-line that says why the talks ended as they did.
+What each event says comes from :mod:`backchannel.report.describe`; this module decides how it
+is laid out: a column of dates (calendar dates when the scenario's timeline has a start date,
+else simulated days), the text wrapped at word boundaries under itself, runs of rounds in which
+both sides only repeat themselves folded into one line, the deadline and walk-away values up
+front, and a closing line that says why the talks ended as they did.
 """
 
 from __future__ import annotations
@@ -159,6 +158,6 @@ def _parties_at(scenario: Scenario, hours: float) -> tuple[Party, ...]:
     """The parties as they stand at ``hours``: a timeline may have moved their walk-away."""
     if scenario.timeline is None:
         return scenario.parties
-    from backchannel.timeline.apply import state_at
+    from backchannel.scenario.at_time import state_at
 
     return state_at(scenario.timeline, scenario, hours).parties

@@ -26,12 +26,12 @@ from backchannel.experiments.rates import wilson
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from backchannel.timeline.whatif import Figures
+    from backchannel.experiments.whatif import Figures
 
 
 @contextmanager
 def _flags() -> Iterator[None]:
-    from backchannel.timeline.whatif import WhatIfError
+    from backchannel.experiments.whatif import WhatIfError
 
     try:
         yield
@@ -67,8 +67,7 @@ def whatif(
     json_output: bool = typer.Option(False, "--json", help="Print a JSON document instead."),
 ) -> None:
     """How the zone of agreement, agreement rate and time to agreement change under pressure."""
-    from backchannel.protocols.runner import RunOptions, RunRefused
-    from backchannel.timeline.whatif import (
+    from backchannel.experiments.whatif import (
         apply_changes,
         figures,
         parse_event,
@@ -76,6 +75,7 @@ def whatif(
         parse_sweep,
         with_sweep_value,
     )
+    from backchannel.protocols.runner import RunOptions, RunRefused
 
     with user_errors(), _flags():
         if runs < 1:

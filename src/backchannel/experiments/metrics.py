@@ -29,24 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from backchannel.analysis.outcome_space import SpaceAnalysis
+from backchannel.analysis.outcome_space import SpaceAnalysis, nearest_distances
 from backchannel.experiments.rates import wilson
 from backchannel.experiments.run_space import RunSpace
 
 Row = dict[str, Any]
-
-
-def nearest_distances(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """For each row of ``points`` (n, k), the distance to the nearest row of ``targets`` (m, k).
-
-    NaN for every point when there is no target.
-    """
-    points = np.asarray(points, dtype=float).reshape(len(points), -1)
-    targets = np.asarray(targets, dtype=float)
-    if len(targets) == 0:
-        return np.full(len(points), np.nan)
-    gaps = points[:, None, :] - targets[None, :, :]
-    return np.sqrt((gaps**2).sum(axis=2)).min(axis=1)
 
 
 def agreement_metrics(

@@ -1,5 +1,6 @@
-"""Protocols run negotiations and emit transcripts; views show each party only its own room.
+"""Protocols run negotiations and emit transcripts.
 
-Import from the modules (``protocols.runner``, ``protocols.transcript``, ``protocols.views``):
-strategies depend on views, and the runner depends on strategies.
+Import from the modules (``protocols.runner``, ``protocols.transcript``, ``protocols.clock``).
+Protocols sit above the agents: they give each strategy an ``agents.views.PartyView`` and
+drive it; agents never import protocols.
 """

@@ -28,8 +28,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from backchannel.agents.base import Strategy
+from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
 from backchannel.protocols.breakdown import Hazard, collapse
+from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
 from backchannel.protocols.deadline import (
     EXPIRED,
     IN_TRANSIT,
@@ -38,12 +40,11 @@ from backchannel.protocols.deadline import (
     ending_time,
     in_time,
 )
-from backchannel.protocols.messages import record_delivery
+from backchannel.protocols.messages import record_delivery, record_dispatch
+from backchannel.protocols.registry import RunSetup, protocol
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
-from backchannel.protocols.views import Offer, PartyView
 from backchannel.scenario.model import Party, Scenario
-from backchannel.timeline.clock import TimelineClock, arrival_time, timeline_event
 
 if TYPE_CHECKING:
     from backchannel.agents.mediators import ShuttlePolicy
@@ -201,7 +202,16 @@ class AlternatingOffers:
         text, leaves = offer, now
         if self.settings.relay is not None:  # the shuttle mediator may hold, batch or reword
             text, leaves = self.settings.relay.dispatch(
-                transcript, proposer.party.id, receiver.party.id, offer, now, round_number
+                proposer.party.id, receiver.party.id, offer, now
+            )
+            record_dispatch(
+                transcript,
+                self.settings.relay,
+                proposer.party.id,
+                receiver.party.id,
+                (offer, text),
+                (now, leaves),
+                round_number,
             )
         delivery = route.transmit(text, leaves, rng, give_up_at_hours=deadline)
         arrived = arrival_time(self._clock, delivery, leaves)  # a suspended hop holds it
@@ -381,3 +391,30 @@ def _turn_order(scenario: Scenario) -> list[int]:
     first = scenario.party_index(scenario.first_mover)
     count = len(scenario.parties)
     return [(first + k) % count for k in range(count)]
+
+
+@protocol(
+    "direct",
+    "the parties take turns over a direct line (the baseline)",
+    intermediary=False,
+    mediators="shuttle",
+    array_form=True,
+    order=10,
+)
+def play_direct(run: RunSetup) -> Transcript:
+    settings = AlternatingSettings(name="direct", direct_contact=True)
+    engine = AlternatingOffers(run.scenario, lambda _a, _b: run.route, settings)
+    return engine.run(run.strategies, run.rng, run.transcript)
+
+
+@protocol(
+    "shuttle",
+    "the parties take turns through intermediaries that carry, delay, lose or reword",
+    array_form=True,
+    order=20,
+)
+def play_shuttle(run: RunSetup) -> Transcript:
+    relay = run.mediator if run.mediator.name != "relay" else None
+    settings = AlternatingSettings(name="shuttle", relay=relay)
+    engine = AlternatingOffers(run.scenario, lambda _a, _b: run.route, settings)
+    return engine.run(run.strategies, run.rng, run.transcript)

@@ -28,6 +28,7 @@ from backchannel.agents.base import Confidence, Strategy
 from backchannel.agents.mediators import ConfidentialMediator
 from backchannel.channel.route import Route
 from backchannel.protocols.mediated import MediatedSession
+from backchannel.protocols.registry import RunSetup, protocol
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
 
@@ -147,3 +148,20 @@ def _improve(
         "post_settlement", done, rounds, settled=settled, proposed=better, improved=improved
     )
     return (better if improved else settled), done, rounds
+
+
+@protocol(
+    "confidential",
+    "each side confides its preferences to the mediator, who proposes efficient packages",
+    order=40,
+)
+def play_confidential(run: RunSetup) -> Transcript:
+    return run_confidential(
+        run.scenario,
+        run.strategies,
+        run.route,
+        run.mediator,
+        run.rng,
+        run.transcript,
+        run.post_settlement,
+    )

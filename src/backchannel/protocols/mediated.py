@@ -22,8 +22,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from backchannel.agents.base import Strategy
+from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
 from backchannel.protocols.alternating import Seat
+from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
 from backchannel.protocols.deadline import (
     EXPIRED,
     IN_TRANSIT,
@@ -35,9 +37,7 @@ from backchannel.protocols.deadline import (
 from backchannel.protocols.messages import record_delivery
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
-from backchannel.protocols.views import Offer, PartyView
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.clock import TimelineClock, arrival_time, timeline_event
 
 
 class MediatedSession:

@@ -1,17 +1,21 @@
 """Record a message's journey in the transcript: every hop, loss, resend, change and leak.
 
 The analyst's transcript keeps what was sent and what each intermediary passed on; a party's
-view only ever receives the delivered text (see ``protocols.views``).
+view only ever receives the delivered text (see ``agents.views``).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from backchannel.channel.fidelity import describe_change
 from backchannel.channel.route import Delivery
 from backchannel.protocols.deadline import EXPIRED, in_time
 from backchannel.protocols.transcript import Event, Transcript
+
+if TYPE_CHECKING:
+    from backchannel.agents.mediators import ShuttlePolicy
 
 DELIVERED, UNDELIVERED = "delivered", "undelivered"  # and EXPIRED: what became of a message
 
@@ -179,3 +183,50 @@ def _record_passages(
                     details={"message": kind, "carrier": passage.carrier, "public": True},
                 )
             )
+
+
+def record_dispatch(
+    transcript: Transcript,
+    policy: ShuttlePolicy,
+    sender: str,
+    receiver: str,
+    texts: tuple[int, int],
+    times: tuple[float, float],
+    round_number: int,
+) -> None:
+    """What a shuttle mediator did with a message before carrying it: ``hold`` when it leaves
+    later than it came in, ``reword`` when the text it carries differs from the one sent."""
+    offer, text = texts
+    now, leaves = times
+    via = (policy.mediator_id,)
+    if leaves > now:
+        transcript.record(
+            Event(
+                kind="hold",
+                time_hours=now,
+                round=round_number,
+                sender=sender,
+                receiver=receiver,
+                outcome=offer,
+                via=via,
+                details={"policy": policy.name, "until_hours": leaves},
+            )
+        )
+    if text != offer:
+        before, after = policy.space.positions([offer, text])
+        transcript.record(
+            Event(
+                kind="reword",
+                time_hours=now,
+                round=round_number,
+                sender=sender,
+                receiver=receiver,
+                outcome=offer,
+                delivered=text,
+                via=via,
+                details={
+                    "policy": policy.name,
+                    "changes": [describe_change(policy.space, before, after)],
+                },
+            )
+        )

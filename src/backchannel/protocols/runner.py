@@ -10,14 +10,12 @@ from backchannel.agents.base import Strategy
 from backchannel.agents.mediators import create_mediator
 from backchannel.agents.registry import create_strategy
 from backchannel.channel.route import Route, direct_route, route_via
-from backchannel.protocols.alternating import AlternatingOffers, AlternatingSettings
-from backchannel.protocols.confidential import run_confidential
-from backchannel.protocols.single_text import run_single_text
+from backchannel.protocols.registry import RunSetup, get_protocol, protocol_names
 from backchannel.protocols.transcript import Transcript
 from backchannel.randomness import lazy_rng
 from backchannel.scenario.model import Scenario
 
-PROTOCOLS = ("direct", "shuttle", "single-text", "confidential")
+PROTOCOLS = protocol_names()  # the built-in protocols, in listing order
 MEDIATED = ("single-text", "confidential")
 
 
@@ -38,7 +36,14 @@ class RunOptions:
 
 def run_negotiation(scenario: Scenario, options: RunOptions = RunOptions()) -> Transcript:
     """Play one negotiation and return its complete transcript."""
-    route = _route(scenario, options)
+    run = prepare_run(scenario, options)
+    return get_protocol(options.protocol).play(run)
+
+
+def prepare_run(scenario: Scenario, options: RunOptions) -> RunSetup:
+    """The route, strategies, mediator, random stream and empty transcript of one run; refuses
+    (``RunRefused``) what the scenario does not allow."""
+    route = route_for(scenario, options)
     # Streams 0 (the protocol) and 1.. (the parties) of the seed, built when first drawn from.
     strategies = build_strategies(scenario, options.strategies, options.seed)
     mediator = _mediator(scenario, options, route)
@@ -54,27 +59,22 @@ def run_negotiation(scenario: Scenario, options: RunOptions = RunOptions()) -> T
             "mediator": mediator.name,
         },
     )
-    rng = lazy_rng(options.seed, 0)
-    if options.protocol == "single-text":
-        return run_single_text(scenario, strategies, route, mediator, rng, transcript)
-    if options.protocol == "confidential":
-        return run_confidential(
-            scenario, strategies, route, mediator, rng, transcript, options.post_settlement
-        )
-    settings = AlternatingSettings(
-        name=options.protocol,
-        direct_contact=options.protocol == "direct",
-        relay=mediator if options.protocol == "shuttle" and mediator.name != "relay" else None,
+    return RunSetup(
+        scenario,
+        route,
+        strategies,
+        mediator,
+        lazy_rng(options.seed, 0),
+        transcript,
+        options.post_settlement,
     )
-    engine = AlternatingOffers(scenario, lambda _a, _b: route, settings)
-    return engine.run(strategies, rng, transcript)
 
 
 def _mediator(scenario: Scenario, options: RunOptions, route: Route) -> Any:
     """The protocol's mediator policy, told what it may know: the space, its own bias."""
-    protocol = options.protocol
+    protocol = get_protocol(options.protocol).mediators
     context: dict[str, object] = {}
-    if protocol in ("direct", "shuttle"):
+    if protocol == "shuttle":
         context = {"space": scenario.space, "mediator_id": (route.via or ("direct",))[0]}
     elif protocol == "confidential":
         lead = route.hops[0] if route.via else None
@@ -110,12 +110,13 @@ def build_strategies(
     return strategies
 
 
-def _route(scenario: Scenario, options: RunOptions) -> Route:
-    if options.protocol not in PROTOCOLS:
-        raise RunRefused(
-            f"unknown protocol '{options.protocol}'; choose one of: {', '.join(PROTOCOLS)}"
-        )
-    if options.protocol == "direct":
+def route_for(scenario: Scenario, options: RunOptions) -> Route:
+    """The route a run takes, or ``RunRefused`` saying why the protocol or route cannot be used."""
+    try:
+        declared = get_protocol(options.protocol)
+    except KeyError as error:
+        raise RunRefused(str(error.args[0])) from None
+    if not declared.intermediary:
         refusing = [p for p in scenario.parties if p.refuses_direct_talks]
         if refusing and not options.force_direct:
             party = refusing[0]

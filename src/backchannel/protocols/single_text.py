@@ -26,6 +26,7 @@ from backchannel.agents.base import Strategy
 from backchannel.agents.mediators import SingleTextSearch
 from backchannel.channel.route import Route
 from backchannel.protocols.mediated import MediatedSession
+from backchannel.protocols.registry import RunSetup, protocol
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
 
@@ -109,3 +110,14 @@ def _consult(
         details={"accepts": accepts, "votes_for_amendment": prefers},
     )
     return back, accepts, prefers, got_draft
+
+
+@protocol(
+    "single-text",
+    "a mediator drafts one text; the parties vote on amendments and accept or reject it",
+    order=30,
+)
+def play_single_text(run: RunSetup) -> Transcript:
+    return run_single_text(
+        run.scenario, run.strategies, run.route, run.mediator, run.rng, run.transcript
+    )

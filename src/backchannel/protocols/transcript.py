@@ -32,6 +32,7 @@ class Event(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         """Plain data (lists and dicts, copied) for JSON and YAML."""
         data = self._asdict()
+        data["kind"] = str(self.kind)  # an EventKind is written as its plain name
         data["via"] = list(self.via)
         data["details"] = copy.deepcopy(dict(self.details))
         return data

@@ -17,15 +17,15 @@ from typing import Any
 import numpy as np
 
 from backchannel.analysis.outcome_space import analyze_space, outcome_utilities
+from backchannel.analysis.window import zopa_sizes
 from backchannel.experiments.rates import clearly_different, interval_text, rate_text, wilson
+from backchannel.experiments.whatif import Figures, figures, simulate
 from backchannel.protocols.runner import RunOptions
 from backchannel.report import brief_templates as t
 from backchannel.report.critical import as_of_sentence, critical_opening
+from backchannel.scenario.at_time import reservations_over
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.apply import reservations_over
 from backchannel.timeline.events import HOURS_PER_DAY
-from backchannel.timeline.whatif import Figures, figures, simulate
-from backchannel.timeline.window import zopa_sizes
 
 SCAN_POINTS = 33
 # Indicators whose unit bounds their values: a scan never reads past these.

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+from backchannel.experiments.whatif import Figures
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.whatif import Figures
 
 COLOURS = ("#1f6f8b", "#b5543c", "#2e8b57", "#7b3fa0")
 STYLES = ("--", "-")  # baseline dashed, what-if solid

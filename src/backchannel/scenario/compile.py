@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from backchannel.scenario.compile_channel import build_channel
+from backchannel.scenario.compile_timeline import build_timeline
 from backchannel.scenario.errors import Problem
 from backchannel.scenario.limits import MAX_OUTCOMES
 from backchannel.scenario.model import Package, Party, Ratifier, Scenario
@@ -22,7 +23,6 @@ from backchannel.scenario.uncertainty import compile_uncertainty
 from backchannel.space.issues import DiscreteIssue, Issue, NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 from backchannel.space.utility import LinearAdditiveUtility
-from backchannel.timeline.build import build_timeline
 
 WEIGHT_TOLERANCE = 1e-6
 

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from backchannel.problems import Problem
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario: where it is, what is wrong, and how to fix it."""
-
-    path: str
-    message: str
-    fix: str
-    line: int | None = None
-
-    def render(self, file: str) -> str:
-        where = f"{file}:{self.line}" if self.line else file
-        place = f" at {self.path}" if self.path else ""
-        return f"{where}{place}: {self.message}\n    fix: {self.fix}"
+__all__ = ["Problem", "ScenarioError", "format_path"]
 
 
 class ScenarioError(Exception):

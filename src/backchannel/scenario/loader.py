@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -104,11 +105,18 @@ def _scenario_of_transcript(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def load_scenario(reference: str | Path = DEFAULT_SCENARIO) -> Scenario:
-    """Load, validate and compile a scenario; every user error becomes a ``ScenarioError``."""
+def load_scenario(
+    reference: str | Path = DEFAULT_SCENARIO, known_strategies: Collection[str] | None = None
+) -> Scenario:
+    """Load, validate and compile a scenario; every user error becomes a ``ScenarioError``.
+
+    ``known_strategies`` (``agents.registry.strategy_names()``, passed by the command line and
+    the service) also checks each party's strategy name, with its line in the file; the
+    scenario layer sits below the agents, so it cannot look the names up itself.
+    """
     spec, lines = _spec_and_lines(reference)
     try:
-        return compile_spec(spec, str(resolve(reference)))
+        return compile_spec(spec, str(resolve(reference)), known_strategies)
     except ScenarioError as error:
         if not lines:
             raise
@@ -129,11 +137,13 @@ def _line_of(path: str, lines: dict[tuple, int]) -> int | None:
     return None
 
 
-def compile_spec(spec: ScenarioSpec, file: str = "<scenario>") -> Scenario:
-    from backchannel.agents.registry import strategy_names
-
+def compile_spec(
+    spec: ScenarioSpec,
+    file: str = "<scenario>",
+    known_strategies: Collection[str] | None = None,
+) -> Scenario:
     base_dir = Path(file).parent if file != "<scenario>" else None
-    scenario, problems = compile_scenario(spec, strategy_names(), base_dir)
+    scenario, problems = compile_scenario(spec, known_strategies, base_dir)
     if scenario is None:
         raise ScenarioError(file, problems)
     return scenario

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backchannel.agents.registry import create_strategy, describe_strategies
-from backchannel.protocols.views import Offer, PartyView
+from backchannel.agents.views import Offer, PartyView
 from backchannel.scenario.model import Scenario
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from backchannel.agents.registry import strategy_names
 from backchannel.scenario import limits
 from backchannel.scenario.errors import Problem, ScenarioError
 from backchannel.scenario.loader import (
@@ -120,7 +121,9 @@ def compiled(spec: dict[str, Any], key: str | None = None) -> Scenario:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    scenario = compile_spec(ScenarioSpec.model_validate(spec), spec.get("name", "<scenario>"))
+    scenario = compile_spec(
+        ScenarioSpec.model_validate(spec), spec.get("name", "<scenario>"), strategy_names()
+    )
     with _CACHE_LOCK:
         _CACHE[key] = scenario
         while len(_CACHE) > _CACHE_SIZE:

@@ -1,19 +1,10 @@
-"""Pressure over time: dated events and indicator series that move parties and channels.
+"""Pressure over time as declared: dated events, indicator series and the effects they have.
 
-``state_at(timeline, scenario, hours)`` gives the scenario as it stands at a simulated hour;
-protocols follow a running negotiation with a :class:`TimelineClock`.
+The timeline is data. ``scenario.at_time.state_at(timeline, scenario, hours)`` applies it (the
+scenario as it stands at a simulated hour); a running negotiation follows it with
+``protocols.clock.TimelineClock``; ``analysis.window`` measures the deal window it leaves.
 """
 
-from backchannel.timeline.apply import Situation, reservations_over, state_at
-from backchannel.timeline.clock import Change, TimelineClock, timeline_event
 from backchannel.timeline.model import Timeline
 
-__all__ = [
-    "Change",
-    "Situation",
-    "Timeline",
-    "TimelineClock",
-    "reservations_over",
-    "state_at",
-    "timeline_event",
-]
+__all__ = ["Timeline"]

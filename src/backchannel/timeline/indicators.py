@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from backchannel.scenario.errors import Problem
+from backchannel.problems import Problem
 from backchannel.timeline.effects import Effect
 from backchannel.timeline.events import HOURS_PER_DAY
 

@@ -1,6 +1,6 @@
 """The timeline for many runs at once: where each run's parties stand at its own simulated hour.
 
-Restates :func:`backchannel.timeline.apply.party_at` and :meth:`TimelineClock.arrival` over
+Restates :func:`backchannel.scenario.at_time.party_at` and :meth:`TimelineClock.arrival` over
 arrays of runs. The moves come from the timeline's own ``number_change`` evaluated at every
 run's hour (elementwise, so each float is the one the step engine computes for that run), and
 the clipping and deadline rules are the same operations in the same order.
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from backchannel.scenario.at_time import number_change, switch_at
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.apply import number_change, switch_at
 from backchannel.timeline.effects import BOUNDS, DIRECT_LINE
 from backchannel.timeline.events import HOURS_PER_DAY, in_force
 from backchannel.timeline.model import Timeline

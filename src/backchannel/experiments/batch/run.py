@@ -44,7 +44,7 @@ from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.ratification import veto_reason
 from backchannel.experiments.batch.run_offers import RunsOfferTable
 from backchannel.experiments.batch.strategies import batch_strategy
-from backchannel.protocols.runner import RunOptions, _route, run_negotiation
+from backchannel.protocols.runner import RunOptions, route_for, run_negotiation
 from backchannel.protocols.transcript import Result
 from backchannel.scenario.model import Scenario
 from backchannel.space.utility import LinearAdditiveUtility
@@ -83,7 +83,7 @@ def run_batch(
     options = RunOptions(
         protocol=protocol, via=via, strategies=dict(strategies), force_direct=force_direct
     )
-    route = _route(scenario, options)  # refuses a bad protocol/route before any work
+    route = route_for(scenario, options)  # refuses a bad protocol/route before any work
     use_batch = engine != "step" and why_not_batch(scenario, protocol, strategies, via=via) is None
     if not use_batch:  # one drawn scenario at a time: a step run may compute its utilities
         return [
@@ -143,7 +143,7 @@ def why_not_batch(
         if batch_strategy(name) is None:
             return f"strategy '{name}' ({party_id}) has no array form"
     try:
-        route = _route(scenario, RunOptions(protocol=protocol, via=via, force_direct=True))
+        route = route_for(scenario, RunOptions(protocol=protocol, via=via, force_direct=True))
     except ValueError as error:
         return str(error)
     if not _batch_route(route):
@@ -171,7 +171,7 @@ def _routes(scenarios: list[Scenario], options: RunOptions) -> dict[int, Route]:
     routes: dict[int, Route] = {}
     for s in scenarios:
         if id(s.channel) not in routes:
-            routes[id(s.channel)] = _route(s, options)
+            routes[id(s.channel)] = route_for(s, options)
     return routes
 
 

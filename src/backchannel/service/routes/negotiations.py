@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from backchannel.agents.registry import describe_strategies
+from backchannel.report.transcript_document import transcript_document
 from backchannel.scenario.loader import bundled_names
 from backchannel.service import eventlog, live, presenters
 from backchannel.service.deps import Db, Mediator
@@ -27,6 +28,7 @@ from backchannel.service.schemas import (
     as_utc,
 )
 from backchannel.service.security import MEDIATOR, Grant
+from backchannel.service.transcript import live_transcript
 
 router = APIRouter(prefix="/api", tags=["negotiations"])
 EXPORT_FORMAT = "backchannel-live-transcript"
@@ -180,6 +182,7 @@ def export(caller: Mediator, db: Db) -> dict[str, Any]:
     """The full transcript; its ``scenario`` (agreement included as a package) is analysable."""
     negotiation = caller.negotiation
     view = presenters.mediator_view(db, negotiation)
+    model, messages = live.scenario(db, negotiation), live.messages(db, negotiation)
     adjustments = {s.party_id: s.preferences for s in live.seats(db, negotiation) if s.preferences}
     scenario = with_adjustments(negotiation.scenario_spec, adjustments)
     if view.agreement is not None:
@@ -205,4 +208,8 @@ def export(caller: Mediator, db: Db) -> dict[str, Any]:
         "drafts": [d.model_dump(mode="json") for d in view.drafts],
         "agreement": view.agreement.model_dump(mode="json") if view.agreement else None,
         "log": eventlog.entries_for(db, negotiation.id),
+        # The negotiation as a transcript, in the schema of ``backchannel run --json``.
+        "transcript": transcript_document(
+            model, live_transcript(model, negotiation, live.seats(db, negotiation), messages)
+        ),
     }

@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from backchannel.analysis.window import deal_window
 from backchannel.cli.main import app
-from backchannel.protocols.runner import RunOptions
-from backchannel.scenario.loader import load_scenario
-from backchannel.timeline.whatif import (
+from backchannel.experiments.whatif import (
     WhatIfError,
     apply_changes,
     figures,
@@ -19,7 +18,8 @@ from backchannel.timeline.whatif import (
     parse_setting,
     parse_sweep,
 )
-from backchannel.timeline.window import deal_window
+from backchannel.protocols.runner import RunOptions
+from backchannel.scenario.loader import load_scenario
 
 runner = CliRunner()
 

@@ -1,7 +1,7 @@
 """What-if: change events, party numbers or an indicator's path, and measure what moves.
 
 A what-if compares *figures* of two versions of a scenario: the deal window (on which days a
-zone of agreement exists, :mod:`~backchannel.timeline.window`) and many seeded negotiations.
+zone of agreement exists, :mod:`~backchannel.analysis.window`) and many seeded negotiations.
 Runs take their seeds from an experiments plan and draw the scenario's declared uncertainty
 with the same stream as ``backchannel compare`` (versions that differ only in their timeline
 share those draws); they run on the batch engine where it applies, which follows the timeline's
@@ -15,13 +15,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from backchannel.analysis.window import DealWindow, deal_window
 from backchannel.experiments.batch import run_batch
 from backchannel.experiments.plan import run_seeds
 from backchannel.experiments.uncertainty import draw_run
 from backchannel.protocols.runner import RunOptions, run_negotiation
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.window import DealWindow, deal_window
 
 SETTABLE = ("reservation", "deadline_days", "time_discount", "direct_contact_cost")
 SWITCHABLE = ("refuses_direct_talks",)

@@ -5,8 +5,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from backchannel.timeline import reservations_over, state_at
-from backchannel.timeline.apply import held_until
+from backchannel.scenario.at_time import held_until, reservations_over, state_at
 
 DAY = 24.0
 

@@ -8,7 +8,7 @@ import yaml
 from backchannel.scenario.errors import ScenarioError
 from backchannel.scenario.loader import load_scenario
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1] / "timeline"
 
 
 def variant(tmp_path: Path, change) -> Path:

@@ -13,8 +13,8 @@ import numpy as np
 
 from backchannel.channel.route import Delivery
 from backchannel.protocols.transcript import Event
+from backchannel.scenario.at_time import Situation, held_until, state_at
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.apply import Situation, held_until, state_at
 from backchannel.timeline.effects import DIRECT_LINE
 from backchannel.timeline.events import HOURS_PER_DAY, fired_between
 from backchannel.timeline.model import Timeline

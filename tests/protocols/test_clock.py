@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backchannel.protocols.clock import TimelineClock
+from backchannel.scenario.at_time import state_at
 from backchannel.scenario.loader import load_scenario
-from backchannel.timeline.apply import state_at
-from backchannel.timeline.clock import TimelineClock
 
-PRESSURE = load_scenario(Path(__file__).parent / "pressure.yaml")
+PRESSURE = load_scenario(Path(__file__).parents[1] / "timeline" / "pressure.yaml")
 FLAGSHIP = load_scenario("iran-us-2025")
 DAY = 24.0
 

@@ -9,8 +9,8 @@ import numpy as np
 
 from backchannel.analysis.outcome_space import utility_chunks
 from backchannel.analysis.resolution import snap
+from backchannel.scenario.at_time import reservations_over
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.apply import reservations_over
 from backchannel.timeline.events import HOURS_PER_DAY
 
 SAMPLES = 121
