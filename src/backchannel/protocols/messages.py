@@ -47,6 +47,7 @@ def record_delivery(
     """
 
     departures = delivery.departures or (sent_at_hours,)
+    first_passage = len(transcript.events)
     if delivery.passages:
         _record_passages(
             transcript,
@@ -67,9 +68,11 @@ def record_delivery(
     arrived = delivery.delivered is not None
     if arrived:
         when = delivery.arrives_at_hours if arrived_at_hours is None else arrived_at_hours
-    else:
-        when = departures[-1]
+    else:  # given up when the last attempt was lost, after whatever hops it had crossed
+        when = max([departures[-1], *(e.time_hours for e in transcript.events[first_passage:])])
     text = delivery.sent if sent is None else sent
+    if arrived and when < delivery.arrives_at_hours:
+        _no_passage_after(transcript, first_passage, when)
     if not in_time(when, deadline_hours):
         transcript.record(
             Event(
@@ -230,3 +233,12 @@ def record_dispatch(
                 },
             )
         )
+
+
+def _no_passage_after(transcript: Transcript, first: int, arrival: float) -> None:
+    """A timeline that sped a hop up (a slowing event in force at the start has ended) makes
+    the message arrive before its drawn passage times: its passages end when it arrives."""
+    events = transcript.events
+    for index in range(first, len(events)):
+        if events[index].time_hours > arrival:
+            events[index] = events[index]._replace(time_hours=arrival)

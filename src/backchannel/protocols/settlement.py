@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from backchannel.protocols.ratification import ratify
 from backchannel.protocols.transcript import Event, Result, Transcript
+from backchannel.scenario.at_time import state_at
 from backchannel.scenario.model import Party, Scenario
 
 HOURS_PER_DAY = 24.0
@@ -53,6 +54,9 @@ def conclude(
     transcript.events.sort(key=lambda event: event.time_hours)
     leaks = len(transcript.of_kind("leak"))
     utilities, payoffs, below = {}, {}, []
+    # Walk-away values as they stand when the deal is concluded: ratification takes time, and
+    # a timeline may move a party's walk-away value meanwhile (or the caller did not follow it).
+    standing = _walkaways_at(scenario, time_hours) if agreement is not None else {}
     for column, party in enumerate(parties or scenario.parties):
         if agreement is None:
             value = payoff = party.reservation
@@ -63,12 +67,15 @@ def conclude(
             payoff -= party.direct_contact_cost
         payoff -= leaks * party.leak_cost
         utilities[party.id], payoffs[party.id] = value, payoff
-        if agreement is not None and payoff < party.reservation - WALKAWAY_TOLERANCE:
+        walkaway = standing.get(party.id, party.reservation)
+        if agreement is not None and payoff < walkaway - WALKAWAY_TOLERANCE:
             below.append(party.id)
     details: dict[str, object] = {"reason": reason}
     if below:
         details["below_walkaway"] = below
-        details["walkaway"] = {p.id: p.reservation for p in parties or scenario.parties}
+        details["walkaway"] = {
+            p.id: standing.get(p.id, p.reservation) for p in parties or scenario.parties
+        }
     transcript.record(
         Event(
             kind="agreement" if agreement is not None else "breakdown",
@@ -89,3 +96,10 @@ def conclude(
         below_walkaway=tuple(below),
     )
     return transcript
+
+
+def _walkaways_at(scenario: Scenario, time_hours: float) -> dict[str, float]:
+    """Each party's walk-away value at ``time_hours`` on the scenario's timeline (none: {})."""
+    if scenario.timeline is None or not math.isfinite(time_hours):
+        return {}
+    return {p.id: p.reservation for p in state_at(scenario.timeline, scenario, time_hours).parties}
