@@ -55,7 +55,7 @@ class EventKind(StrEnum):
 
 
 class NoDetails(TypedDict):
-    pass
+    """Details of a kind that carries none (its event fields say everything)."""
 
 
 class Start(TypedDict):
