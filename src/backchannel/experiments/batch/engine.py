@@ -18,7 +18,7 @@ from backchannel.experiments.batch.clock import BatchClock, PartyArrays
 from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.ratification import ratify_runs
 from backchannel.experiments.batch.run_offers import RunsOfferTable
-from backchannel.experiments.batch.strategies import BatchStrategy, Seat, python_power
+from backchannel.experiments.batch.strategies import BatchStrategy, SideArrays, python_power
 from backchannel.protocols import deadline as rule
 from backchannel.protocols.alternating import HOURS_PER_DAY
 from backchannel.scenario.model import Scenario
@@ -102,7 +102,7 @@ def simulate(
     runs = inputs.runs
     tables = tables or offer_tables(scenario)
     clock = BatchClock(scenario.timeline, scenario)
-    seats = [Seat(tables[c], inputs.parties.reservation[:, c].copy()) for c in (0, 1)]
+    seats = [SideArrays(tables[c], inputs.parties.reservation[:, c].copy()) for c in (0, 1)]
     first = scenario.party_index(scenario.first_mover)
     out = BatchOutcome.empty(runs, 2)
     ids = np.arange(runs)
