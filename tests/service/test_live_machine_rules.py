@@ -92,3 +92,15 @@ def test_an_agent_seat_feels_real_time_not_round_counts() -> None:
         assert not move.accept and move.counter is not None
         asked.append(float(scenario.utilities[move.counter, column]))
     assert asked[1] < asked[0]
+
+
+def test_every_bundled_scenario_can_be_opened_live() -> None:
+    """The live service keeps no timeline, so none of what needs one (the flagship's breakdown
+    hazard reads a timeline indicator) may stay in the stored spec."""
+    from backchannel.scenario.loader import bundled_names
+    from backchannel.service.scenarios import bundled_spec, compiled
+
+    for name in bundled_names():
+        spec = bundled_spec(name)
+        assert "timeline" not in spec and "breakdown" not in spec.get("negotiation", {})
+        assert compiled(spec).name == name
