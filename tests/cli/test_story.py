@@ -40,7 +40,7 @@ def test_lines_fit_100_columns_and_break_only_between_words() -> None:
 
 
 def test_the_flagship_story_has_names_dates_deadline_walk_away_and_why() -> None:
-    story = account_of(shell("run"))
+    story = account_of(shell("run", "--seed", "1"))  # a run the breakdown hazard spares
     lines = story.splitlines()
     assert "The deadline is day 180 (2026-07-19)" in story
     assert "Walking away is worth (utility, 0 to 1): United States 0.450, Iran 0.480" in story
@@ -53,6 +53,13 @@ def test_the_flagship_story_has_names_dates_deadline_walk_away_and_why() -> None
     assert "the same terms again (" in story  # folded
     # In 2026 the deal is struck in July and Congress's 30-day review outlasts the deadline.
     assert [line for line in lines if line.startswith("Why no deal: deadline passed before the")]
+
+
+def test_a_collapse_is_told_with_the_event_it_sets_off_and_not_called_a_miscalculation() -> None:
+    story = account_of(shell("run"))  # seed 0: the flagship's breakdown hazard strikes
+    assert "the talks collapse: Talks break down and strikes resume" in story
+    assert "Why no deal: the talks collapsed before a deal" in story
+    assert "miscalculation" not in story
 
 
 def test_a_scenario_without_a_start_date_counts_days_and_says_why_no_deal() -> None:

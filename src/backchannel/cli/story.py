@@ -145,6 +145,11 @@ def closing(scenario: Scenario, transcript: Transcript, analysis: SpaceAnalysis)
             else "A deal although it leaves " + ", ".join(below) + " below its walk-away value"
         )
         return f"{why} ({worth})."
+    if result.reason == "breakdown":
+        return (
+            "Why no deal: the talks collapsed before a deal (the scenario's breakdown hazard); "
+            "each side is paid what the scenario declares a collapse is worth to it."
+        )
     zone = (
         f"a deal every side preferred to walking away existed ({analysis.zopa_size:,} "
         "packages), so this is a miscalculation"

@@ -108,6 +108,8 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
         )
     if kind == EventKind.TIMELINE and "changes" in details:
         return f"{pad} [blue]{timeline_text(names, details)}[/]"
+    if kind == EventKind.TIMELINE and details.get("cause") == "breakdown":
+        return f"{pad} [red]the talks collapse[/]: {event_name(model, details['event'])}"
     if kind == EventKind.EXPIRED:
         would = details["would_arrive_at_hours"]
         arrival = "never" if would is None else f"day {would / 24:.1f}"
@@ -159,6 +161,13 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
         result = "both gain; the deal is improved" if details["improved"] else "declined"
         return f"{pad} post-settlement settlement: {result}"
     return None
+
+
+def event_name(model: Scenario, event_id: str) -> str:
+    """The timeline event's name ("Talks break down and strikes resume"), or its id."""
+    timeline = model.timeline
+    names = {e.id: e.name for e in timeline.events} if timeline is not None else {}
+    return names.get(event_id) or event_id
 
 
 def timeline_text(names: dict[str, str], details: dict) -> str:

@@ -20,7 +20,7 @@ from backchannel.experiments.batch.hazard import BatchHazard
 from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.ratification import ratify_runs
 from backchannel.experiments.batch.run_offers import RunsOfferTable
-from backchannel.experiments.batch.strategies import BatchStrategy, Seat, python_power
+from backchannel.experiments.batch.strategies import BatchStrategy, SideArrays, python_power
 from backchannel.protocols import deadline as rule
 from backchannel.protocols.alternating import HOURS_PER_DAY
 from backchannel.scenario.model import Scenario
@@ -120,7 +120,7 @@ def simulate(
     if drawing and inputs.seeds is None:
         raise ValueError("leaky hops and breakdown hazards need the runs' seeds")
     draws = RunDraws(inputs.seeds if drawing else [])  # type: ignore[arg-type]
-    seats = [Seat(tables[c], inputs.parties.reservation[:, c].copy()) for c in (0, 1)]
+    seats = [SideArrays(tables[c], inputs.parties.reservation[:, c].copy()) for c in (0, 1)]
     first = scenario.party_index(scenario.first_mover)
     out = BatchOutcome.empty(runs, 2)
     ids = np.arange(runs)
