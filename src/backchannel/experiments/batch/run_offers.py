@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from backchannel.agents.distances import distance_to, distance_units
-from backchannel.experiments.additive import additive, allowed_options, at_least
+from backchannel.experiments.additive import at_least_runs
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 from backchannel.space.utility import LinearAdditiveUtility
@@ -100,8 +100,8 @@ class RunsOfferTable:
         result = np.where(acceptable, self.best_index[rows], self.global_argmax[rows])
         meets = acceptable & (self.max_allowed[rows] >= threshold)
         opening = np.flatnonzero(meets & (latest < 0))
-        for k in opening:  # once a run: the least good enough, the lowest index among equals
-            result[k] = self._least_at_least(int(rows[k]), float(threshold[k]))
+        if len(opening):  # once a run: the least good enough, the lowest index among equals
+            result[opening] = self._least_at_least(rows[opening], threshold[opening])
         reply = np.flatnonzero(meets & (latest >= 0))
         if len(reply):
             result[reply] = self._nearest(reply, latest[reply], threshold[reply])
@@ -115,16 +115,33 @@ class RunsOfferTable:
         known = self.known_rows[run]
         return known if known is not None else self.functions[run].over_space(self.space)
 
-    def _least_at_least(self, run: int, threshold: float) -> int:
-        """The allowed outcome of least utility at least ``threshold`` (lowest index among
-        equals); without the run's whole row, only the outcomes that may reach it are built
-        (``experiments.additive``) when the run's utilities are linear-additive."""
-        function = self.functions[run]
-        if self.matrix is None and self.known_rows[run] is None and additive([function]):
-            allowed = allowed_options([function])
-            rows, (values,) = at_least(self.space, [function], [threshold], allowed)
-            fits = np.where(values >= threshold, values, np.inf)
-            return int(rows[fits.argmin()])
+    def _least_at_least(self, runs: np.ndarray, threshold: np.ndarray) -> np.ndarray:
+        """Per run, the allowed outcome of least utility at least its ``threshold`` (lowest
+        index among equals). With the per-issue tables, only the outcomes that may reach the
+        threshold are built, for all the runs at once (``experiments.additive``)."""
+        fast = self.levels is not None and all(self.known_rows[r] is None for r in runs.tolist())
+        if not fast:
+            return np.array(
+                [
+                    self._least_of_row(int(r), float(t))
+                    for r, t in zip(runs, threshold, strict=True)
+                ],
+                dtype=np.int64,
+            )
+        assert self.levels is not None
+        parts = [table[runs] for table in self.levels.weighted]
+        masks = [~mask for mask in self.levels.forbidden_masks]
+        found, index, (values,) = at_least_runs(self.space, [parts], threshold[:, None], masks)
+        fits = values >= threshold[found]
+        found, index, values = found[fits], index[fits], values[fits]
+        order = np.lexsort((index, values, found))  # per run: least value, then lowest index
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = found[order][1:] != found[order][:-1]
+        answer = np.empty(len(runs), dtype=np.int64)
+        answer[found[order][first]] = index[order][first]
+        return answer
+
+    def _least_of_row(self, run: int, threshold: float) -> int:
         values = self._row(run)
         fits = np.where(self.allowed & (values >= threshold), values, np.inf)
         return int(fits.argmin())
