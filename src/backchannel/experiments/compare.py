@@ -167,8 +167,8 @@ def draw_for(scenario: Scenario, seed: int) -> Scenario:
     return draw_run(scenario, seed)
 
 
-HELD_BYTES = 256 * 2**20
-PLAY_SECONDS = "_play_seconds"  # carried from the workers, then summed into Comparison.play_ms  # drawn runs' utility matrices held at once, about
+HELD_BYTES = 256 * 2**20  # drawn runs' utility matrices held at once, about
+PLAY_SECONDS = "_play_seconds"  # carried from the workers, then summed into Comparison.play_ms
 
 
 def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> list[Row]:
