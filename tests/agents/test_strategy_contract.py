@@ -135,6 +135,41 @@ def test_an_overridden_decision_runs_on_the_step_engine_and_is_obeyed() -> None:
     assert not any(row["agreed"] for row in found)  # the override, not the components, answered
 
 
+def test_overridden_hooks_are_what_the_step_engine_calls(fixtures) -> None:
+    # A subclass's own offer choice is used for its offers and by AC_next for its answers,
+    # as before strategies were declared as components; either override leaves the batch engine.
+    from backchannel.agents.time_based import Linear
+
+    class Cheap(Linear):  # offers its least acceptable outcome, whatever it demands
+        def offer_at(self, view: PartyView, target: float) -> int:
+            return int(np.argmin(np.where(view.acceptable, view.utilities, np.inf)))
+
+    class NeverConcedes(Linear):
+        def target(self, view: PartyView) -> float:
+            return view.best_utility
+
+    split = load_scenario(fixtures / "split.yaml")
+    utilities = split.utilities[:, 0]
+    view = PartyView(
+        party_id="a",
+        space=split.space,
+        utilities=utilities,
+        acceptable=split.allowed[:, 0] & (utilities >= 0.2),
+        reservation=0.2,
+        relative_time=0.5,
+        elapsed_hours=0.0,
+        round=9,
+        received=(Offer("b", 50, 0.0),),
+        sent=(),
+    )
+    assert Linear().propose(view) == 60 and not Linear().respond(view, 30)  # demands 0.6
+    assert Cheap().propose(view) == 20
+    assert Cheap().respond(view, 30)  # AC_next against its own next offer, worth 0.2
+    assert NeverConcedes().propose(view) == 100 and not NeverConcedes().respond(view, 99)
+    assert array_components(Cheap()) is None and array_components(NeverConcedes()) is None
+    assert array_components(Linear()) is not None
+
+
 def test_a_component_without_an_array_form_runs_on_the_step_engine() -> None:
     assert array_components(create_strategy("contract-boulware-modelled")) is None
     assert array_components(create_strategy("opponent-model")) is None

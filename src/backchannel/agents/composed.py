@@ -35,7 +35,7 @@ class Composed(Strategy):
     acceptance: AcceptanceRule = AcceptNext()
     offer_choice: OfferChoice = NearestToLatest()
 
-    def __init__(self, rng: np.random.Generator | None = None, **params: float) -> None:
+    def __init__(self, rng: np.random.Generator | None = None, **params: object) -> None:
         super().__init__(rng)
         unknown = dict(params)
         for kind in KINDS:

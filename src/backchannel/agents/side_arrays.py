@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-TOLERANCE = 1e-12  # the slack ``components.acceptable_at`` allows below a threshold
+from backchannel.agents.ranking import TOLERANCE  # the slack ``acceptable_at`` allows
 
 
 class RunOffers(Protocol):

@@ -20,12 +20,14 @@ direct line (``force_direct``): the refusing party pays its domestic price of di
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from backchannel.experiments import additive
 from backchannel.experiments.batch import run_batch
 from backchannel.experiments.executors import execute
 from backchannel.experiments.metrics import Summary, agreement_metrics, summarise
@@ -73,6 +75,9 @@ class Comparison:
     rows: list[Row]
     summaries: list[Summary]
     engines: dict[str, list[str]] = field(default_factory=dict)
+    # CPU milliseconds a run that playing each arm took (its engine's share of the work; the
+    # draws and the zone, frontier and Nash point every arm shares are not counted).
+    play_ms: dict[str, float] = field(default_factory=dict)
 
 
 def parse_arms(text: str, scenario: Scenario, via: Sequence[str] = ()) -> tuple[Arm, ...]:
@@ -149,7 +154,12 @@ def run_comparison(
         label: sorted({str(row["engine"]) for row in rows if row["arm"] == label})
         for label in labels
     }
-    return Comparison(scenario.name, settings, rows, summarise(rows, labels), engines)
+    spent = dict.fromkeys(labels, 0.0)
+    for row in rows:  # what playing each arm cost, measured where it ran
+        spent[row["arm"]] += row.pop(PLAY_SECONDS)
+    per_run = {label: 1000.0 * spent[label] / max(settings.runs, 1) for label in labels}
+    summaries = summarise(rows, labels)
+    return Comparison(scenario.name, settings, rows, summaries, engines, per_run)
 
 
 def draw_for(scenario: Scenario, seed: int) -> Scenario:
@@ -158,18 +168,22 @@ def draw_for(scenario: Scenario, seed: int) -> Scenario:
 
 
 HELD_BYTES = 256 * 2**20  # drawn runs' utility matrices held at once, about
+PLAY_SECONDS = "_play_seconds"  # carried from the workers, then summed into Comparison.play_ms
 
 
 def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> list[Row]:
     """Every arm on every run of ``chunk``: rows ordered by run, then by arm. Runs that draw
-    their own weights each hold a utility matrix while they are measured, so a chunk over a
-    large space is played a few runs at a time (the rows are the same)."""
+    their own utility functions, other than linear-additive ones (measured issue by issue,
+    ``experiments.additive``), each hold a utility matrix while they are measured, so a chunk
+    over a large space is played a few runs at a time (the rows are the same)."""
     if settings.load:  # a process or Ray worker starts without the user's strategies
         from backchannel.experiments.tournament import load_strategies
 
         load_strategies(settings.load)
     per_run = scenario.space.size * len(scenario.parties) * 8
     step = max(1, HELD_BYTES // per_run)
+    if additive.additive([p.utility for p in scenario.parties]):
+        step = len(chunk.jobs)  # no run holds its utilities over the whole space
     jobs = chunk.jobs
     return [
         row
@@ -194,6 +208,7 @@ def _play(scenario: Scenario, settings: CompareSettings, jobs: Sequence[Job]) ->
         if arm.variant:
             base = with_channel_variant(scenario, arm.variant)
             played = {seed: with_channel_variant(s, arm.variant) for seed, s in drawn.items()}
+        started = time.process_time()
         rows = run_batch(
             base,
             arm.protocol,
@@ -205,7 +220,8 @@ def _play(scenario: Scenario, settings: CompareSettings, jobs: Sequence[Job]) ->
             runs=runs,
             engine=settings.engine,
         )
-        by_arm.append([_tidy(row, arm) for row in rows])
+        share = (time.process_time() - started) / max(len(rows), 1)
+        by_arm.append([{**_tidy(row, arm), PLAY_SECONDS: share} for row in rows])
     for rows in by_arm:
         _add_metrics(rows, [drawn[seed] for seed in seeds], analyses)
     return [rows[k] for k in range(len(seeds)) for rows in by_arm]
@@ -231,7 +247,7 @@ def _add_metrics(
         agreements = np.array(
             [-1 if rows[k]["agreement"] is None else int(rows[k]["agreement"]) for k in members]
         )
-        utilities = s.utilities[np.maximum(agreements, 0)]
+        utilities = _utilities_of(s, np.maximum(agreements, 0))
         metrics = agreement_metrics(analysis, utilities, agreements)
         for position, k in enumerate(members):
             row = rows[k]
@@ -242,3 +258,13 @@ def _add_metrics(
                 row[name] = None if np.isnan(value) else value
             for party in s.parties:
                 row[f"reservation_{party.id}"] = float(party.reservation)
+
+
+def _utilities_of(scenario: Scenario, outcomes: np.ndarray) -> np.ndarray:
+    """Every party's utility of ``outcomes``, ``(outcomes, parties)``: looked up one outcome at
+    a time (the same sums ``over_space`` adds) rather than over a drawn run's whole space."""
+    functions = [p.utility for p in scenario.parties]
+    if "utilities" in scenario.__dict__ or not additive.additive(functions):
+        return scenario.utilities[outcomes]
+    columns = [additive.values_at(u, scenario.space, outcomes) for u in functions]
+    return np.stack(columns, axis=1)

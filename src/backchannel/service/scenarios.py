@@ -79,10 +79,12 @@ def shown_filename(filename: str) -> str:
 
 
 def spec_document(spec: ScenarioSpec) -> dict[str, Any]:
-    """The spec as stored with a negotiation. A pressure timeline drives simulated time only
-    (and may name data files beside the scenario), so a live negotiation leaves it out."""
+    """The spec as stored with a negotiation. A pressure timeline and a breakdown hazard (which
+    may be driven by the timeline) act in simulated time only, and a timeline may name data
+    files beside the scenario, so a live negotiation leaves both out."""
     document = spec.model_dump(mode="json", exclude_none=True)
     document.pop("timeline", None)
+    document.get("negotiation", {}).pop("breakdown", None)
     return document
 
 
