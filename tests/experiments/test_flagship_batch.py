@@ -27,6 +27,7 @@ def rows_of(scenario, arms: str, engine: str, runs: int) -> tuple[list[dict], di
 def test_flagship_through_leaky_channels_equals_the_step_engine(flagship) -> None:
     assert any(item.leak > 0 for item in flagship.channel.intermediaries)
     assert all(p.ratifier is not None for p in flagship.parties)
+    assert flagship.spec.negotiation.breakdown is not None
     batch, engines = rows_of(flagship, "shuttle,shuttle@qatar", "auto", 5)
     step, _ = rows_of(flagship, "shuttle,shuttle@qatar", "step", 5)
     assert engines == {"shuttle": ["batch"], "shuttle@qatar": ["batch"]}

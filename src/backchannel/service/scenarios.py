@@ -108,8 +108,13 @@ _CACHE_SIZE = 64
 
 
 def cached_scenario(key: str) -> Scenario | None:
+    """The scenario compiled under ``key``, kept as recently used (so the negotiations being
+    written to stay cached however many others are compiled in between)."""
     with _CACHE_LOCK:
-        return _CACHE.get(key)
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+        return found
 
 
 def compiled(spec: dict[str, Any], key: str | None = None) -> Scenario:
