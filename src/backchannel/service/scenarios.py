@@ -79,10 +79,12 @@ def shown_filename(filename: str) -> str:
 
 
 def spec_document(spec: ScenarioSpec) -> dict[str, Any]:
-    """The spec as stored with a negotiation. A pressure timeline drives simulated time only
-    (and may name data files beside the scenario), so a live negotiation leaves it out."""
+    """The spec as stored with a negotiation. A pressure timeline and a breakdown hazard (which
+    may be driven by the timeline) act in simulated time only, and a timeline may name data
+    files beside the scenario, so a live negotiation leaves both out."""
     document = spec.model_dump(mode="json", exclude_none=True)
     document.pop("timeline", None)
+    document.get("negotiation", {}).pop("breakdown", None)
     return document
 
 
@@ -106,8 +108,13 @@ _CACHE_SIZE = 64
 
 
 def cached_scenario(key: str) -> Scenario | None:
+    """The scenario compiled under ``key``, kept as recently used (so the negotiations being
+    written to stay cached however many others are compiled in between)."""
     with _CACHE_LOCK:
-        return _CACHE.get(key)
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+        return found
 
 
 def compiled(spec: dict[str, Any], key: str | None = None) -> Scenario:
