@@ -146,13 +146,18 @@ def why_not_batch(
         route = route_for(scenario, RunOptions(protocol=protocol, via=via, force_direct=True))
     except ValueError as error:
         return str(error)
+    if route.sessions is not None:
+        return "the route runs in proximity sessions, which the step engine times"
     if not _batch_route(route):
         return "the channel draws randomness (loss, stochastic delay, distortion or leaks)"
     return None
 
 
 def _batch_route(route: Route) -> bool:
-    """A route the batch engine's clock can replay: nothing random, nothing reworded."""
+    """A route the batch engine's clock can replay: nothing random, nothing reworded, no
+    proximity sessions."""
+    if getattr(route, "sessions", None) is not None:
+        return False
     for hop in route.hops:
         delay = getattr(hop, "delay", None)
         if getattr(hop, "loss", 0.0) > 0.0 or getattr(hop, "leak", 0.0) > 0.0:
