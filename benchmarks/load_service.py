@@ -26,6 +26,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import psutil
 
 SERVE = "from backchannel.cli.main import main; main()"
 HOST = "127.0.0.1"
@@ -156,6 +157,9 @@ def main() -> None:
     try:
         negotiations = [open_negotiation(base) for _ in range(args.negotiations)]
         seeds = np.random.SeedSequence(args.seed).generate_state(len(negotiations))
+        server = psutil.Process(process.pid)
+        server_cpu = sum(server.cpu_times()[:2])
+        own_cpu = time.process_time()
         began = time.perf_counter()
         stop_at = time.monotonic() + args.max_seconds
         with ThreadPoolExecutor(max_workers=len(negotiations)) as pool:
@@ -166,6 +170,8 @@ def main() -> None:
                 )
             )
         elapsed = time.perf_counter() - began
+        server_cpu = sum(server.cpu_times()[:2]) - server_cpu
+        own_cpu = time.process_time() - own_cpu
     finally:
         stopped = stop(process)
     latencies = np.array([x for run in results for x in run]) * 1000
@@ -180,6 +186,11 @@ def main() -> None:
         f"offer latency: p50 {np.percentile(latencies, 50):.1f} ms, "
         f"p99 {np.percentile(latencies, 99):.1f} ms, max {latencies.max():.1f} ms"
     )
+    print(
+        f"CPU during the run: server {server_cpu:.1f} s "
+        f"({1000 * server_cpu / (2 * len(latencies)):.2f} ms per acknowledged write), "
+        f"load generator {own_cpu:.1f} s, of {2 * elapsed:.1f} s on 2 cores"
+    )
     print(f"server stopped {stopped}")
     check = subprocess.run(
         [
@@ -190,6 +201,8 @@ def main() -> None:
         text=True,
     )
     print("event log:", (check.stdout or check.stderr).strip())
+    if check.returncode != 0:
+        raise SystemExit("verify-log found problems in the event log after the run")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from backchannel.agents.mediators import mediator_names
 from backchannel.agents.registry import strategy_names
 from backchannel.experiments.uncertainty import draw_scenario
 from backchannel.protocols.deadline import IN_TRANSIT
+from backchannel.protocols.registry import get_protocol
 from backchannel.protocols.runner import PROTOCOLS, RunOptions, run_negotiation
 from backchannel.scenario.at_time import state_at
 from backchannel.scenario.loader import compile_spec
@@ -140,7 +141,7 @@ def runs(draw: st.DrawFn) -> tuple[Scenario, RunOptions]:
     names = strategy_names()
     mediator = None
     if protocol != "direct":
-        mediator = draw(st.sampled_from(mediator_names(protocol)))
+        mediator = draw(st.sampled_from(mediator_names(get_protocol(protocol).mediators)))
     options = RunOptions(
         protocol=protocol,
         via=(draw(st.sampled_from(["h0", "chain"])),) if protocol != "direct" else (),

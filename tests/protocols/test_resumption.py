@@ -59,6 +59,13 @@ def test_the_talks_resume_with_the_declared_walk_away_values_then_collapse_for_g
     assert result.payoffs == pytest.approx({"a": 0.1, "b": 0.0})  # the walk-away now standing
 
 
+def test_the_batch_engine_leaves_resumed_talks_to_the_step_engine(fixtures) -> None:
+    from backchannel.experiments.batch.run import why_not_batch
+
+    scenario = split(fixtures, {"after_days": 2})
+    assert "resume after a collapse" in why_not_batch(scenario, "direct", HARD)
+
+
 def test_a_collapse_without_resumption_is_counted_once(fixtures) -> None:
     result = run(split(fixtures, None)).result
     assert result.collapses == 1 and result.rounds == 1
@@ -138,3 +145,14 @@ def test_every_protocol_resumes_the_talks(fixtures, protocol) -> None:
 def test_a_mistaken_resume_is_refused_with_its_fix(fixtures, resume, words) -> None:
     with pytest.raises(ValueError, match=words):
         split(fixtures, resume)
+
+
+def test_compare_rows_count_the_collapses(fixtures) -> None:
+    from backchannel.experiments.compare import CompareSettings, parse_arms, run_comparison
+
+    resumed = split(fixtures, {"after_days": 2})
+    settings = CompareSettings(parse_arms("direct", resumed), runs=3, seed=1, strategies=())
+    assert {row["collapses"] for row in run_comparison(resumed, settings).rows} == {2}
+    once = split(fixtures, None)  # a collapse the batch engine plays
+    rows = run_comparison(once, CompareSettings(parse_arms("direct", once), runs=3, seed=1)).rows
+    assert {(row["engine"], row["collapses"]) for row in rows} == {("batch", 1)}

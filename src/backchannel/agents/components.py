@@ -1,4 +1,7 @@
-"""Parts that strategies are built from: concession curves, offer choice, acceptance rules."""
+"""The arithmetic that strategies share: the aspiration curve, the demand for a share of the
+gain, the offer nearest the other side's, the acceptance test. The components
+(``agents.concession``, ``agents.acceptance``, ``agents.offer_choice``) are built on these, and
+a hand-written strategy may call them directly."""
 
 from __future__ import annotations
 

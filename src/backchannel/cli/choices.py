@@ -6,7 +6,7 @@ Each tuple mirrors the one the engine uses; ``tests/cli/test_choices.py`` checks
 from __future__ import annotations
 
 DEFAULT_SCENARIO = "iran-us"
-PROTOCOLS = ("direct", "shuttle", "single-text", "confidential")
+PROTOCOLS = ("direct", "shuttle", "single-text", "confidential", "live")
 BACKENDS = ("local", "process", "ray")
 VARIANTS = ("lossless", "undistorted", "faithful", "loss=P", "noise=P")
 DEFAULT_CHUNK_SIZE = 128

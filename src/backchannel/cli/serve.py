@@ -47,6 +47,24 @@ def serve(
     data_dir: Path | None = typer.Option(
         None, "--data-dir", help="Folder for the signing keys, operator token and log anchor."
     ),
+    upload_seconds: float | None = typer.Option(
+        None,
+        "--upload-seconds",
+        metavar="S",
+        help="Time allowed to check one uploaded scenario. [default: 20]",
+    ),
+    upload_memory_mb: int | None = typer.Option(
+        None,
+        "--upload-memory-mb",
+        metavar="MB",
+        help="Memory allowed to check one uploaded scenario. [default: 768]",
+    ),
+    upload_concurrent: int | None = typer.Option(
+        None,
+        "--upload-concurrent",
+        metavar="N",
+        help="Uploads checked at once; more are refused with 503. [default: 2]",
+    ),
 ) -> None:
     """Run the live mediation service (the database is migrated on start)."""
     _require_web_extra()
@@ -66,6 +84,13 @@ def serve(
         overrides["open_mode"] = True
     if data_dir is not None:
         overrides["data_dir"] = data_dir
+    for name, value in (
+        ("upload_seconds", upload_seconds),
+        ("upload_memory_mb", upload_memory_mb),
+        ("upload_concurrent", upload_concurrent),
+    ):
+        if value is not None:
+            overrides[name] = value
     settings = _settings(database_url, **overrides)
     if not allowed_hosts and "BACKCHANNEL_ALLOWED_HOSTS" not in os.environ:
         public_host = urlsplit(settings.public_url).hostname  # the configured address answers

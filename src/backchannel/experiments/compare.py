@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from backchannel.experiments import additive
 from backchannel.experiments.batch import run_batch
 from backchannel.experiments.executors import execute
 from backchannel.experiments.metrics import Summary, agreement_metrics, summarise
@@ -162,14 +163,17 @@ HELD_BYTES = 256 * 2**20  # drawn runs' utility matrices held at once, about
 
 def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> list[Row]:
     """Every arm on every run of ``chunk``: rows ordered by run, then by arm. Runs that draw
-    their own weights each hold a utility matrix while they are measured, so a chunk over a
-    large space is played a few runs at a time (the rows are the same)."""
+    their own utility functions, other than linear-additive ones (measured issue by issue,
+    ``experiments.additive``), each hold a utility matrix while they are measured, so a chunk
+    over a large space is played a few runs at a time (the rows are the same)."""
     if settings.load:  # a process or Ray worker starts without the user's strategies
         from backchannel.experiments.tournament import load_strategies
 
         load_strategies(settings.load)
     per_run = scenario.space.size * len(scenario.parties) * 8
     step = max(1, HELD_BYTES // per_run)
+    if additive.additive([p.utility for p in scenario.parties]):
+        step = len(chunk.jobs)  # no run holds its utilities over the whole space
     jobs = chunk.jobs
     return [
         row
@@ -231,7 +235,7 @@ def _add_metrics(
         agreements = np.array(
             [-1 if rows[k]["agreement"] is None else int(rows[k]["agreement"]) for k in members]
         )
-        utilities = s.utilities[np.maximum(agreements, 0)]
+        utilities = _utilities_of(s, np.maximum(agreements, 0))
         metrics = agreement_metrics(analysis, utilities, agreements)
         for position, k in enumerate(members):
             row = rows[k]
@@ -242,3 +246,13 @@ def _add_metrics(
                 row[name] = None if np.isnan(value) else value
             for party in s.parties:
                 row[f"reservation_{party.id}"] = float(party.reservation)
+
+
+def _utilities_of(scenario: Scenario, outcomes: np.ndarray) -> np.ndarray:
+    """Every party's utility of ``outcomes``, ``(outcomes, parties)``: looked up one outcome at
+    a time (the same sums ``over_space`` adds) rather than over a drawn run's whole space."""
+    functions = [p.utility for p in scenario.parties]
+    if "utilities" in scenario.__dict__ or not additive.additive(functions):
+        return scenario.utilities[outcomes]
+    columns = [additive.values_at(u, scenario.space, outcomes) for u in functions]
+    return np.stack(columns, axis=1)

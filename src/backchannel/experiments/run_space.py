@@ -18,6 +18,7 @@ from backchannel.analysis.outcome_space import IN_MEMORY_LIMIT, analyze_space
 from backchannel.analysis.pareto import pareto_indices, pareto_mask
 from backchannel.analysis.resolution import RESOLUTION, snap
 from backchannel.analysis.solutions import nash_index
+from backchannel.experiments import additive
 from backchannel.scenario.model import Scenario
 
 
@@ -56,14 +57,35 @@ def run_space(scenario: Scenario, allowed: np.ndarray) -> RunSpace:
         analysis = analyze_space(scenario)
         nash = None if analysis.nash is None else analysis.utilities_of(analysis.nash)
         return RunSpace(analysis.zopa_exists, analysis.frontier_utilities, nash)
-    utilities, reservations = scenario.utilities, scenario.reservations
-    agreeable = allowed.copy()  # solutions.agreeable_mask, one column at a time
-    for column, reservation in enumerate(snap(reservations)):
-        agreeable &= _at_least(utilities[:, column], reservation)
-    rows = np.flatnonzero(agreeable)
-    kept = rows[pareto_mask(utilities[rows])]
-    values = utilities[kept]
+    reservations = scenario.reservations
+    functions = [p.utility for p in scenario.parties]
+    if additive.additive(functions) and "utilities" not in scenario.__dict__:
+        rows, utilities = _agreeable_by_issue(scenario, functions, snap(reservations))
+    else:
+        utilities = scenario.utilities
+        agreeable = allowed.copy()  # solutions.agreeable_mask, one column at a time
+        for column, reservation in enumerate(snap(reservations)):
+            agreeable &= _at_least(utilities[:, column], reservation)
+        rows = np.flatnonzero(agreeable)
+        utilities = utilities[rows]
+    values = utilities[pareto_mask(utilities)]
     order = pareto_indices(values) if len(values) else np.zeros(0, dtype=np.int64)
     frontier = values[order]
     nash = nash_index(frontier, reservations, np.ones(len(frontier), dtype=bool))
     return RunSpace(len(rows) > 0, frontier, None if nash is None else frontier[nash])
+
+
+def _agreeable_by_issue(
+    scenario: Scenario, functions: list, levels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The agreeable outcomes and their utilities, ``(rows, parties)``, found issue by issue
+    (``experiments.additive``) instead of over the whole space: the same rows and values
+    the full pass finds, since every row that could pass is kept and then tested exactly."""
+    allowed = additive.allowed_options(functions)
+    rows, columns = additive.at_least(
+        scenario.space, functions, [level - 2 * RESOLUTION for level in levels], allowed
+    )
+    keep = np.ones(len(rows), dtype=bool)
+    for values, level in zip(columns, levels, strict=True):
+        keep &= _at_least(values, level)
+    return rows[keep], np.stack([values[keep] for values in columns], axis=1)

@@ -36,12 +36,15 @@ from backchannel.protocols.deadline import (
     EXPIRED,
     IN_TRANSIT,
     PASSED,
+    ROUND_LIMIT,
     UNANSWERED,
     ending_time,
     in_time,
+    relative_time,
 )
 from backchannel.protocols.messages import record_delivery, record_dispatch
 from backchannel.protocols.registry import RunSetup, protocol
+from backchannel.protocols.relay import common_position
 from backchannel.protocols.resumption import resume_talks
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
@@ -64,7 +67,7 @@ class AlternatingSettings:
     relay: ShuttlePolicy | None = None  # a shuttle mediator that may hold, batch or reword
 
 
-class Seat:
+class Side:
     """One party's private state during a negotiation."""
 
     def __init__(self, party: Party, strategy: Strategy, scenario: Scenario, column: int) -> None:
@@ -85,8 +88,7 @@ class Seat:
         self.deadline_hours = HOURS_PER_DAY * days
 
     def view(self, scenario: Scenario, now_hours: float, round_number: int) -> PartyView:
-        # Time runs out by the clock or by the round limit, whichever is closer (as in NegMAS).
-        relative = max(now_hours / self.deadline_hours, round_number / scenario.max_rounds)
+        relative = relative_time(now_hours, self.deadline_hours, round_number, scenario.max_rounds)
         party = self.party
         return PartyView(  # positional: a run builds two views a round
             party.id,
@@ -94,7 +96,7 @@ class Seat:
             self.utilities,
             self.acceptable,
             party.reservation,
-            relative if relative < 1.0 else 1.0,
+            relative,
             now_hours,
             round_number,
             self.received,
@@ -112,7 +114,7 @@ class AlternatingOffers:
         self.scenario = scenario
         self.route_for = route_for
         self.settings = settings
-        self._seats: list[Seat] = []
+        self._seats: list[Side] = []
         self._clock: TimelineClock | None = None
 
     def run(
@@ -123,7 +125,7 @@ class AlternatingOffers:
     ) -> Transcript:
         scenario = self.scenario
         seats = [
-            Seat(party, strategies[party.id], scenario, column)
+            Side(party, strategies[party.id], scenario, column)
             for column, party in enumerate(scenario.parties)
         ]
         deadline = min(seat.deadline_hours for seat in seats)
@@ -138,7 +140,7 @@ class AlternatingOffers:
                 self._follow_timeline(transcript, now, round_number + 1)
                 deadline = min(seat.deadline_hours for seat in seats)
             if round_number >= scenario.max_rounds:
-                return self._finish(transcript, None, "round limit reached", now, round_number)
+                return self._finish(transcript, None, ROUND_LIMIT, now, round_number)
             if not in_time(now, deadline):
                 ended = ending_time(now, deadline)
                 return self._finish(transcript, None, PASSED, ended, round_number)
@@ -197,8 +199,8 @@ class AlternatingOffers:
     def _deliver(
         self,
         transcript: Transcript,
-        proposer: Seat,
-        receiver: Seat,
+        proposer: Side,
+        receiver: Side,
         offer: int,
         now: float,
         round_number: int,
@@ -259,7 +261,7 @@ class AlternatingOffers:
         return accepted, decided_at, received, None
 
     def _answer(
-        self, seat: Seat, sender: Seat, text: int, arrived: float, round_number: int
+        self, seat: Side, sender: Side, text: int, arrived: float, round_number: int
     ) -> tuple[bool, float]:
         """``seat`` receives ``text`` at ``arrived`` and answers after its response time."""
         seat.received += (Offer(sender.party.id, text, arrived),)
@@ -271,15 +273,15 @@ class AlternatingOffers:
     def _close(
         self,
         transcript: Transcript,
-        proposer: Seat,
-        acceptor: Seat,
+        proposer: Side,
+        acceptor: Side,
         offer: int,
         texts: set[int],
         decided_at: float,
         round_number: int,
         rng: np.random.Generator,
         deadline: float,
-    ) -> Transcript | tuple[float, Seat | None]:
+    ) -> Transcript | tuple[float, Side | None]:
         """Every receiver accepted: the deal, or the miscalculation when texts differ
         (semantics in the module docstring). Returns the finished transcript, or when and by
         whom the talks go on."""
@@ -318,7 +320,8 @@ class AlternatingOffers:
             ended = max(decided_at, transcript.events[-1].time_hours)
             return self._finish(transcript, None, why, ended, round_number)
         closed = delivery.arrives_at_hours
-        if text == offer:
+        standing = {proposer.party.id: offer, acceptor.party.id: text}
+        if common_position(standing) is not None:
             return self._finish(transcript, offer, "agreement", closed, round_number, deadline)
         if not in_time(back.answered_at(closed, self.scenario.response_hours), deadline):
             return self._finish(transcript, None, UNANSWERED, deadline, round_number)
@@ -339,7 +342,7 @@ class AlternatingOffers:
             return self._finish(transcript, text, "agreement", confirm_at, round_number, deadline)
         return confirm_at, None
 
-    def _record_start(self, transcript: Transcript, seats: list[Seat], deadline: float) -> None:
+    def _record_start(self, transcript: Transcript, seats: list[Side], deadline: float) -> None:
         first, second = seats[0].party.id, seats[1].party.id
         transcript.record(
             Event(

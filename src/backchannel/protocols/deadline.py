@@ -15,8 +15,8 @@ timeline may move them). It is a hard end:
 
 The step engine (``protocols.alternating``, ``protocols.mediated``), the batch engine
 (``experiments.batch.engine``) and ratification (``protocols.ratification``) apply these rules;
-the live service, whose people move in real time, must apply the same rules when it gains a
-deadline (it has none today).
+the live service's relay machine (``protocols.relay``) applies them in real hours: the deadline
+is the scenario's, counted from when the negotiation was opened.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ IN_TRANSIT = "deadline passed while a message was in transit"
 UNANSWERED = "deadline passed before the answer was made"
 UNRATIFIED = "deadline passed before the deal was ratified"
 EXPIRED = "expired"  # the event kind of a message void at the deadline
+ROUND_LIMIT = "round limit reached"
 
 
 def in_time(at_hours: float, deadline_hours: float) -> bool:
@@ -42,3 +43,12 @@ def ending_time(now_hours: float, deadline_hours: float) -> float:
     if now_hours == math.inf:
         return deadline_hours
     return max(now_hours, deadline_hours)
+
+
+def relative_time(
+    now_hours: float, deadline_hours: float, round_number: int, max_rounds: int
+) -> float:
+    """How far along the talks are for a party deciding now, from 0 to 1: the clock against
+    the deadline or the round against the round limit, whichever is closer (as in NegMAS)."""
+    relative = max(now_hours / deadline_hours, round_number / max_rounds)
+    return relative if relative < 1.0 else 1.0

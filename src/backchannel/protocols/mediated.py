@@ -28,7 +28,7 @@ import numpy as np
 from backchannel.agents.base import Strategy
 from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
-from backchannel.protocols.alternating import Seat
+from backchannel.protocols.alternating import Side
 from backchannel.protocols.breakdown import Hazard, collapse
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
 from backchannel.protocols.deadline import (
@@ -64,7 +64,7 @@ class MediatedSession:
         self.transcript = transcript
         self.mediator_id = route.via[0] if route.via else "mediator"
         self.seats = {
-            party.id: Seat(party, strategies[party.id], scenario, column)
+            party.id: Side(party, strategies[party.id], scenario, column)
             for column, party in enumerate(scenario.parties)
         }
         self.deadline = min(seat.deadline_hours for seat in self.seats.values())

@@ -91,7 +91,12 @@ def protocol(
 
 def load_builtins() -> None:
     """Import the built-in protocol modules, which declare themselves (listing order)."""
-    from backchannel.protocols import alternating, confidential, single_text  # noqa: F401
+    from backchannel.protocols import (  # noqa: F401
+        alternating,
+        confidential,
+        relay_play,
+        single_text,
+    )
 
 
 def protocol_names() -> tuple[str, ...]:

@@ -24,7 +24,8 @@ from backchannel.service.routes import (
 from backchannel.service.security import RequestGuard, Sessions
 from backchannel.service.settings import Settings
 from backchannel.service.storage.db import make_engine, migrate, session_factory
-from backchannel.service.uploads import UploadChecker
+from backchannel.service.storage.group_commit import GroupCommit
+from backchannel.service.uploads import MEGABYTE, Budget, UploadChecker
 
 ROUTERS = (negotiations, sessions, messages, drafts, assistant, events, pages)
 
@@ -54,12 +55,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     eventlog.install(app.state.sessionmaker, anchor)
     reader = make_engine(settings.database_url, immediate=False) if _is_sqlite(settings) else engine
     app.state.read_sessionmaker = session_factory(reader)
-    app.state.write_queues = WriteQueues(one_writer=_is_sqlite(settings))
+    group = None
+    if _is_sqlite(settings):
+        group = GroupCommit(
+            engine,
+            app.state.sessionmaker,
+            settings.group_commit_max,
+            on_commit=(lambda heads: eventlog.write_anchor(anchor, heads)) if anchor else None,
+        )
+    app.state.write_queues = WriteQueues(app.state.sessionmaker, group)
     app.state.sessions = Sessions(
         keys.cookie_keys(settings), settings.session_hours, secure=settings.cookie_secure
     )
     app.state.operator_token = None if settings.open_mode else keys.operator_token(settings)
-    app.state.upload_checker = UploadChecker()
+    app.state.upload_checker = UploadChecker(
+        Budget(
+            seconds=settings.upload_seconds,
+            memory_bytes=settings.upload_memory_mb * MEGABYTE,
+            concurrent=settings.upload_concurrent,
+        )
+    )
     package = resources.files("backchannel.service")
     app.state.templates = Jinja2Templates(directory=str(package / "templates"))
     app.state.templates.env.filters["value"] = _shown_value

@@ -5,69 +5,88 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from backchannel.service import eventlog
 from backchannel.service.errors import ServiceError
 from backchannel.service.security import MEDIATOR, Sessions
+from backchannel.service.storage.group_commit import GroupCommit
 from backchannel.service.storage.models import Negotiation, Seat
+
+RETENTION_KEY = "idempotency_hours"
+"""``session.info`` key: how long stored idempotent answers are kept, in hours."""
 
 
 class WriteQueues:
     """Writers wait for their turn here, as coroutines, never as threads.
 
-    A request that may write first waits on an asyncio lock (one for the whole database on
-    SQLite, which has one writer at a time; one per negotiation on PostgreSQL, whose row locks
-    do the rest across processes), and only then takes a worker thread. Waiting inside a
-    synchronous dependency instead held one worker thread per waiter: past the pool's size the
-    lock holder got no thread to finish in, and the server stopped answering.
+    A request that may write first waits on an asyncio lock and only then takes a worker
+    thread. Waiting inside a synchronous dependency instead held one worker thread per waiter:
+    past the pool's size the lock holder got no thread to finish in, and the server stopped
+    answering.
+
+    On SQLite (one writer at a time) the turn is the group commit's: writers take turns inside
+    one shared transaction, committed once for all of them (``storage.group_commit``). On
+    PostgreSQL each negotiation has its own lock and each writer its own transaction; the row
+    locks do the rest across processes.
     """
 
-    def __init__(self, one_writer: bool) -> None:
-        self.one_writer = one_writer
+    def __init__(self, factory: sessionmaker[Session], group: GroupCommit | None) -> None:
+        self.factory = factory
+        self.group = group
         self._locks: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, weakref.WeakValueDictionary[str, asyncio.Lock]
         ] = weakref.WeakKeyDictionary()
 
     def lock(self, negotiation_id: str | None) -> asyncio.Lock | None:
-        if not self.one_writer and negotiation_id is None:
-            return None  # a new negotiation: nobody else can write to it yet
-        key = "database" if self.one_writer else str(negotiation_id)
+        """The lock of one negotiation (None for a new one: nobody else can write to it)."""
+        if negotiation_id is None:
+            return None
+        key = str(negotiation_id)
         locks = self._locks.setdefault(asyncio.get_running_loop(), weakref.WeakValueDictionary())
         found = locks.get(key)
         if found is None:
             found = locks[key] = asyncio.Lock()
         return found
 
+    @asynccontextmanager
+    async def session(self, negotiation_id: str | None) -> AsyncIterator[Session]:
+        """A session to write with, once it is this writer's turn. Leaving it (after the
+        handler committed) returns only when the write is durable."""
+        if self.group is not None:
+            async with self.group.member() as session:
+                yield session
+            return
+        lock = self.lock(negotiation_id)
+        async with lock if lock is not None else nullcontext():
+            with self.factory() as session:
+                yield session
+
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    """A session for this request; a request that may write waits for its turn first."""
+    """A session for this request; a request that may write waits for its turn first, and
+    is answered only once its write is durable (the dependency ends before the answer is
+    sent: ``scope="function"``)."""
     state = request.app.state
-    reads_only = request.method in ("GET", "HEAD")
-    if reads_only:
+    if request.method in ("GET", "HEAD"):
         session = state.read_sessionmaker()
         try:
             yield session
         finally:
             session.close()
         return
-    lock = state.write_queues.lock(request.path_params.get("negotiation_id"))
-    if lock is not None:
-        await lock.acquire()
-    session = state.sessionmaker()
-    try:
+    queues: WriteQueues = state.write_queues
+    async with queues.session(request.path_params.get("negotiation_id")) as session:
+        session.info[RETENTION_KEY] = state.settings.idempotency_hours
         yield session
-    finally:
-        session.close()
-        if lock is not None:
-            lock.release()
 
 
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backchannel.service.storage.group_commit import DEFERRED_HEADS
 from backchannel.service.storage.models import LogEntry, LogHead
 
 GENESIS = "0" * 64
@@ -108,7 +109,10 @@ def install(factory: sessionmaker[Session], anchor: Path | None) -> None:
     def _committed(session: Session) -> None:
         heads = session.info.pop(HEADS_KEY, {})
         _forget(session)
-        if anchor is not None:
+        deferred = session.info.get(DEFERRED_HEADS)
+        if deferred is not None:  # a savepoint of a group commit: anchored when it commits
+            deferred.update(heads)
+        elif anchor is not None:
             write_anchor(anchor, heads)
 
     @event.listens_for(factory, "after_rollback")

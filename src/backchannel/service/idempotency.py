@@ -5,25 +5,38 @@ first answer and no second action.
 Keys are scoped to the caller (the mediator, or one party's seat) in one negotiation, so one
 caller's key can never replay another caller's answer. The key is stored with the answer in the
 action's own transaction: either both are durable or neither is.
+
+Stored answers are kept for a retention period (``Settings.idempotency_hours``, 24 h by
+default; the request's session carries it in ``info``), long enough for any retry: an older
+answer is no longer replayed, and the stored answers older than that are deleted, at most once
+a minute per server process, by the next action that stores a key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, TypeVar
 
 from fastapi import Header
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backchannel.service.deps import Caller
+from backchannel.service.deps import RETENTION_KEY, Caller
 from backchannel.service.errors import ServiceError
 from backchannel.service.storage.models import IdempotentRequest
 
 Answer = TypeVar("Answer", bound=BaseModel)
+
+DEFAULT_HOURS = 24.0
+PRUNE_EVERY_SECONDS = 60.0
+_pruned = {"at": float("-inf")}
+_prune_lock = threading.Lock()
 
 IdempotencyKey = Annotated[
     str | None,
@@ -47,13 +60,44 @@ def _who(caller: Caller) -> str:
     return "mediator" if caller.party is None else f"party:{caller.party}"
 
 
+def _oldest_kept(db: Session) -> datetime:
+    """Answers stored before this moment are past their retention."""
+    return datetime.now(UTC) - timedelta(hours=float(db.info.get(RETENTION_KEY, DEFAULT_HOURS)))
+
+
 def _stored(db: Session, caller: Caller, key: str) -> IdempotentRequest | None:
+    """The answer stored under ``key``; one past its retention is deleted, not replayed."""
     query = select(IdempotentRequest).where(
         IdempotentRequest.negotiation_id == caller.negotiation.id,
         IdempotentRequest.caller == _who(caller),
         IdempotentRequest.key == key,
     )
-    return db.execute(query).scalar_one_or_none()
+    found = db.execute(query).scalar_one_or_none()
+    if found is not None and _aware(found.created_at) < _oldest_kept(db):
+        db.delete(found)
+        db.flush()
+        return None
+    return found
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def forget_expired(db: Session) -> int:
+    """Delete every stored answer past its retention (in the caller's transaction)."""
+    result = db.execute(
+        delete(IdempotentRequest).where(IdempotentRequest.created_at < _oldest_kept(db))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _forget_expired_now_and_then(db: Session) -> None:
+    with _prune_lock:
+        if time.monotonic() - _pruned["at"] < PRUNE_EVERY_SECONDS:
+            return
+        _pruned["at"] = time.monotonic()
+    forget_expired(db)
 
 
 def _replay(found: IdempotentRequest, print_: str, schema: type[Answer]) -> Answer:
@@ -83,6 +127,7 @@ def once(
     if found is not None:
         return _replay(found, print_, schema)
     answer = action()
+    _forget_expired_now_and_then(db)
     db.add(
         IdempotentRequest(
             negotiation_id=caller.negotiation.id,

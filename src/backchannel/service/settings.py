@@ -56,6 +56,27 @@ class Settings(BaseSettings):
     sse_max_seconds: float = Field(
         300.0, ge=0, description="a live stream closes after this long; browsers reconnect"
     )
+    idempotency_hours: float = Field(
+        24.0,
+        gt=0,
+        description="an action's stored answer (kept under its Idempotency-Key) is deleted after "
+        "this long; the same key sent later is a new action",
+    )
+    upload_seconds: float = Field(
+        20.0, gt=0, description="checking one uploaded scenario may take this long"
+    )
+    upload_memory_mb: int = Field(
+        768, ge=64, description="checking one uploaded scenario may use this much memory (MiB)"
+    )
+    upload_concurrent: int = Field(
+        2, ge=1, description="at most this many uploads are checked at once; more get a 503"
+    )
+    group_commit_max: int = Field(
+        64,
+        ge=1,
+        description="SQLite: at most this many queued writes share one transaction and one "
+        "fsync (group commit); 1 commits each write on its own",
+    )
     migrate_on_start: bool = True
 
     def data_folder(self) -> Path:

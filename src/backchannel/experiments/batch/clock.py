@@ -22,13 +22,15 @@ from backchannel.timeline.model import Timeline
 @dataclass(frozen=True)
 class PartyArrays:
     """Every run's parties, shape ``(runs, parties)`` per field (the scenario's ``Party``
-    fields that a timeline moves, plus the deadline in hours as ``Seat.move_to`` takes it)."""
+    fields that a timeline moves, plus the deadline in hours as ``Seat.move_to`` takes it, and
+    the price of a leak, which no timeline moves)."""
 
     reservation: np.ndarray
     deadline_days: np.ndarray  # the party's own deadline, NaN when it has none
     time_discount: np.ndarray
     direct_contact_cost: np.ndarray
     refuses_direct_talks: np.ndarray
+    leak_cost: np.ndarray
 
     @classmethod
     def of(cls, scenarios: list[Scenario]) -> PartyArrays:
@@ -46,6 +48,7 @@ class PartyArrays:
             time_discount=column("time_discount"),
             direct_contact_cost=column("direct_contact_cost"),
             refuses_direct_talks=column("refuses_direct_talks", bool),
+            leak_cost=column("leak_cost"),
         )
 
     def take(self, rows: np.ndarray) -> PartyArrays:
@@ -110,6 +113,7 @@ class BatchClock:
             columns["refuses_direct_talks"].append(
                 self._switch(target, "refuses_direct_talks", hours, base.refuses_direct_talks[:, c])
             )
+        columns["leak_cost"] = [base.leak_cost[:, c] for c in range(len(self.ids))]
         return PartyArrays(**{n: np.stack(v, axis=1) for n, v in columns.items()})
 
     def deadline_hours(self, parties: PartyArrays) -> np.ndarray:

@@ -15,10 +15,12 @@ import numpy as np
 
 from backchannel.channel.route import Route
 from backchannel.experiments.batch.clock import BatchClock, PartyArrays
+from backchannel.experiments.batch.draws import RunDraws
+from backchannel.experiments.batch.hazard import BatchHazard
 from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.ratification import ratify_runs
 from backchannel.experiments.batch.run_offers import RunsOfferTable
-from backchannel.experiments.batch.strategies import BatchStrategy, Seat, python_power
+from backchannel.experiments.batch.strategies import BatchStrategy, SideArrays, python_power
 from backchannel.protocols import deadline as rule
 from backchannel.protocols.alternating import HOURS_PER_DAY
 from backchannel.scenario.model import Scenario
@@ -30,8 +32,9 @@ REASONS = (
     rule.IN_TRANSIT,
     rule.UNANSWERED,
     rule.UNRATIFIED,
+    BatchHazard.REASON,
 )
-AGREEMENT, ROUND_LIMIT, DEADLINE, IN_TRANSIT, UNANSWERED, UNRATIFIED = range(6)
+AGREEMENT, ROUND_LIMIT, DEADLINE, IN_TRANSIT, UNANSWERED, UNRATIFIED, BREAKDOWN = range(7)
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,15 @@ class BatchInputs:
     ``parties`` holds each run's parties as the scenario states them on the day the clock
     starts; ``hop_delays`` ``(runs, hops)`` holds the fixed delay of each hop of the route, which
     a message crosses in order (``Route.transmit`` adds them one after the other, and so does
-    the batch engine).
+    the batch engine); ``hop_leaks`` the same hops' leak probabilities (None: nothing leaks),
+    and ``seeds`` the runs' seeds, whose protocol streams give the leak and breakdown draws
+    (``batch.draws``).
     """
 
     parties: PartyArrays
     hop_delays: np.ndarray
+    hop_leaks: np.ndarray | None = None
+    seeds: np.ndarray | None = None
 
     @classmethod
     def fixed(cls, scenario: Scenario, route: Route, runs: int) -> BatchInputs:
@@ -69,10 +76,14 @@ class BatchOutcome:
     utilities: np.ndarray
     payoffs: np.ndarray
     deadline_hours: np.ndarray  # the deadline in force in the run's last round
+    leaks: np.ndarray  # passages that leaked to the press by the deadline
+    settled_at: np.ndarray  # the hour whose parties settle the run (a collapse: its round start)
 
     @classmethod
     def empty(cls, runs: int, parties: int) -> BatchOutcome:
         return cls(
+            leaks=np.zeros(runs, dtype=np.int64),
+            settled_at=np.zeros(runs),
             agreement=np.full(runs, -1, dtype=np.int64),
             reason=np.full(runs, -1, dtype=np.int8),
             time_hours=np.zeros(runs),
@@ -95,14 +106,21 @@ def simulate(
 
     With a timeline, every run's parties move to where the timeline puts them at the start of
     each round and at the end (``AlternatingOffers._follow_timeline``), and a message through
-    the hops ``via`` arrives when ``TimelineClock.arrival`` says.
+    the hops ``via`` arrives when ``TimelineClock.arrival`` says. Leaky hops and a breakdown
+    hazard draw from each run's protocol stream in the step engine's order (``batch.draws``).
     """
     if len(scenario.parties) != 2:
         raise ValueError("the batch engine plays two-party scenarios only")
     runs = inputs.runs
     tables = tables or offer_tables(scenario)
     clock = BatchClock(scenario.timeline, scenario)
-    seats = [Seat(tables[c], inputs.parties.reservation[:, c].copy()) for c in (0, 1)]
+    hazard = BatchHazard.of(scenario)
+    leaks = inputs.hop_leaks if inputs.hop_leaks is not None else np.zeros_like(inputs.hop_delays)
+    drawing = hazard is not None or bool((leaks > 0.0).any())
+    if drawing and inputs.seeds is None:
+        raise ValueError("leaky hops and breakdown hazards need the runs' seeds")
+    draws = RunDraws(inputs.seeds if drawing else [])  # type: ignore[arg-type]
+    seats = [SideArrays(tables[c], inputs.parties.reservation[:, c].copy()) for c in (0, 1)]
     first = scenario.party_index(scenario.first_mover)
     out = BatchOutcome.empty(runs, 2)
     ids = np.arange(runs)
@@ -115,20 +133,36 @@ def simulate(
             sent_at = sent_at + hops[:, column]
         return sent_at
 
+    def leak(sending: np.ndarray, sent_at: np.ndarray, deadline: np.ndarray) -> None:
+        """The leak draws of a message each ``sending`` run sends at ``sent_at``: one per leaky
+        hop, in hop order; a passage counts when it leaves by the deadline (as recorded)."""
+        left = sent_at
+        for column in range(hops.shape[1]):
+            left = left + hops[:, column]
+            chance = leaks[:, column]
+            drawn = np.flatnonzero(sending & (chance > 0.0))
+            if len(drawn):
+                leaked = draws.take(ids[drawn]) < chance[drawn]
+                counted = leaked & (left[drawn] <= deadline[drawn])
+                out.leaks[ids[drawn]] += counted
+
     def finish(mask: np.ndarray, agreement, reason: int, time_hours, deadline) -> None:
-        nonlocal ids, now, hops, deadlines
+        nonlocal ids, now, hops, leaks, deadlines, began
         where = ids[mask]
         out.agreement[where] = agreement[mask] if agreement is not None else -1
         out.reason[where] = reason
         out.time_hours[where] = time_hours[mask] if np.ndim(time_hours) else time_hours
+        out.settled_at[where] = began[mask] if reason == BREAKDOWN else out.time_hours[where]
         out.rounds[where] = round_number
         out.deadline_hours[where] = deadline[mask]
         keep = ~mask
-        ids, now, hops, deadlines = ids[keep], now[keep], hops[keep], deadlines[keep]
+        ids, now, began, deadlines = ids[keep], now[keep], began[keep], deadlines[keep]
+        hops, leaks = hops[keep], leaks[keep]
         for seat in seats:
             seat.keep(keep)
 
     deadlines = clock.deadline_hours(inputs.parties)
+    began = now
     while len(ids):
         if clock.timeline is not None:  # positions move as the clock runs
             parties = clock.parties_at(inputs.parties.take(ids), now)
@@ -136,6 +170,7 @@ def simulate(
                 seat.move_to(parties.reservation[:, column])
             deadlines = clock.deadline_hours(parties)
         deadline = deadlines.min(axis=1)
+        began = now
         if round_number >= scenario.max_rounds:
             finish(np.ones(len(ids), dtype=bool), None, ROUND_LIMIT, now, deadline)
             break
@@ -148,6 +183,8 @@ def simulate(
         receiver = 1 - proposer
         relative = _relative_time(now, deadlines[:, proposer], round_number, scenario)
         offer = strategies[proposer].propose(seats[proposer], relative)
+        if drawing:
+            leak(np.ones(len(ids), dtype=bool), now, deadline)
         arrived = clock.arrival(via, now, arrival(now))
         decided = arrived + scenario.response_hours
         seats[receiver].receive(offer)
@@ -167,6 +204,8 @@ def simulate(
         finish(unanswered, None, UNANSWERED, deadline, deadline)
         keep = ~unanswered
         accepted, offer, deadline = accepted[keep], offer[keep], deadline[keep]
+        if drawing and accepted.any():  # the acceptance's passages back along the route
+            leak(accepted, now, deadline)
         closed = arrival(now)  # the acceptance back along the route
         late = accepted & (closed > deadline)
         finish(late, None, IN_TRANSIT, deadline, deadline)
@@ -175,10 +214,16 @@ def simulate(
         deadline = deadline[keep]
         if accepted.any():
             finish(accepted, offer, AGREEMENT, closed, deadline)
-    # As in settlement.conclude: the parties as they stand when talks end, then the ratifiers.
-    parties_at_end = clock.parties_at(inputs.parties, out.time_hours)
+            deadline = deadline[~accepted]
+        if hazard is not None and len(ids):  # every run left rejected this round's offer
+            collapsed = hazard.strikes(draws, ids, began, now)
+            if collapsed.any():
+                finish(collapsed, None, BREAKDOWN, now, deadline)
+    # As in settlement.conclude: the parties as they stand when talks end (a collapse: as
+    # they stood when its round began), then the ratifiers.
+    parties_at_end = clock.parties_at(inputs.parties, out.settled_at)
     ratify_runs(scenario, out.agreement, out.time_hours, out.reason, out.deadline_hours)
-    _settle(scenario, parties_at_end, out, direct_contact, tables)
+    _settle(scenario, parties_at_end, out, direct_contact, tables, hazard)
     return out
 
 
@@ -204,9 +249,10 @@ def _settle(
     out: BatchOutcome,
     direct_contact: bool,
     tables: tuple[OfferTable | RunsOfferTable, ...],
+    hazard: BatchHazard | None = None,
 ) -> None:
     """Utilities and payoffs per run, as ``settlement.conclude`` computes them from the
-    parties as they stand when each run ends."""
+    parties as they stand when each run ends (and ``breakdown.collapse`` after a collapse)."""
     agreed = out.agreement >= 0
     for column in range(len(scenario.parties)):
         value = parties.reservation[:, column].copy()
@@ -223,5 +269,10 @@ def _settle(
                 parties.refuses_direct_talks[:, column], parties.direct_contact_cost[:, column], 0.0
             )
             payoff = np.where(parties.refuses_direct_talks[:, column], payoff - cost, payoff)
+        payoff = payoff - out.leaks * parties.leak_cost[:, column]
+        if hazard is not None:
+            payoff = hazard.collapse_payoffs(
+                out.reason == BREAKDOWN, scenario.parties[column].id, payoff, value
+            )
         out.utilities[:, column] = value
         out.payoffs[:, column] = payoff

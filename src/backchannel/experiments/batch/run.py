@@ -17,11 +17,12 @@ whose utilities differ are grouped, one group per distinct set of utility functi
 
 :func:`batch_supported` says whether the batch engine will be used (:func:`why_not_batch` says
 why not): two parties, the direct or shuttle protocol, strategies with an array form (boulware,
-linear, conceder, tit-for-tat, hardliner), a route that draws no randomness (fixed delays; no
-loss, distortion or leaks). A timeline is followed run by run, as the step engine follows it
-(``batch.clock``), and ratifiers judge each agreement as ``protocols.ratification`` does
-(``batch.ratification``). Everything else runs on the step engine, and each row says
-which engine played it.
+linear, conceder, tit-for-tat, hardliner), a route with fixed delays and no loss or
+distortion. A timeline is followed run by run, as the step engine follows it
+(``batch.clock``), ratifiers judge each agreement as ``protocols.ratification`` does
+(``batch.ratification``), and leaks and a breakdown hazard are drawn from each run's own
+protocol stream in the step engine's order (``batch.draws``, ``batch.hazard``). Everything
+else runs on the step engine, and each row says which engine played it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.ratification import veto_reason
 from backchannel.experiments.batch.run_offers import RunsOfferTable
 from backchannel.experiments.batch.strategies import batch_strategy
+from backchannel.protocols.breakdown import REASON as BREAKDOWN
 from backchannel.protocols.runner import RunOptions, route_for, run_negotiation
 from backchannel.protocols.transcript import Result
 from backchannel.scenario.model import Scenario
@@ -102,7 +104,8 @@ def run_batch(
     rows: list[Row | None] = [None] * len(seeds)
     for members, base in _groups(scenarios):
         members_ = [scenarios[i] for i in members]
-        outcome = _simulate(base, members_, names, routes, options)
+        group_seeds = np.array([int(seeds[i]) for i in members], dtype=np.int64)
+        outcome = _simulate(base, members_, names, routes, options, group_seeds)
         for k, i in enumerate(members):
             rows[i] = _batch_row(base, options, route, names, outcome, k, int(seeds[i]), runs[i])
     return rows  # type: ignore[return-value]
@@ -137,8 +140,9 @@ def why_not_batch(
         return f"the {protocol} protocol runs step by step"
     if len(scenario.parties) != 2:
         return "the batch engine plays two-party negotiations only"
-    if scenario.spec is not None and scenario.spec.negotiation.breakdown is not None:
-        return "the scenario declares a breakdown hazard, which the step engine draws"
+    hazard = scenario.spec.negotiation.breakdown if scenario.spec is not None else None
+    if hazard is not None and hazard.resume is not None:
+        return "the scenario's talks resume after a collapse, which the step engine plays"
     for party_id, name in _strategy_names(scenario, strategies or {}).items():
         if batch_strategy(name) is None:
             return f"strategy '{name}' ({party_id}) has no array form"
@@ -149,18 +153,19 @@ def why_not_batch(
     if route.sessions is not None:
         return "the route runs in proximity sessions, which the step engine times"
     if not _batch_route(route):
-        return "the channel draws randomness (loss, stochastic delay, distortion or leaks)"
+        return "the channel draws randomness (loss, stochastic delay or distortion)"
     return None
 
 
 def _batch_route(route: Route) -> bool:
-    """A route the batch engine's clock can replay: nothing random, nothing reworded, no
+    """A route the batch engine's clock can replay: fixed delays, nothing lost or reworded
+    (leaks change no message, and the engine draws them as the step engine does), no
     proximity sessions."""
     if getattr(route, "sessions", None) is not None:
         return False
     for hop in route.hops:
         delay = getattr(hop, "delay", None)
-        if getattr(hop, "loss", 0.0) > 0.0 or getattr(hop, "leak", 0.0) > 0.0:
+        if getattr(hop, "loss", 0.0) > 0.0:
             return False
         if getattr(hop, "fidelity", ()) or (delay is not None and delay.stochastic):
             return False
@@ -220,11 +225,15 @@ def _simulate(
     names: Mapping[str, str],
     routes: Mapping[int, Route],
     options: RunOptions,
+    seeds: np.ndarray,
 ) -> BatchOutcome:
     delays = {key: [h.delay_hours for h in route.hops] for key, route in routes.items()}
+    leaks = {key: [h.leak for h in route.hops] for key, route in routes.items()}
     inputs = BatchInputs(
         parties=PartyArrays.of(members),
         hop_delays=np.array([delays[id(s.channel)] for s in members], dtype=float),
+        hop_leaks=np.array([leaks[id(s.channel)] for s in members], dtype=float),
+        seeds=seeds,
     )
     via = routes[id(base.channel)].via
     strategies = tuple(batch_strategy(names[p.id]) for p in base.parties)
@@ -273,6 +282,8 @@ def _batch_row(
         utilities={p.id: float(out.utilities[k, c]) for c, p in enumerate(scenario.parties)},
         payoffs={p.id: float(out.payoffs[k, c]) for c, p in enumerate(scenario.parties)},
     )
+    if result.reason == BREAKDOWN:  # the hazard struck (resumed talks play step by step)
+        result = replace(result, collapses=1)
     row.update(result_columns(result))
     return row
 
@@ -303,4 +314,5 @@ def result_columns(result: Result) -> Row:
     row.update({f"utility_{pid}": value for pid, value in result.utilities.items()})
     row.update({f"payoff_{pid}": value for pid, value in result.payoffs.items()})
     row["welfare"] = float(sum(result.payoffs.values()))
+    row["collapses"] = result.collapses  # times the breakdown hazard struck
     return row

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from backchannel.agents.distances import distance_to, distance_units
+from backchannel.experiments.additive import additive, allowed_options, at_least
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 from backchannel.space.utility import LinearAdditiveUtility
@@ -100,9 +101,7 @@ class RunsOfferTable:
         meets = acceptable & (self.max_allowed[rows] >= threshold)
         opening = np.flatnonzero(meets & (latest < 0))
         for k in opening:  # once a run: the least good enough, the lowest index among equals
-            values = self._row(int(rows[k]))
-            fits = np.where(self.allowed & (values >= threshold[k]), values, np.inf)
-            result[k] = int(fits.argmin())
+            result[k] = self._least_at_least(int(rows[k]), float(threshold[k]))
         reply = np.flatnonzero(meets & (latest >= 0))
         if len(reply):
             result[reply] = self._nearest(reply, latest[reply], threshold[reply])
@@ -115,6 +114,20 @@ class RunsOfferTable:
             return self.matrix[run]
         known = self.known_rows[run]
         return known if known is not None else self.functions[run].over_space(self.space)
+
+    def _least_at_least(self, run: int, threshold: float) -> int:
+        """The allowed outcome of least utility at least ``threshold`` (lowest index among
+        equals); without the run's whole row, only the outcomes that may reach it are built
+        (``experiments.additive``) when the run's utilities are linear-additive."""
+        function = self.functions[run]
+        if self.matrix is None and self.known_rows[run] is None and additive([function]):
+            allowed = allowed_options([function])
+            rows, (values,) = at_least(self.space, [function], [threshold], allowed)
+            fits = np.where(values >= threshold, values, np.inf)
+            return int(rows[fits.argmin()])
+        values = self._row(run)
+        fits = np.where(self.allowed & (values >= threshold), values, np.inf)
+        return int(fits.argmin())
 
     def _best(self, runs: np.ndarray, only_allowed: bool) -> tuple[np.ndarray, np.ndarray]:
         """Per run the best outcome (the lowest index among equals) and its utility; -inf

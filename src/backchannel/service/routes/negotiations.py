@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
@@ -94,10 +94,9 @@ async def create(request: Request, response: Response) -> CreatedOut:
                 "no scenario given",
                 f"send 'scenario' (one of: {', '.join(bundled_names())}) or upload a 'file'",
             )
-    lock = request.app.state.write_queues.lock(None)
-    async with lock if lock is not None else nullcontext():
+    async with request.app.state.write_queues.session(None) as db:  # durable when it ends
         negotiation_id, title, mediator_token, tokens = await run_in_threadpool(
-            _store, request, response, spec
+            _store, db, request, response, spec
         )
     return CreatedOut(
         id=negotiation_id,
@@ -126,15 +125,14 @@ def _require_operator(request: Request) -> None:
 
 
 def _store(
-    request: Request, response: Response, spec: dict[str, Any]
+    db: Session, request: Request, response: Response, spec: dict[str, Any]
 ) -> tuple[str, str, str, dict[str, str]]:
     """The negotiation and its creator's mediator grant, in one transaction."""
-    with request.app.state.sessionmaker() as db:
-        negotiation, mediator_token, tokens = live.create(db, spec)
-        grant = Grant(negotiation.id, MEDIATOR, None, 1)
-        request.app.state.sessions.store(db, request, response, grant)
-        db.commit()
-        return negotiation.id, negotiation.title, mediator_token, tokens
+    negotiation, mediator_token, tokens = live.create(db, spec)
+    grant = Grant(negotiation.id, MEDIATOR, None, 1)
+    request.app.state.sessions.store(db, request, response, grant)
+    db.commit()
+    return negotiation.id, negotiation.title, mediator_token, tokens
 
 
 @router.get("/negotiations/{negotiation_id}")

@@ -1,0 +1,121 @@
+"""A strategy declared as components: a concession curve, an acceptance rule, an offer choice.
+
+Declare the three as class attributes and register the class; that is all a new strategy
+takes. Both engines read the same components: the step engine calls their scalar forms through
+the hooks below (``target``, ``offer_at``, ``propose``, ``respond``), the batch engine calls
+their array forms. A subclass may still override a hook; it then plays step by step, since the
+batch engine could not know what the override does (:func:`array_components`).
+
+Parameters given when the strategy is created (``create_strategy("boulware", exponent=3)``)
+go to the component that has a field of that name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from backchannel.agents.acceptance import AcceptanceRule, AcceptNext
+from backchannel.agents.base import Strategy
+from backchannel.agents.concession import Aspiration, ConcessionCurve
+from backchannel.agents.offer_choice import NearestToLatest, OfferChoice
+from backchannel.agents.views import PartyView
+
+Component = ConcessionCurve | AcceptanceRule | OfferChoice
+HOOKS = ("target", "offer_at", "propose", "respond")  # the decisions the components make
+KINDS = {"curve": ConcessionCurve, "acceptance": AcceptanceRule, "offer_choice": OfferChoice}
+
+
+class Composed(Strategy):
+    """Concede along ``curve``, offer by ``offer_choice``, answer by ``acceptance``."""
+
+    # Declared per class; an instance given parameters holds its own copies.
+    curve: ConcessionCurve = Aspiration(1.0)
+    acceptance: AcceptanceRule = AcceptNext()
+    offer_choice: OfferChoice = NearestToLatest()
+
+    def __init__(self, rng: np.random.Generator | None = None, **params: object) -> None:
+        super().__init__(rng)
+        unknown = dict(params)
+        for kind in KINDS:
+            component = getattr(self, kind)
+            fields = {f.name for f in _fields(component)}
+            mine = {name: unknown.pop(name) for name in list(unknown) if name in fields}
+            if mine:  # an instance attribute shadows the declared component
+                setattr(self, kind, dataclasses.replace(component, **mine))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} has no parameter {', '.join(sorted(unknown))}; "
+                f"its parameters: {', '.join(self.parameters()) or 'none'}"
+            )
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for kind, base in KINDS.items():
+            if not isinstance(getattr(cls, kind), base):
+                raise TypeError(f"{cls.__name__}.{kind} must be a {base.__name__}")
+
+    def components(self) -> tuple[ConcessionCurve, AcceptanceRule, OfferChoice]:
+        return self.curve, self.acceptance, self.offer_choice
+
+    def parameters(self) -> dict[str, object]:
+        """Every component's fields by name (what ``create_strategy`` may set)."""
+        return {
+            f.name: getattr(component, f.name)
+            for component in self.components()
+            for f in _fields(component)
+        }
+
+    def target(self, view: PartyView) -> float:
+        """The utility demanded now (the concession curve)."""
+        return self.curve.demand(view)
+
+    def offer_at(self, view: PartyView, target: float) -> int:
+        """The outcome to offer when demanding ``target`` (the offer choice)."""
+        return self.offer_choice.choose(view, target)
+
+    def propose(self, view: PartyView) -> int:
+        return self.offer_at(view, self.target(view))
+
+    def respond(self, view: PartyView, offer: int) -> bool:
+        demand = self.target(view)
+        return self.acceptance.accepts(view, offer, demand, lambda: self.offer_at(view, demand))
+
+
+def array_components(
+    strategy: Strategy,
+) -> tuple[ConcessionCurve, AcceptanceRule, OfferChoice] | None:
+    """The components the batch engine plays for ``strategy``, or None if it cannot.
+
+    It can when the strategy is declared as components, overrides none of the decision hooks,
+    draws no randomness, and every component has an array form: coverage follows the
+    components, whatever the class is called.
+    """
+    if not isinstance(strategy, Composed) or strategy.stochastic:
+        return None
+    kind = type(strategy)
+    if any(getattr(kind, hook) is not getattr(Composed, hook) for hook in HOOKS):
+        return None
+    parts = strategy.components()
+    if not all(has_array_form(part) for part in parts):
+        return None
+    return parts
+
+
+def has_array_form(component: Component) -> bool:
+    """Whether ``component`` defines its array form and draws no randomness."""
+    for base, method in (
+        (ConcessionCurve, "demand_runs"),
+        (AcceptanceRule, "accepts_runs"),
+        (OfferChoice, "choose_runs"),
+    ):
+        if isinstance(component, base):
+            own = getattr(type(component), method) is not getattr(base, method)
+            return own and not component.stochastic
+    return False
+
+
+def _fields(component: Component) -> tuple[dataclasses.Field, ...]:  # type: ignore[type-arg]
+    """A component's parameters: its dataclass fields (none for a plain class)."""
+    return dataclasses.fields(component) if dataclasses.is_dataclass(component) else ()

@@ -1,0 +1,178 @@
+"""Group commit for SQLite: the writes queued at one moment share one transaction and one fsync.
+
+SQLite has one writer at a time, and each commit waits for the disk (``synchronous=FULL``).
+Committing every request on its own caps the service at one fsync per write. Here writers
+still take turns (one at a time, in the order they arrived), but each runs inside a SAVEPOINT
+of one open transaction on one connection: its own ``commit()`` releases the savepoint, its
+failure rolls back only its savepoint. When a writer finishes and nobody is waiting (or the
+batch is full), the transaction commits once, for everyone in it.
+
+No writer is answered before its write is durable: each waits for the commit of its batch.
+If that commit fails, every writer of the batch is answered 503 and none of their writes is
+kept (the whole transaction rolls back), so nothing acknowledged is ever lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from backchannel.service.errors import ServiceError
+
+DEFERRED_HEADS = "group_commit_heads"
+"""``session.info`` key: where a member's committed log heads wait for the batch's commit."""
+
+log = logging.getLogger(__name__)
+
+
+def not_stored() -> ServiceError:
+    return ServiceError(
+        503,
+        "the change could not be stored: the database did not confirm it, so none of it was kept",
+        "send it again in a moment",
+    )
+
+
+class _Batch:
+    """The writers of one event loop: their turn, their open transaction, their waiters."""
+
+    def __init__(self) -> None:
+        self.turn = asyncio.Lock()
+        self.waiting = 0
+        self.connection: Connection | None = None
+        self.members: list[asyncio.Future[None]] = []
+        self.heads: dict[str, tuple[int, str]] = {}
+        self.tasks: set[asyncio.Task[None]] = set()
+
+
+class GroupCommit:
+    """Hands each writer a session inside the shared transaction; commits batches."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        factory: sessionmaker[Session],
+        max_batch: int,
+        on_commit: Callable[[dict[str, tuple[int, str]]], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.factory = factory
+        self.max_batch = max_batch
+        self.on_commit = on_commit
+        self.commits = 0  # batches committed (for tests and the benchmark)
+        self._batches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Batch] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _batch(self) -> _Batch:
+        return self._batches.setdefault(asyncio.get_running_loop(), _Batch())
+
+    @asynccontextmanager
+    async def member(self) -> AsyncIterator[Session]:
+        """A session for one writer; leaving it waits until the writer's batch is durable
+        (raising 503 if the batch could not be committed)."""
+        batch = self._batch()
+        await self._join(batch)
+        assert batch.connection is not None
+        session = self.factory(bind=batch.connection, join_transaction_mode="create_savepoint")
+        session.info[DEFERRED_HEADS] = batch.heads
+        try:
+            yield session
+        except BaseException:
+            await self._leave(batch, session, acknowledged=False)
+            raise
+        await self._leave(batch, session, acknowledged=True)
+
+    async def _join(self, batch: _Batch) -> None:
+        batch.waiting += 1
+        try:
+            await batch.turn.acquire()
+        finally:
+            batch.waiting -= 1
+        if batch.connection is not None:
+            return
+        try:
+            batch.connection = await run_in_threadpool(self._begin)
+        except BaseException as error:
+            batch.turn.release()
+            if isinstance(error, Exception):
+                log.exception("could not begin a write transaction")
+                raise not_stored() from None
+            raise
+
+    def _begin(self) -> Connection:
+        connection = self.engine.connect()
+        try:
+            connection.begin()  # BEGIN IMMEDIATE: the database's write lock
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    async def _leave(self, batch: _Batch, session: Session, acknowledged: bool) -> None:
+        """Give the turn to the next writer, or commit the batch if nobody waits; then wait
+        for the batch's fate."""
+        session.close()  # rolls back this writer's savepoint if it did not commit it
+        done: asyncio.Future[None] | None = None
+        if acknowledged:
+            done = asyncio.get_running_loop().create_future()
+            batch.members.append(done)
+        if batch.waiting > 0 and len(batch.members) < self.max_batch:
+            batch.turn.release()
+        else:
+            task = asyncio.get_running_loop().create_task(self._commit(batch))
+            batch.tasks.add(task)
+            task.add_done_callback(batch.tasks.discard)
+            if done is None:
+                await asyncio.shield(task)
+        if done is not None:
+            await done
+
+    async def _commit(self, batch: _Batch) -> None:
+        """Commit the open transaction (the turn is held), answer its writers, pass the turn."""
+        members, batch.members = batch.members, []
+        heads, batch.heads = batch.heads, {}
+        connection, batch.connection = batch.connection, None
+        try:
+            if connection is not None:
+                await run_in_threadpool(self._commit_connection, connection, heads)
+        except Exception:
+            log.exception("a group commit failed; its %d writers are answered 503", len(members))
+            await run_in_threadpool(_discard, connection)
+            for member in members:
+                if not member.done():
+                    member.set_exception(not_stored())
+        else:
+            self.commits += 1
+            for member in members:
+                if not member.done():
+                    member.set_result(None)
+        finally:
+            batch.turn.release()
+
+    def _commit_connection(self, connection: Connection, heads: dict[str, Any]) -> None:
+        connection.commit()
+        connection.close()
+        if self.on_commit is not None and heads:
+            try:
+                self.on_commit(heads)  # after the commit: the anchor names only durable heads
+            except OSError:
+                log.exception("the log anchor could not be appended to")
+
+
+def _discard(connection: Any) -> None:
+    """Roll back and drop a connection whose commit failed (it may be unusable)."""
+    try:
+        connection.rollback()
+    except Exception:
+        connection.invalidate()
+    finally:
+        connection.close()
