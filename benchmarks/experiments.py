@@ -2,15 +2,18 @@
 
     python benchmarks/experiments.py                 # every case below
     python benchmarks/experiments.py flagship table  # only some of them
-    python benchmarks/experiments.py flagship --runs 100000 --backend process  # the 100k goal
+    python benchmarks/experiments.py flagship flagship-2025 --runs 100000 --backend process
 
 Each case runs one ``backchannel`` command in a new process (start-up, scenario loading, draws,
 play, metrics and printing included) and prints its wall time and the peak memory of the
 command's processes (``ru_maxrss`` of the children, so a process pool's largest worker):
 
-* ``flagship``: ``compare iran-us -p shuttle -n 500 --seed 1``: the flagship with its full
-  declared uncertainty (both sides' weights and walk-away values, every delay), its timeline
-  and Iran's ratifier, one core;
+* ``flagship``: ``compare iran-us -p shuttle -n 500 --seed 1``: the 2026 flagship (1,990,656
+  outcomes) with its full declared uncertainty (both sides' weights and walk-away values, every
+  delay), its timeline, both ratifiers (Congress, the Supreme Leader), the leaky Omani channel
+  and the breakdown hazard, one core;
+* ``flagship-2025``: the same on the seed-only flagship ``iran-us-2025`` (55,296 outcomes, no
+  leaks, no hazard, Iran's ratifier only);
 * ``table``: the README's seven-protocol, 500-run ``compare`` with ``--backend process``;
 * ``mediated``: single-text and confidential mediation, and the lossy and noisy shuttle, 100
   runs each on one core (what the protocols that the batch engine does not cover cost);
@@ -30,11 +33,13 @@ TABLE = "direct,shuttle,shuttle@qatar,shuttle:loss=0.1,shuttle:noise=0.3,single-
 
 
 def cases(runs: int, backend: str) -> dict[str, list[str]]:
-    flagship = ["compare", "iran-us-2025", "-p", "shuttle", "-n", str(runs), "--seed", "1"]
-    if backend != "local":
-        flagship += ["--backend", backend]
+    def flagship(name: str) -> list[str]:
+        command = ["compare", name, "-p", "shuttle", "-n", str(runs), "--seed", "1"]
+        return command + (["--backend", backend] if backend != "local" else [])
+
     return {
-        "flagship": flagship,
+        "flagship": flagship("iran-us"),
+        "flagship-2025": flagship("iran-us-2025"),
         "table": ["compare", "iran-us-2025", "-n", "500", "--seed", "1", "--backend", "process",
                   "-p", TABLE],
         "mediated": ["compare", "iran-us-2025", "-n", "100", "--seed", "1", "-p",
@@ -79,8 +84,8 @@ def timed(arguments: list[str]) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("which", nargs="*", help="cases to run (default: all)")
-    parser.add_argument("--runs", type=int, default=500, help="runs of the flagship case")
-    parser.add_argument("--backend", default="local", help="backend of the flagship case")
+    parser.add_argument("--runs", type=int, default=500, help="runs of the flagship cases")
+    parser.add_argument("--backend", default="local", help="backend of the flagship cases")
     options = parser.parse_args()
     table = cases(options.runs, options.backend)
     chosen = options.which or list(table)
@@ -94,7 +99,7 @@ def main() -> None:
             f"{name:10} {seconds:8.1f} {cpu:8.1f} {peak:9.0f}  backchannel {' '.join(table[name])}"
         )
         print(line, flush=True)
-        if name == "flagship":
+        if name.startswith("flagship"):
             each = 1000 * seconds / options.runs, 1000 * cpu / options.runs
             print(f"{'':10} {each[0]:8.2f} {each[1]:8.2f} ms a run, end to end", flush=True)
             one = [*table[name][:5], "1", *table[name][6:]]  # the same command, one run

@@ -39,7 +39,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(database_url: str, data_dir: str) -> tuple[subprocess.Popen, str]:
+def start_server(database_url: str, data_dir: str, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     environment = {
         **os.environ,
@@ -59,6 +59,7 @@ def start_server(database_url: str, data_dir: str) -> tuple[subprocess.Popen, st
             str(port),
             "--database-url",
             database_url,
+            *(["--workers", str(workers)] if workers > 1 else []),
         ],
         env=environment,
         stdout=subprocess.DEVNULL,
@@ -130,6 +131,17 @@ def play(negotiation: dict, offers: int, seed: int, stop_at: float) -> list[floa
     return latencies
 
 
+def cpu_of(server: psutil.Process) -> float:
+    """CPU seconds of the server and of its worker processes (``--workers``)."""
+    total = 0.0
+    for process in [server, *server.children(recursive=True)]:
+        try:
+            total += sum(process.cpu_times()[:2])
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
 def stop(process: subprocess.Popen) -> str:
     """SIGTERM, as a service manager stops it; SIGKILL if it has not stopped in 30 s."""
     began = time.perf_counter()
@@ -150,15 +162,16 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=120.0)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL only)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="backchannel-load-")
     database_url = args.database_url or f"sqlite:///{Path(folder) / 'load.db'}"
-    process, base = start_server(database_url, str(Path(folder) / "data"))
+    process, base = start_server(database_url, str(Path(folder) / "data"), args.workers)
     try:
         negotiations = [open_negotiation(base) for _ in range(args.negotiations)]
         seeds = np.random.SeedSequence(args.seed).generate_state(len(negotiations))
         server = psutil.Process(process.pid)
-        server_cpu = sum(server.cpu_times()[:2])
+        server_cpu = cpu_of(server)
         own_cpu = time.process_time()
         began = time.perf_counter()
         stop_at = time.monotonic() + args.max_seconds
@@ -170,13 +183,16 @@ def main() -> None:
                 )
             )
         elapsed = time.perf_counter() - began
-        server_cpu = sum(server.cpu_times()[:2]) - server_cpu
+        server_cpu = cpu_of(server) - server_cpu
         own_cpu = time.process_time() - own_cpu
     finally:
         stopped = stop(process)
     latencies = np.array([x for run in results for x in run]) * 1000
     backend = database_url.split(":", 1)[0]
-    print(f"backend: {backend}; {len(negotiations)} concurrent negotiations")
+    print(
+        f"backend: {backend}; {len(negotiations)} concurrent negotiations; "
+        f"{args.workers} server process(es)"
+    )
     print(f"offers posted: {len(latencies)} (each also passed on) in {elapsed:.1f} s")
     print(
         f"throughput: {len(latencies) / elapsed:.1f} offers/s "

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.experiments.test_batch_exact import scenarios
 
 from backchannel.analysis.outcome_space import analyze_space
+from backchannel.analysis.pareto import pareto_mask
 from backchannel.experiments import additive
 from backchannel.experiments.compare import draw_for
+from backchannel.experiments.plan import job_rng
 from backchannel.experiments.run_space import allowed_by_all, run_space
+from backchannel.experiments.uncertainty import draw_scenario
 from backchannel.scenario.loader import load_scenario
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
@@ -72,3 +76,38 @@ def test_flagship_zone_frontier_and_nash_equal_the_full_analysis(seed) -> None:
     assert fast.zopa_exists == full.zopa_exists
     assert np.array_equal(fast.frontier_utilities, full.frontier_utilities)
     assert np.array_equal(fast.nash_utilities, full.utilities_of(full.nash))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), seed=st.integers(0, 2**16))
+def test_zone_frontier_and_nash_equal_the_full_analysis_on_random_scenarios(data, seed) -> None:
+    """Small random scenarios with many exact ties (values on a coarse grid) and red lines:
+    the frontier found near the frontier only, the zone and the Nash point equal the full
+    analysis of every outcome."""
+    base = data.draw(scenarios(uncertain=True))
+    drawn = draw_scenario(base, job_rng(seed, 0))
+    fast = run_space(drawn, allowed_by_all(base))
+    full = analyze_space(drawn)
+    assert fast.zopa_exists == full.zopa_exists
+    assert np.array_equal(fast.frontier_utilities, full.frontier_utilities)
+    if full.nash is None:
+        assert fast.nash_utilities is None
+    else:
+        assert np.array_equal(fast.nash_utilities, full.utilities_of(full.nash))
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems())
+def test_near_frontier_keeps_every_frontier_outcome(problem) -> None:
+    space, functions, levels = problem
+    if len(functions) != 2:
+        return
+    allowed = additive.allowed_options(functions)
+    rows, values = additive.near_frontier(space, functions, levels, allowed)
+    every, _ = additive.at_least(space, functions, levels, allowed)
+    assert set(rows.tolist()) <= set(every.tolist())
+    full = np.stack([u.over_space(space) for u in functions], axis=1)[every]
+    frontier = set(every[pareto_mask(full)].tolist())
+    assert frontier <= set(rows.tolist())
+    for column, found in zip(functions, values, strict=True):
+        assert np.array_equal(column.over_space(space)[rows], found)

@@ -27,7 +27,16 @@ def rows_of(scenario, arms: str, engine: str, runs: int) -> tuple[list[dict], di
 def test_flagship_through_leaky_channels_equals_the_step_engine(flagship) -> None:
     assert any(item.leak > 0 for item in flagship.channel.intermediaries)
     assert all(p.ratifier is not None for p in flagship.parties)
+    assert flagship.spec.negotiation.breakdown is not None
     batch, engines = rows_of(flagship, "shuttle,shuttle@qatar", "auto", 5)
     step, _ = rows_of(flagship, "shuttle,shuttle@qatar", "step", 5)
     assert engines == {"shuttle": ["batch"], "shuttle@qatar": ["batch"]}
+    assert batch == step
+
+
+def test_one_flagship_run_equals_the_step_engine(flagship) -> None:
+    """A single drawn run answers from its issue tables rather than a table shared by runs."""
+    batch, engines = rows_of(flagship, "direct", "auto", 1)
+    step, _ = rows_of(flagship, "direct", "step", 1)
+    assert engines == {"direct": ["batch"]}
     assert batch == step

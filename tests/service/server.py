@@ -21,7 +21,7 @@ OPERATOR = "server-test-operator-token-0123456789"
 class Server:
     """``backchannel serve`` in a child process on a loopback port."""
 
-    def __init__(self, database: Path | str) -> None:
+    def __init__(self, database: Path | str, *options: str) -> None:
         self.url_db = database if isinstance(database, str) else f"sqlite:///{database}"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -39,7 +39,7 @@ class Server:
         # a file, not a pipe: a pipe nobody reads fills up and blocks the server when it logs
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the server runs)
         self.process = subprocess.Popen(
-            [*command, "--database-url", self.url_db],
+            [*command, "--database-url", self.url_db, *options],
             env=environment,
             stdout=subprocess.DEVNULL,
             stderr=self.log,

@@ -205,13 +205,19 @@ def test_export_is_analysable_by_the_command_line(app, tmp_path) -> None:
     ok(iran.post(api(world, "/messages"), json={"kind": "accept"}), 201)
     export = ok(world.clients["mediator"].get(api(world, "/export")))
     assert export["agreement"] and export["log"] and export["messages"]
+    added = {"agreement", "live-agreement"}  # the agreement is the transcript's, not a package
+    assert not added & {p["id"] for p in export["scenario"].get("packages", [])}
     path = tmp_path / "transcript.json"
     path.write_text(json.dumps(export))
     result = CliRunner().invoke(cli, ["analyze", str(path), "--json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
-    agreed = document["packages"]["agreement"]
-    assert agreed["outcome"] == export["agreement"]["terms"] and agreed["agreeable"]
+    assert "agreement" not in document.get("packages", {})
+    run = document["run"]
+    assert run["protocol"] == "live" and run["reason"] == "agreement"
+    assert run["agreement"]["index"] == export["transcript"]["result"]["agreement"]
+    assert run["agreement"]["outcome"] == export["agreement"]["terms"]
+    assert run["agreement"]["agreeable"]
 
 
 def test_live_updates_stream_says_only_that_something_changed(world) -> None:

@@ -52,14 +52,20 @@ class Ranking:
             self.best_first, self.negated = best_first.tolist(), negated.tolist()
         self.best = float(utilities[best_first[0]]) if len(rows) else 0.0
         self.positions = issue_positions(space)
-        self.tables: tuple[np.ndarray, ...] | None = None
-        if tables_fit(space, len(rows)):
-            self.tables = distance_tables(space, best_first)
-        # what it holds: two arrays, two lists (an entry and a number each) and the tables
-        self.footprint = self.size * (16 + (80 if self.size <= LIST_LIMIT else 0)) + sum(
-            table.nbytes for table in self.tables or ()
-        )
+        self._tables: tuple[np.ndarray, ...] | None = None
+        self._tables_fit = tables_fit(space, len(rows))
+        # what it holds: two arrays, two lists (an entry and a number each); tables once built
+        self.footprint = self.size * (16 + (80 if self.size <= LIST_LIMIT else 0))
         self._latest: tuple[int, np.ndarray] | None = None
+
+    @property
+    def tables(self) -> tuple[np.ndarray, ...] | None:
+        """Per issue, each ranked outcome's distance part by position (built on the first
+        question about distances: many runs never ask one, e.g. a mediator's drafts)."""
+        if self._tables is None and self._tables_fit:
+            self._tables = distance_tables(self.space, self.best_first_array)
+            self.footprint += sum(table.nbytes for table in self._tables)
+        return self._tables
 
     def count_meeting(self, target: float) -> int:
         """How many acceptable outcomes are worth at least ``target``."""

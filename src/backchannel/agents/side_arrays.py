@@ -60,7 +60,7 @@ class SideArrays:
         self.latest = offer
 
     def move_to(self, reservation: np.ndarray) -> None:
-        """Take up a walk-away value a timeline has moved, as the step engine's seat does."""
+        """Take up a walk-away value a timeline has moved (as ``alternating.Side.move_to``)."""
         self.reservation = reservation
         self.best = self.table.best_utility(reservation)
 

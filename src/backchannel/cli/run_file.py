@@ -2,7 +2,8 @@
 
 ``run --json`` records where its scenario came from (``scenario_source``: a bundled name or the
 file's absolute path), so ``backchannel analyze run.json`` can analyse that scenario and mark
-the agreement the run reached.
+the agreement the run reached. A live negotiation's export holds the same document in its
+``transcript`` field, read by the same code; its scenario is the one the export carries.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def source_of(reference: str | None) -> str:
 
 
 def read_run(reference: str | None) -> RunRecord | None:
-    """The run in ``reference`` if it is a ``run --json`` file, else None (a scenario)."""
+    """The run in ``reference`` if it is a ``run --json`` file or a live export, else None (a
+    scenario)."""
     if reference is None or not reference.lower().endswith(".json"):
         return None
     path = Path(reference)
@@ -52,12 +54,33 @@ def read_run(reference: str | None) -> RunRecord | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None  # the scenario loader reports an unreadable file with its line
-    if not isinstance(data, dict) or not all(key in data for key in RUN_KEYS):
+    if not isinstance(data, dict):
         return None
-    return _record(path, data)
+    from backchannel.scenario.loader import TRANSCRIPT_FORMAT
+
+    if data.get("format") == TRANSCRIPT_FORMAT:
+        return _exported(path, data)
+    if not all(key in data for key in RUN_KEYS):
+        return None
+    return _record(path, data, _played_scenario(path, data))
 
 
-def _record(path: Path, data: dict[str, Any]) -> RunRecord:
+def _exported(path: Path, data: dict[str, Any]) -> RunRecord:
+    """A live export: its ``transcript`` is read as a ``run --json`` document is; the scenario
+    is the one it carries (with the preferences the parties confided)."""
+    from backchannel.scenario.loader import load_scenario
+
+    transcript = data.get("transcript")
+    if not isinstance(transcript, dict) or not all(key in transcript for key in RUN_KEYS):
+        raise UsageProblem(
+            f"{path}: this export holds no transcript (it was written by an older server); "
+            "export the negotiation again"
+        )
+    return _record(path, transcript, load_scenario(path))
+
+
+def _played_scenario(path: Path, data: dict[str, Any]) -> Scenario:
+    """The scenario a ``run --json`` document names, reloaded from its file or bundled name."""
     from backchannel.scenario.loader import load_scenario
 
     source = data.get("scenario_source") or data.get("scenario")
@@ -66,7 +89,12 @@ def _record(path: Path, data: dict[str, Any]) -> RunRecord:
     where = Path(source)
     if not where.is_absolute() and not where.exists() and (path.parent / where).exists():
         source = str(path.parent / where)
-    scenario = load_scenario(source)
+    return load_scenario(source)
+
+
+def _record(path: Path, data: dict[str, Any], scenario: Scenario) -> RunRecord:
+    """The run a transcript document records (``run --json``, or a live export's transcript):
+    the agreement from its result."""
     result = data.get("result") or {}
     agreement = result.get("agreement")
     if agreement is not None:

@@ -59,6 +59,14 @@ def serve(
         metavar="MB",
         help="Memory allowed to check one uploaded scenario. [default: 768]",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=32,
+        metavar="N",
+        help="Server processes sharing the port (PostgreSQL only: SQLite is for one process).",
+    ),
     upload_concurrent: int | None = typer.Option(
         None,
         "--upload-concurrent",
@@ -96,6 +104,12 @@ def serve(
         public_host = urlsplit(settings.public_url).hostname  # the configured address answers
         hosts = [*LOOPBACK_HOSTS, *([public_host] if public_host else [])]
         settings = settings.model_copy(update={"allowed_hosts": hosts})
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        listener.close()
+        fail(
+            f"--workers {workers}: SQLite is for one server process; serve a PostgreSQL "
+            "database (--database-url postgresql+pg8000://...) to run several"
+        )
     try:
         app = create_app(settings)
     except KeyFileError as error:
@@ -117,8 +131,33 @@ def serve(
         )
     else:
         console.print("Operator token: the one in BACKCHANNEL_OPERATOR_TOKEN.")
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[listener])
+    if workers == 1:
+        config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
+        uvicorn.Server(config).run(sockets=[listener])
+        return
+    _serve_processes(settings, workers, listener)
+
+
+def _serve_processes(settings, workers: int, listener: socket.socket) -> None:  # type: ignore[no-untyped-def]
+    """``workers`` processes accept on one socket; each builds the app from the settings this
+    process resolved (the keys and the operator token are already in their files, the schema
+    already migrated)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from backchannel.service.app import SETTINGS_ENVIRONMENT
+
+    resolved = settings.model_copy(update={"migrate_on_start": False})
+    os.environ[SETTINGS_ENVIRONMENT] = resolved.model_dump_json()
+    config = uvicorn.Config(
+        "backchannel.service.app:create_app_from_environment",
+        factory=True,
+        workers=workers,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+    )
+    console.print(f"{workers} server processes share the port.")
+    Multiprocess(config, sockets=[listener]).run()
 
 
 def _listen(host: str, port: int) -> socket.socket:

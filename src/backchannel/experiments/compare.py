@@ -20,6 +20,7 @@ direct line (``force_direct``): the refusing party pays its domestic price of di
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,9 @@ class Comparison:
     rows: list[Row]
     summaries: list[Summary]
     engines: dict[str, list[str]] = field(default_factory=dict)
+    # CPU milliseconds a run that playing each arm took (its engine's share of the work; the
+    # draws and the zone, frontier and Nash point every arm shares are not counted).
+    play_ms: dict[str, float] = field(default_factory=dict)
 
 
 def parse_arms(text: str, scenario: Scenario, via: Sequence[str] = ()) -> tuple[Arm, ...]:
@@ -150,7 +154,12 @@ def run_comparison(
         label: sorted({str(row["engine"]) for row in rows if row["arm"] == label})
         for label in labels
     }
-    return Comparison(scenario.name, settings, rows, summarise(rows, labels), engines)
+    spent = dict.fromkeys(labels, 0.0)
+    for row in rows:  # what playing each arm cost, measured where it ran
+        spent[row["arm"]] += row.pop(PLAY_SECONDS)
+    per_run = {label: 1000.0 * spent[label] / max(settings.runs, 1) for label in labels}
+    summaries = summarise(rows, labels)
+    return Comparison(scenario.name, settings, rows, summaries, engines, per_run)
 
 
 def draw_for(scenario: Scenario, seed: int) -> Scenario:
@@ -159,6 +168,7 @@ def draw_for(scenario: Scenario, seed: int) -> Scenario:
 
 
 HELD_BYTES = 256 * 2**20  # drawn runs' utility matrices held at once, about
+PLAY_SECONDS = "_play_seconds"  # carried from the workers, then summed into Comparison.play_ms
 
 
 def run_chunk(scenario: Scenario, settings: CompareSettings, chunk: Chunk) -> list[Row]:
@@ -198,6 +208,7 @@ def _play(scenario: Scenario, settings: CompareSettings, jobs: Sequence[Job]) ->
         if arm.variant:
             base = with_channel_variant(scenario, arm.variant)
             played = {seed: with_channel_variant(s, arm.variant) for seed, s in drawn.items()}
+        started = time.process_time()
         rows = run_batch(
             base,
             arm.protocol,
@@ -209,7 +220,8 @@ def _play(scenario: Scenario, settings: CompareSettings, jobs: Sequence[Job]) ->
             runs=runs,
             engine=settings.engine,
         )
-        by_arm.append([_tidy(row, arm) for row in rows])
+        share = (time.process_time() - started) / max(len(rows), 1)
+        by_arm.append([{**_tidy(row, arm), PLAY_SECONDS: share} for row in rows])
     for rows in by_arm:
         _add_metrics(rows, [drawn[seed] for seed in seeds], analyses)
     return [rows[k] for k in range(len(seeds)) for rows in by_arm]

@@ -78,11 +78,15 @@ def run_space(scenario: Scenario, allowed: np.ndarray) -> RunSpace:
 def _agreeable_by_issue(
     scenario: Scenario, functions: list, levels: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The agreeable outcomes and their utilities, ``(rows, parties)``, found issue by issue
-    (``experiments.additive``) instead of over the whole space: the same rows and values
-    the full pass finds, since every row that could pass is kept and then tested exactly."""
+    """Agreeable outcomes and their utilities, ``(rows, parties)``, found issue by issue
+    (``experiments.additive``) instead of over the whole space, with bit-for-bit the values
+    the full pass finds: all of them for three or more parties; for two, those near the
+    frontier, which hold the whole frontier (a zone of agreement exists exactly when one of
+    them is agreeable: a frontier point dominates every other agreeable outcome, and is
+    agreeable too)."""
     allowed = additive.allowed_options(functions)
-    rows, columns = additive.at_least(
+    search = additive.near_frontier if len(functions) == 2 else additive.at_least
+    rows, columns = search(
         scenario.space, functions, [level - 2 * RESOLUTION for level in levels], allowed
     )
     keep = np.ones(len(rows), dtype=bool)

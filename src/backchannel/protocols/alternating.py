@@ -48,6 +48,7 @@ from backchannel.protocols.relay import common_position
 from backchannel.protocols.resumption import resume_talks
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
+from backchannel.protocols.turns import Turns
 from backchannel.scenario.model import Party, Scenario
 
 if TYPE_CHECKING:
@@ -129,12 +130,13 @@ class AlternatingOffers:
             for column, party in enumerate(scenario.parties)
         ]
         deadline = min(seat.deadline_hours for seat in seats)
-        order = _turn_order(scenario)
+        by_id = {seat.party.id: seat for seat in seats}
+        turns = Turns(scenario)
         self._record_start(transcript, seats, deadline)
         self._seats = seats
         self._clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
         hazard = Hazard.of(scenario)
-        now, turn, round_number = 0.0, 0, 0
+        now, round_number = 0.0, 0
         while True:
             if self._clock is not None:  # pressure over time: positions move as the clock runs
                 self._follow_timeline(transcript, now, round_number + 1)
@@ -145,7 +147,7 @@ class AlternatingOffers:
                 ended = ending_time(now, deadline)
                 return self._finish(transcript, None, PASSED, ended, round_number)
             round_number += 1
-            proposer = seats[order[turn % len(order)]]
+            proposer = by_id[turns.proposer]
             offer = proposer.strategy.propose(proposer.view(scenario, now, round_number))
             proposer.sent += (offer,)
             decided_at, rejecter, last = now, None, proposer
@@ -191,10 +193,7 @@ class AlternatingOffers:
                         scenario, transcript, hazard, now, round_number, parties, direct
                     )
                 now = resumes
-            if rejecter is None or len(seats) != 2:
-                turn += 1
-            else:
-                turn = order.index(seats.index(rejecter))
+            turns.after(rejecter.party.id if rejecter is not None else None)
 
     def _deliver(
         self,
@@ -397,13 +396,6 @@ class AlternatingOffers:
             parties=[seat.party for seat in self._seats],
             deadline_hours=deadline,
         )
-
-
-def _turn_order(scenario: Scenario) -> list[int]:
-    """Party columns in turn order, starting with the first mover."""
-    first = scenario.party_index(scenario.first_mover)
-    count = len(scenario.parties)
-    return [(first + k) % count for k in range(count)]
 
 
 @protocol(

@@ -11,9 +11,10 @@ the clock), says who may move (:meth:`RelayMachine.refusal`), applies a typed mo
 when the talks are over. Its rules:
 
 * **Moves.** A party proposes a package, or accepts or rejects one once the mediator has passed
-  it a package (a proposal, or another party's acceptance). The mediator passes a party's proposal, acceptance or rejection on to another
-  party (``sender`` names whose it was; ``outcome`` is what was sent, ``delivered`` what the
-  mediator passed), or puts its own proposal to a party (``sender`` is the mediator).
+  it a package (a proposal, or another party's acceptance). The mediator passes a party's
+  proposal, acceptance or rejection on to a party (``sender`` names whose it was;
+  ``outcome`` is what was sent, ``delivered`` what the mediator passed), or puts its own
+  proposal to a party (``sender`` is the mediator).
 * **Agreement** (:func:`common_position`): every party stands on the same package. A party's
   standing position is its latest proposal or acceptance; a rejection withdraws it.
 * **Rounds.** Each party's proposal opens a round; a proposal past the scenario's round limit
@@ -187,8 +188,6 @@ class RelayMachine:
         if isinstance(move, Pass):
             if move.recipient not in self.positions:
                 return f"no party '{move.recipient}' to pass a message to"
-            if move.sender == move.recipient:
-                return f"'{move.recipient}' sent this message: pass it to another party"
             if move.kind == "proposal" and move.delivered is None:
                 return "a proposal needs terms"
             return None

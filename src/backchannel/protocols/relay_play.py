@@ -3,7 +3,7 @@
 It plays a live room as the service runs one, with a strategy in each party's seat and a
 shuttle mediator policy (``agents.mediators``) in the mediator's: parties take turns proposing;
 the mediator passes each proposal on to every other party (at once and word for word by default;
-``--mediator hold`` sits on it, ``--mediator split`` rewords it), and each answers what it was
+``--mediator hold`` sits on it, ``--mediator reword`` rewords it), and each answers what it was
 passed after the scenario's response time. A rejection hands the turn to the rejecter (two
 parties) or to the next party. The machine (``protocols.relay``) decides what a move does, when
 the parties agree and when the deadline or the round limit ends the talks; this module only
@@ -21,6 +21,7 @@ from backchannel.protocols.registry import RunSetup, protocol
 from backchannel.protocols.relay import Pass, Propose, RelayMachine, Respond
 from backchannel.protocols.settlement import HOURS_PER_DAY, conclude
 from backchannel.protocols.transcript import Event, Transcript
+from backchannel.protocols.turns import Turns
 
 if TYPE_CHECKING:
     from backchannel.agents.mediators import ShuttlePolicy
@@ -53,8 +54,7 @@ def play_live(run: RunSetup) -> Transcript:
             details={"protocol": "live", "deadline_hours": deadline, "mediator": policy.name},
         )
     )
-    order = _turn_order(scenario)
-    turn, now = 0, 0.0
+    turns, now = Turns(scenario), 0.0
     while not machine.is_over:
         if machine.rounds >= scenario.max_rounds:
             machine.end(None, ROUND_LIMIT, now)
@@ -62,14 +62,11 @@ def play_live(run: RunSetup) -> Transcript:
         if not in_time(now, deadline):
             machine.expire()
             break
-        proposer = order[turn % len(order)]
+        proposer = turns.proposer
         view = machine.view(proposer, now, machine.rounds + 1)
         machine.apply(Propose(proposer, run.strategies[proposer].propose(view)), now)
         rejecter, now = _round(run, machine, policy, proposer, now, deadline)
-        if rejecter is not None and len(order) == 2:
-            turn = order.index(rejecter)
-        else:
-            turn += 1
+        turns.after(rejecter)
     return transcript
 
 
@@ -109,10 +106,3 @@ def _round(
         if not accepts:
             return party, decided
     return None, decided
-
-
-def _turn_order(scenario) -> list[str]:
-    """Party ids in turn order, starting with the first mover."""
-    first = scenario.party_index(scenario.first_mover)
-    count = len(scenario.parties)
-    return [scenario.party_ids[(first + k) % count] for k in range(count)]

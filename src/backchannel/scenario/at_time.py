@@ -64,13 +64,24 @@ def switch_at(
     timeline: Timeline, target: tuple[str, str], name: str, hours: float, default: bool
 ) -> bool:
     """The switch as set by the latest event in force at ``hours``, else ``default``."""
+    settings = {
+        id(event): values
+        for event in timeline.events
+        if (
+            values := [
+                dict(effect.switches)[name]
+                for effect in event.effects
+                if effect.target == target and name in dict(effect.switches)
+            ]
+        )
+    }
+    if not settings:  # no event sets it: no dates to look at
+        return default
     value = default
     for event, _begins in timeline.scheduled_hours():
-        if not in_force(event, timeline.start, np.array([hours]))[0]:
-            continue
-        for effect in event.effects:
-            if effect.target == target and name in dict(effect.switches):
-                value = dict(effect.switches)[name]
+        found = settings.get(id(event))
+        if found and in_force(event, timeline.start, np.array([hours]))[0]:
+            value = found[-1]
     return value
 
 

@@ -98,8 +98,8 @@ TRANSCRIPT_FORMAT = "backchannel-live-transcript"
 
 
 def _scenario_of_transcript(data: dict[str, Any]) -> dict[str, Any]:
-    """A transcript exported by the live service carries its scenario (the agreement included
-    as a package), so ``backchannel analyze transcript.json`` analyses that negotiation."""
+    """A transcript exported by the live service carries its scenario (with the preferences the
+    parties confided), so ``backchannel analyze transcript.json`` analyses that negotiation."""
     if data.get("format") == TRANSCRIPT_FORMAT and isinstance(data.get("scenario"), dict):
         return data["scenario"]
     return data

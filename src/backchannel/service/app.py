@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -28,6 +29,13 @@ from backchannel.service.storage.group_commit import GroupCommit
 from backchannel.service.uploads import MEGABYTE, Budget, UploadChecker
 
 ROUTERS = (negotiations, sessions, messages, drafts, assistant, events, pages)
+SETTINGS_ENVIRONMENT = "BACKCHANNEL_SERVE_SETTINGS"
+"""The settings ``serve --workers`` resolved once, as JSON, for each server process it starts."""
+
+
+def create_app_from_environment() -> FastAPI:
+    """The application of one of several server processes (``serve --workers N``)."""
+    return create_app(Settings.model_validate_json(os.environ[SETTINGS_ENVIRONMENT]))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

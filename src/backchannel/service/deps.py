@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from backchannel.service import eventlog
+from backchannel.service import eventlog, live
 from backchannel.service.errors import ServiceError
 from backchannel.service.security import MEDIATOR, Sessions
 from backchannel.service.storage.group_commit import GroupCommit
@@ -127,11 +127,8 @@ def current_caller(negotiation_id: str, request: Request, db: Db) -> Caller:
         if grant.generation != negotiation.mediator_generation:
             raise _revoked()
         return Caller(negotiation, MEDIATOR, None, None)
-    seat = (
-        db.query(Seat)
-        .filter(Seat.negotiation_id == negotiation_id, Seat.party_id == grant.party)
-        .one_or_none()
-    )
+    # All seats, read once for the request: the handler reads them again (``live.seats``).
+    seat = next((s for s in live.seats(db, negotiation) if s.party_id == grant.party), None)
     if seat is None or seat.generation != grant.generation:
         raise _revoked()
     return Caller(negotiation, "party", seat.party_id, seat)
@@ -145,13 +142,15 @@ def _revoked() -> ServiceError:
     )
 
 
-def require_mediator(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+# The two checks below are coroutines on purpose: they do no I/O, and a plain function
+# dependency would cost a round trip through the thread pool on every request.
+async def require_mediator(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
     if caller.role != MEDIATOR:
         raise ServiceError(403, "only the mediator may do this", "ask the mediator")
     return caller
 
 
-def require_party(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+async def require_party(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
     if caller.role != "party":
         raise ServiceError(403, "only a party may do this", "open a party's invitation link")
     return caller

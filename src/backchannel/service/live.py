@@ -1,6 +1,10 @@
 """What happens in a live negotiation: each change is stored and logged in one transaction.
 
 Routes call these functions and commit; nothing here knows about HTTP beyond ``ServiceError``.
+The rules are the relay machine's (``protocols.relay``): a party's proposal, acceptance or
+rejection and the mediator's passing on are its moves, checked against the state the stored
+messages leave it in (``service.transcript.live_machine``); the machine says when the parties
+agree, and refuses a move after the deadline or past the round limit.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backchannel.agents.registry import strategy_names
+from backchannel.protocols.relay import Move, Pass, Propose, RelayMachine, Respond
 from backchannel.scenario.model import Scenario
 from backchannel.service import agents, eventlog
 from backchannel.service.errors import ServiceError
@@ -29,6 +34,7 @@ from backchannel.service.scenarios import (
 )
 from backchannel.service.security import MEDIATOR, new_token, token_hash
 from backchannel.service.storage.models import Draft, Message, Negotiation, Seat
+from backchannel.service.transcript import hours_now, live_machine
 
 PARTY_KINDS = ("proposal", "accept", "reject", "note")
 RELAY_KINDS = ("proposal", "accept", "reject", "note")
@@ -201,6 +207,25 @@ def adjust(
     eventlog.append(db, negotiation.id, "preferences", {"party": party_id, **target.preferences})
 
 
+def machine(db: Session, negotiation: Negotiation, model: Scenario | None = None) -> RelayMachine:
+    """The relay machine in the state the stored messages leave it."""
+    model = model or scenario(db, negotiation)
+    return live_machine(model, negotiation, seats(db, negotiation), messages(db, negotiation))
+
+
+def _check_move(rules: RelayMachine, move: Move, now: float) -> None:
+    refused = rules.refusal(move, now)
+    if refused is not None:
+        raise ServiceError(409, f"not allowed now: {refused}", _FIXES.get(refused[:12], ""))
+
+
+_FIXES = {
+    "the deadline": "the mediator can close the negotiation",
+    "the round li": "accept or reject what was passed, or the mediator closes the negotiation",
+    "nothing to a": "wait until the mediator passes you a proposal",
+}
+
+
 def start(db: Session, negotiation: Negotiation) -> None:
     _require_status(negotiation, "setup", action="start")
     negotiation.status = "open"
@@ -208,8 +233,11 @@ def start(db: Session, negotiation: Negotiation) -> None:
     model = scenario(db, negotiation)
     for item in seats(db, negotiation):
         if item.agent and item.party_id == model.first_mover:
-            outcome = agents.opening(model, item.party_id, item.agent, negotiation.seed, item.id)
-            _store(db, negotiation, item.party_id, MEDIATOR, "proposal", model, outcome, "")
+            now, rules = hours_now(negotiation), machine(db, negotiation, model)
+            outcome = agents.opening(
+                rules, item.party_id, item.agent, negotiation.seed, item.id, now
+            )
+            _move(db, negotiation, model, rules, Propose(item.party_id, outcome), now)
 
 
 def party_message(
@@ -224,8 +252,14 @@ def party_message(
     _require_status(negotiation, "open", action="send messages")
     model = scenario(db, negotiation)
     outcome = _outcome_for(db, negotiation, model, party_id, kind, terms)
+    if kind == "note":
+        return _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
+    now, rules = hours_now(negotiation), machine(db, negotiation, model)
+    assert outcome is not None  # a proposal, acceptance or rejection names its package
+    move = Propose(party_id, outcome) if kind == "proposal" else Respond(party_id, kind, outcome)  # type: ignore[arg-type]
+    _check_move(rules, move, now)
     message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
-    _check_agreement(db, negotiation)
+    _settle(db, negotiation, model, rules, move, now)
     return message
 
 
@@ -255,36 +289,77 @@ def relay(
         raise ServiceError(422, "a proposal needs terms", "give a value for every issue")
     outcome = outcome_of(model, terms) if terms is not None else None
     edited = source is not None and (outcome != source.outcome or text != source.text)
+    now, rules = hours_now(negotiation), machine(db, negotiation, model)
+    passed = None
+    if kind in ("proposal", "accept", "reject"):
+        sender = source.sender if source is not None else MEDIATOR
+        sent = source.outcome if source is not None else outcome
+        passed = Pass(recipient, kind, sender, sent, outcome)  # type: ignore[arg-type]
+        _check_move(rules, passed, now)
     message = _store(
         db, negotiation, MEDIATOR, recipient, kind, model, outcome, text, source, edited
     )
-    if target.agent and kind == "proposal":
-        _agent_answers(db, negotiation, model, target)
+    if passed is not None:
+        rules.apply(passed, now)
+    if target.agent and kind == "proposal" and not rules.is_over:
+        _agent_answers(db, negotiation, model, rules, target, now)
     return message
 
 
-def _agent_answers(db: Session, negotiation: Negotiation, model: Scenario, target: Seat) -> None:
-    history = messages(db, negotiation, target.party_id)
-    received = [
-        m.outcome for m in history if m.recipient == target.party_id and m.kind == "proposal"
-    ]
-    sent = [m.outcome for m in history if m.sender == target.party_id and m.kind == "proposal"]
-    move = agents.answer(
-        model,
-        target.party_id,
-        target.agent or "",
-        negotiation.seed,
-        target.id,
-        [int(o) for o in received if o is not None],
-        [int(o) for o in sent if o is not None],
+def _agent_answers(
+    db: Session,
+    negotiation: Negotiation,
+    model: Scenario,
+    rules: RelayMachine,
+    target: Seat,
+    now: float,
+) -> None:
+    """An agent seat answers what was just passed to it, through the same machine."""
+    party, strategy = target.party_id, target.agent or ""
+    move = agents.answer(rules, party, strategy, negotiation.seed, target.id, now)
+    passed = rules.last_passed(party)
+    assert passed is not None
+    answer: Move = Respond(party, "accept" if move.accept else "reject", passed)
+    _move(db, negotiation, model, rules, answer, now)
+    if move.counter is not None and rules.refusal(Propose(party, move.counter), now) is None:
+        _move(db, negotiation, model, rules, Propose(party, move.counter), now)
+
+
+def _move(
+    db: Session,
+    negotiation: Negotiation,
+    model: Scenario,
+    rules: RelayMachine,
+    move: Propose | Respond,
+    now: float,
+) -> None:
+    """An agent seat's move: checked, stored as its message, applied."""
+    _check_move(rules, move, now)
+    kind = "proposal" if isinstance(move, Propose) else move.answer
+    _store(db, negotiation, move.party, MEDIATOR, kind, model, move.outcome, "")
+    _settle(db, negotiation, model, rules, move, now)
+
+
+def _settle(
+    db: Session,
+    negotiation: Negotiation,
+    model: Scenario,
+    rules: RelayMachine,
+    move: Move,
+    now: float,
+) -> None:
+    """Apply the stored move; when the machine finds every party on one package, agreed."""
+    rules.apply(move, now)
+    if rules.agreement is None or negotiation.status != "open":
+        return
+    negotiation.status = "agreed"
+    negotiation.agreement = rules.agreement
+    eventlog.append(
+        db,
+        negotiation.id,
+        "agreement",
+        {"outcome": negotiation.agreement, "terms": terms_of(model, negotiation.agreement)},
     )
-    party = target.party_id
-    if move.accept:
-        _store(db, negotiation, party, MEDIATOR, "accept", model, received[-1], "")
-    else:
-        _store(db, negotiation, party, MEDIATOR, "reject", model, received[-1], "")
-        _store(db, negotiation, party, MEDIATOR, "proposal", model, move.counter, "")
-    _check_agreement(db, negotiation)
 
 
 def add_draft(db: Session, negotiation: Negotiation, terms: dict, note: str) -> Draft:
@@ -386,23 +461,6 @@ def _store(
 
 
 def positions(db: Session, negotiation: Negotiation) -> dict[str, int | None]:
-    """Each party's current position: its latest proposal or acceptance (None after a reject)."""
-    current: dict[str, int | None] = {s.party_id: None for s in seats(db, negotiation)}
-    for message in messages(db, negotiation):
-        if message.sender in current and message.kind in ("proposal", "accept", "reject"):
-            current[message.sender] = None if message.kind == "reject" else message.outcome
-    return current
-
-
-def _check_agreement(db: Session, negotiation: Negotiation) -> None:
-    values = set(positions(db, negotiation).values())
-    if len(values) == 1 and None not in values and negotiation.status == "open":
-        negotiation.status = "agreed"
-        negotiation.agreement = int(values.pop())  # type: ignore[arg-type]
-        model = scenario(db, negotiation)
-        eventlog.append(
-            db,
-            negotiation.id,
-            "agreement",
-            {"outcome": negotiation.agreement, "terms": terms_of(model, negotiation.agreement)},
-        )
+    """Each party's standing position in the machine: its latest proposal or acceptance (None
+    after a rejection)."""
+    return dict(machine(db, negotiation).positions)

@@ -79,10 +79,17 @@ def shown_filename(filename: str) -> str:
 
 
 def spec_document(spec: ScenarioSpec) -> dict[str, Any]:
-    """The spec as stored with a negotiation. A pressure timeline drives simulated time only
-    (and may name data files beside the scenario), so a live negotiation leaves it out."""
+    """The spec as stored with a negotiation. A pressure timeline, a breakdown hazard (which
+    may be driven by the timeline) and routes run in proximity sessions (which may be dated on
+    the timeline) act in simulated time only, and a timeline may name data files beside the
+    scenario, so a live negotiation leaves them out (a route keeps its chain)."""
     document = spec.model_dump(mode="json", exclude_none=True)
     document.pop("timeline", None)
+    document.get("negotiation", {}).pop("breakdown", None)
+    routes = document.get("channel", {}).get("routes", {})
+    for name, route in routes.items():
+        if isinstance(route, dict):
+            routes[name] = route["via"]
     return document
 
 
@@ -106,8 +113,13 @@ _CACHE_SIZE = 64
 
 
 def cached_scenario(key: str) -> Scenario | None:
+    """The scenario compiled under ``key``, kept as recently used (so the negotiations being
+    written to stay cached however many others are compiled in between)."""
     with _CACHE_LOCK:
-        return _CACHE.get(key)
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+        return found
 
 
 def compiled(spec: dict[str, Any], key: str | None = None) -> Scenario:

@@ -1,41 +1,61 @@
-"""A live negotiation as a :class:`Transcript`: the same record ``backchannel run`` keeps.
+"""A live negotiation as the relay machine (``protocols.relay``) and its :class:`Transcript`.
 
-Times are real: hours since the negotiation was opened, from each stored message's time. A
-party's message to the mediator is an ``offer`` (a proposal), ``accept`` or ``reject``; what
-the mediator passes on is an ``offer`` whose ``outcome`` is what the party sent and whose
-``delivered`` is what the mediator passed (they differ when the mediator edited it), ``via``
-the mediator. The result uses the scenario's utilities; the service has no time discounting.
+The stored messages are the moves: a party's proposal, acceptance or rejection, and what the
+mediator passed on (a party's message as sent or edited, or its own proposal). Replaying them
+through the machine gives the state the next move is checked against (who may move, the
+agreement, the deadline) and the transcript the export holds, in the record ``backchannel run``
+keeps. Notes carry no terms and are not moves.
+
+Time is real: hours since the negotiation was opened, from each stored message's time. The
+deadline is the scenario's (its ``deadline_days`` in real days from the opening). The result
+uses the scenario's utilities as confided; the service has no time discounting or ratification.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from backchannel.protocols.events import EventKind
-from backchannel.protocols.transcript import Event, Result, Transcript
+from backchannel.protocols.relay import (
+    AGREEMENT,
+    CLOSED,
+    Move,
+    Pass,
+    Propose,
+    RelayMachine,
+    Respond,
+    replay,
+)
+from backchannel.protocols.transcript import Event, Transcript
 from backchannel.scenario.model import Scenario
 from backchannel.service.schemas import as_utc
 from backchannel.service.security import MEDIATOR
 from backchannel.service.storage.models import Message, Negotiation, Seat
 
-PARTY_KINDS = {"proposal": EventKind.OFFER, "accept": EventKind.ACCEPT, "reject": EventKind.REJECT}
+HOURS_PER_DAY = 24.0
+PROTOCOL = "live"
 
 
 def hours_between(start: datetime, moment: datetime) -> float:
     return (as_utc(moment) - as_utc(start)).total_seconds() / 3600.0
 
 
-def live_transcript(
+def hours_now(negotiation: Negotiation) -> float:
+    """Hours since the negotiation was opened, now (never before its last stored move)."""
+    return hours_between(negotiation.created_at, datetime.now(UTC))
+
+
+def live_machine(
     model: Scenario,
     negotiation: Negotiation,
     seats: Sequence[Seat],
     messages: Sequence[Message],
-) -> Transcript:
-    """The transcript of a live negotiation so far (no result while it is open)."""
+) -> RelayMachine:
+    """The machine in the state the stored messages leave it (the transcript so far)."""
     transcript = Transcript(
         scenario=model.name,
-        protocol="live",
+        protocol=PROTOCOL,
         parties=model.party_ids,
         seed=negotiation.seed,
         settings={
@@ -45,77 +65,56 @@ def live_transcript(
             "mediator": "person",
         },
     )
-    opened = negotiation.created_at
+    deadline = model.deadline_days * HOURS_PER_DAY
+    machine = RelayMachine(model, transcript, mediator=MEDIATOR, deadline_hours=deadline)
     transcript.record(
         Event(
             EventKind.START,
             0.0,
             0,
             via=(MEDIATOR,),
-            details={"protocol": "live", "deadline_hours": model.deadline_days * 24.0},
+            details={"protocol": PROTOCOL, "deadline_hours": deadline},
         )
     )
     by_id = {m.id: m for m in messages}
-    rounds, last = 0, 0.0
+    moves = []
     for message in sorted(messages, key=lambda m: m.id):
-        last = max(last, hours_between(opened, message.created_at))  # never back in time
-        event = _event(message, by_id, last, rounds + 1)
-        if event is None:
-            continue
-        if message.sender != MEDIATOR and message.kind == "proposal":
-            rounds += 1
-        transcript.record(event._replace(round=max(rounds, 1)))
-    if negotiation.status in ("agreed", "closed"):
-        result = _result(model, negotiation, rounds, last)
-        ending = EventKind.AGREEMENT if result.agreed else EventKind.BREAKDOWN
-        transcript.record(
-            Event(
-                ending,
-                last,
-                max(rounds, 1),
-                outcome=result.agreement,
-                delivered=result.agreement,
-                details={"reason": result.reason},
-            )
-        )
-        transcript.result = result
-    return transcript
+        move = move_of(message, by_id)
+        if move is not None:
+            moves.append((move, hours_between(negotiation.created_at, message.created_at)))
+    replay(machine, moves)
+    return machine
 
 
-def _event(message: Message, by_id: dict[int, Message], at: float, round_number: int):
-    kind = PARTY_KINDS.get(message.kind)
-    if kind is None:  # notes carry no terms: not part of the negotiation's record
+def move_of(message: Message, by_id: dict[int, Message]) -> Move | None:
+    """The machine's move a stored message made (None for a note)."""
+    if message.kind not in ("proposal", "accept", "reject"):
         return None
     if message.sender != MEDIATOR:
-        return Event(
-            kind,
-            at,
-            round_number,
-            sender=message.sender,
-            receiver=MEDIATOR,
-            outcome=message.outcome,
-            delivered=message.outcome,
-            details={"sent_at_hours": at} if kind == EventKind.OFFER else {},
-        )
+        if message.outcome is None:
+            return None
+        if message.kind == "proposal":
+            return Propose(message.sender, int(message.outcome))
+        return Respond(message.sender, message.kind, int(message.outcome))  # type: ignore[arg-type]
     source = by_id.get(message.source_id) if message.source_id is not None else None
+    sender = source.sender if source is not None else MEDIATOR
     sent = source.outcome if source is not None else message.outcome
-    return Event(
-        EventKind.OFFER if kind == EventKind.OFFER else kind,
-        at,
-        round_number,
-        sender=source.sender if source is not None else MEDIATOR,
-        receiver=message.recipient,
-        outcome=sent,
-        delivered=message.outcome,
-        via=(MEDIATOR,),
-        details={"sent_at_hours": at} if kind == EventKind.OFFER else {},
-    )
+    return Pass(message.recipient, message.kind, sender, sent, message.outcome)  # type: ignore[arg-type]
 
 
-def _result(model: Scenario, negotiation: Negotiation, rounds: int, at: float) -> Result:
-    agreement = negotiation.agreement
-    if agreement is None:
-        values = {p.id: float(p.reservation) for p in model.parties}
-        return Result(None, "closed without agreement", at, rounds, values, dict(values))
-    values = {p.id: float(model.utilities[agreement, k]) for k, p in enumerate(model.parties)}
-    return Result(int(agreement), "agreement", at, rounds, values, dict(values))
+def live_transcript(
+    model: Scenario,
+    negotiation: Negotiation,
+    seats: Sequence[Seat],
+    messages: Sequence[Message],
+    now_hours: float | None = None,
+) -> Transcript:
+    """The transcript of a live negotiation so far: ended by an agreement, by the mediator
+    closing it, or (given ``now_hours``) by the deadline having passed; no result while open."""
+    machine = live_machine(model, negotiation, seats, messages)
+    if not machine.is_over and now_hours is not None and now_hours > machine.deadline_hours:
+        machine.expire()
+    if not machine.is_over and negotiation.status in ("agreed", "closed"):
+        reason = CLOSED if negotiation.agreement is None else AGREEMENT
+        machine.end(negotiation.agreement, reason, machine.now)
+    return machine.transcript

@@ -22,7 +22,7 @@ from backchannel.timeline.model import Timeline
 @dataclass(frozen=True)
 class PartyArrays:
     """Every run's parties, shape ``(runs, parties)`` per field (the scenario's ``Party``
-    fields that a timeline moves, plus the deadline in hours as ``Seat.move_to`` takes it, and
+    fields that a timeline moves, plus the deadline in hours as ``Side.move_to`` takes it, and
     the price of a leak, which no timeline moves)."""
 
     reservation: np.ndarray
@@ -117,7 +117,7 @@ class BatchClock:
         return PartyArrays(**{n: np.stack(v, axis=1) for n, v in columns.items()})
 
     def deadline_hours(self, parties: PartyArrays) -> np.ndarray:
-        """``Seat.deadline_hours`` per run and party: the earlier of the two deadlines."""
+        """``Side.deadline_hours`` per run and party: the earlier of the two deadlines."""
         days = self.scenario.deadline_days
         own = np.where(np.isnan(parties.deadline_days), days, parties.deadline_days)
         return HOURS_PER_DAY * np.minimum(days, own)

@@ -238,7 +238,7 @@ def offer_tables(scenario: Scenario) -> tuple[OfferTable, OfferTable]:
 def _relative_time(
     now: np.ndarray, party_deadline: np.ndarray, round_number: int, scenario: Scenario
 ) -> np.ndarray:
-    """``Seat.view``'s relative time: the clock or the round limit, whichever is closer."""
+    """``Side.view``'s relative time: the clock or the round limit, whichever is closer."""
     by_rounds = round_number / scenario.max_rounds
     return np.minimum(np.maximum(now / party_deadline, by_rounds), 1.0)
 

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from backchannel.channel.route import Route
+from backchannel.experiments.additive import additive
 from backchannel.experiments.batch.clock import PartyArrays
 from backchannel.experiments.batch.engine import (
     REASONS,
@@ -55,6 +56,7 @@ Row = dict[str, Any]
 Draw = Callable[[Scenario, int], Scenario]
 BATCH_PROTOCOLS = ("direct", "shuttle")
 SLICE_RUNS = 256  # runs drawn and played together when every run draws its own weights
+SHARED_TABLE_RUNS = 1000  # one shared offer table pays off from space size / this many runs
 
 
 def run_batch(
@@ -203,12 +205,15 @@ def _family(utility: object) -> tuple[object, ...]:
 
 
 def _tables(base: Scenario, members: list[Scenario]) -> tuple[OfferTable | RunsOfferTable, ...]:
-    """Per party, one offer table every run shares, or one row of utilities per run."""
+    """Per party, one offer table every run shares, or one row of utilities per run. A shared
+    table sorts the whole space once; for few runs over a large linear-additive space (one
+    drawn run, say) answering run by run from the issue tables is far cheaper, and exact too."""
     tables: list[OfferTable | RunsOfferTable] = []
     for column in range(len(base.parties)):
         utilities = [s.parties[column].utility for s in members]
         allowed = base.allowed[:, column]
-        if all(u is utilities[0] for u in utilities):
+        few = len(members) * SHARED_TABLE_RUNS < base.space.size
+        if all(u is utilities[0] for u in utilities) and not (few and additive(utilities)):
             tables.append(OfferTable(base.space, base.utilities[:, column], allowed))
             continue
         known = [  # a run's utilities, where something (compare's metrics) computed them already

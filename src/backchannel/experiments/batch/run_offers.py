@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from backchannel.agents.distances import distance_to, distance_units
-from backchannel.experiments.additive import additive, allowed_options, at_least
+from backchannel.experiments.additive import at_least_runs
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
 from backchannel.space.utility import LinearAdditiveUtility
@@ -100,8 +100,8 @@ class RunsOfferTable:
         result = np.where(acceptable, self.best_index[rows], self.global_argmax[rows])
         meets = acceptable & (self.max_allowed[rows] >= threshold)
         opening = np.flatnonzero(meets & (latest < 0))
-        for k in opening:  # once a run: the least good enough, the lowest index among equals
-            result[k] = self._least_at_least(int(rows[k]), float(threshold[k]))
+        if len(opening):  # once a run: the least good enough, the lowest index among equals
+            result[opening] = self._least_at_least(rows[opening], threshold[opening])
         reply = np.flatnonzero(meets & (latest >= 0))
         if len(reply):
             result[reply] = self._nearest(reply, latest[reply], threshold[reply])
@@ -115,16 +115,33 @@ class RunsOfferTable:
         known = self.known_rows[run]
         return known if known is not None else self.functions[run].over_space(self.space)
 
-    def _least_at_least(self, run: int, threshold: float) -> int:
-        """The allowed outcome of least utility at least ``threshold`` (lowest index among
-        equals); without the run's whole row, only the outcomes that may reach it are built
-        (``experiments.additive``) when the run's utilities are linear-additive."""
-        function = self.functions[run]
-        if self.matrix is None and self.known_rows[run] is None and additive([function]):
-            allowed = allowed_options([function])
-            rows, (values,) = at_least(self.space, [function], [threshold], allowed)
-            fits = np.where(values >= threshold, values, np.inf)
-            return int(rows[fits.argmin()])
+    def _least_at_least(self, runs: np.ndarray, threshold: np.ndarray) -> np.ndarray:
+        """Per run, the allowed outcome of least utility at least its ``threshold`` (lowest
+        index among equals). With the per-issue tables, only the outcomes that may reach the
+        threshold are built, for all the runs at once (``experiments.additive``)."""
+        fast = self.levels is not None and all(self.known_rows[r] is None for r in runs.tolist())
+        if not fast:
+            return np.array(
+                [
+                    self._least_of_row(int(r), float(t))
+                    for r, t in zip(runs, threshold, strict=True)
+                ],
+                dtype=np.int64,
+            )
+        assert self.levels is not None
+        parts = [table[runs] for table in self.levels.weighted]
+        masks = [~mask for mask in self.levels.forbidden_masks]
+        found, index, (values,) = at_least_runs(self.space, [parts], threshold[:, None], masks)
+        fits = values >= threshold[found]
+        found, index, values = found[fits], index[fits], values[fits]
+        order = np.lexsort((index, values, found))  # per run: least value, then lowest index
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = found[order][1:] != found[order][:-1]
+        answer = np.empty(len(runs), dtype=np.int64)
+        answer[found[order][first]] = index[order][first]
+        return answer
+
+    def _least_of_row(self, run: int, threshold: float) -> int:
         values = self._row(run)
         fits = np.where(self.allowed & (values >= threshold), values, np.inf)
         return int(fits.argmin())
@@ -297,13 +314,9 @@ class _Levels:
 
             if here is None:  # every option at distance 0: the best part of each issue
                 offer(0, *_top(parts, np.zeros((count, issue.size), dtype=bool)))
-            elif self.numeric[k]:  # option h + delta is |delta| steps away
-                for delta in range(1 - issue.size, issue.size):
-                    option = here[:, k] + delta
-                    inside = (option >= 0) & (option < issue.size)
-                    option = np.where(inside, option, 0)
-                    part = np.where(inside, parts[np.arange(count), option], -np.inf)
-                    offer(abs(delta) * self.units[k], part, option, none)
+            elif self.numeric[k]:  # options h - step and h + step are step units away
+                for step in range(issue.size):
+                    offer(step * self.units[k], *_either_side(parts, here[:, k], step))
             else:  # named options: the same one, or any other at one unit
                 same = here[:, k]
                 offer(0, parts[np.arange(count), same], same, none)
@@ -329,6 +342,33 @@ def _extend(
     _merge(*state, region, candidate, prefix, doubt | part_doubt[:, None])
 
 
+def _either_side(
+    parts: np.ndarray, here: np.ndarray, step: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row the better of the options ``step`` below and above ``here`` (the lower one
+    when their parts are equal, as the lower index wins a tie), and whether the two parts
+    differ by so little that sums could round them together (then the answer is scanned).
+    Both lie at the same distance and extend the same prefixes, so only the better can win."""
+    rows = np.arange(len(parts))
+    size = parts.shape[1]
+
+    def side(option: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        inside = (option >= 0) & (option < size)
+        option = np.where(inside, option, 0)
+        return np.where(inside, parts[rows, option], -np.inf), option
+
+    low, low_option = side(here - step)
+    if step == 0:
+        return low, low_option, np.zeros(len(parts), dtype=bool)
+    high, high_option = side(here + step)
+    higher = high > low
+    top = np.where(higher, high, low)
+    with np.errstate(invalid="ignore"):  # both outside: -inf - -inf
+        gap = np.abs(high - low)
+    near = (gap > 0) & (gap <= PAIR_NEAR * np.maximum(1.0, np.abs(top)))
+    return top, np.where(higher, high_option, low_option), near
+
+
 def _top(parts: np.ndarray, excluded: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row the best part outside ``excluded``, its option (the lowest among equals), and
     whether a different part lies within ``NEAR`` of it (sums could then round together)."""
@@ -342,6 +382,7 @@ def _top(parts: np.ndarray, excluded: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 NEAR = 1e-13  # two different values this close may round to one total further on
+PAIR_NEAR = 4 * NEAR  # the same for two parts of one issue (their sums carry more)
 
 
 def _merge(
@@ -356,13 +397,14 @@ def _merge(
     """Offer candidates ``value`` (with their index prefixes) to the states in ``region``:
     the higher value wins, equal values keep the lower prefix, and a loser within ``NEAR``
     of the winner (not equal to it) marks the state as doubtful."""
-    old, old_index, old_doubt = best[region], index[region], doubt[region]
+    old, old_index, old_doubt = best[region], index[region], doubt[region]  # views
     with np.errstate(invalid="ignore"):  # -inf - -inf: a state nothing reaches
         gap = np.abs(value - old)
     near = (gap <= NEAR * np.maximum(1.0, np.abs(old))) & (gap > 0) & (old > -np.inf)
-    wins = (value > old) | ((value == old) & (prefix < old_index))
     equal = value == old
-    best[region] = np.where(wins, value, old)
-    index[region] = np.where(wins, prefix, old_index)
+    wins = (value > old) | (equal & (prefix < old_index))
     tied = equal & (value_doubt | old_doubt)
-    doubt[region] = np.where(wins, value_doubt, old_doubt) | near | tied
+    np.copyto(old, value, where=wins)
+    np.copyto(old_index, prefix, where=wins)
+    np.copyto(old_doubt, np.broadcast_to(value_doubt, old_doubt.shape), where=wins)
+    old_doubt |= near | tied

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from backchannel.agents.registry import describe_strategies
 from backchannel.report.transcript_document import transcript_document
-from backchannel.scenario.loader import bundled_names
+from backchannel.scenario.loader import TRANSCRIPT_FORMAT, bundled_names
 from backchannel.service import eventlog, live, presenters
 from backchannel.service.deps import Db, Mediator
 from backchannel.service.errors import ServiceError
@@ -28,10 +28,9 @@ from backchannel.service.schemas import (
     as_utc,
 )
 from backchannel.service.security import MEDIATOR, Grant
-from backchannel.service.transcript import live_transcript
+from backchannel.service.transcript import hours_now, live_transcript
 
 router = APIRouter(prefix="/api", tags=["negotiations"])
-EXPORT_FORMAT = "backchannel-live-transcript"
 
 
 @router.get("/scenarios")
@@ -177,21 +176,18 @@ def close(caller: Mediator, db: Db, key: IdempotencyKey = None) -> MediatorViewO
 
 @router.get("/negotiations/{negotiation_id}/export")
 def export(caller: Mediator, db: Db) -> dict[str, Any]:
-    """The full transcript; its ``scenario`` (agreement included as a package) is analysable."""
+    """The full record: the negotiation as a transcript (the record ``backchannel run --json``
+    writes, which ``backchannel analyze`` reads), the scenario as confided, and the stored
+    rows and log it was replayed from."""
     negotiation = caller.negotiation
     view = presenters.mediator_view(db, negotiation)
     model, messages = live.scenario(db, negotiation), live.messages(db, negotiation)
-    adjustments = {s.party_id: s.preferences for s in live.seats(db, negotiation) if s.preferences}
-    scenario = with_adjustments(negotiation.scenario_spec, adjustments)
-    if view.agreement is not None:
-        taken = {p["id"] for p in scenario.get("packages", [])}
-        package_id = "agreement" if "agreement" not in taken else "live-agreement"
-        scenario.setdefault("packages", []).append(
-            {"id": package_id, "name": "Agreement reached live", "terms": view.agreement.terms}
-        )
+    seats = live.seats(db, negotiation)
+    adjustments = {s.party_id: s.preferences for s in seats if s.preferences}
+    transcript = live_transcript(model, negotiation, seats, messages, hours_now(negotiation))
     return {
-        "format": EXPORT_FORMAT,
-        "version": 1,
+        "format": TRANSCRIPT_FORMAT,
+        "version": 2,
         "exported_at": datetime.now(UTC).isoformat(),
         "negotiation": {
             "id": negotiation.id,
@@ -199,15 +195,14 @@ def export(caller: Mediator, db: Db) -> dict[str, Any]:
             "status": negotiation.status,
             "created_at": as_utc(negotiation.created_at).isoformat(),
         },
-        "scenario": scenario,
+        # The scenario as played: the file's, with each party's confided preferences.
+        "scenario": with_adjustments(negotiation.scenario_spec, adjustments),
         "adjusted_preferences": adjustments,
         "seats": [s.model_dump(mode="json") for s in view.seats],
         "messages": [m.model_dump(mode="json") for m in view.messages],
         "drafts": [d.model_dump(mode="json") for d in view.drafts],
         "agreement": view.agreement.model_dump(mode="json") if view.agreement else None,
         "log": eventlog.entries_for(db, negotiation.id),
-        # The negotiation as a transcript, in the schema of ``backchannel run --json``.
-        "transcript": transcript_document(
-            model, live_transcript(model, negotiation, live.seats(db, negotiation), messages)
-        ),
+        # The negotiation as the relay machine recorded it, in the schema of run --json.
+        "transcript": transcript_document(model, transcript),
     }

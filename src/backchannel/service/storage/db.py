@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -18,9 +21,19 @@ def make_engine(url: str, immediate: bool = True) -> Engine:
     its start, so two writers never fail on upgrading a read lock; readers use plain ``BEGIN``.
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            json_deserializer=load_json,
+        )
     _ensure_folder(url)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        url,
+        connect_args={"timeout": 30, "check_same_thread": False},
+        json_deserializer=load_json,
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -37,6 +50,35 @@ def make_engine(url: str, immediate: bool = True) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+SMALL_JSON = 2048
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def load_json(text: str) -> Any:
+    """``json.loads`` for JSON columns, remembering small documents it has read.
+
+    A write reads the negotiation's messages again (their terms are small, flat objects that
+    repeat from request to request); parsing each every time was a fifth of the service's CPU
+    per write. Each call still returns a new object: a flat object is copied, anything nested
+    is parsed anew, so no caller can change what another one reads.
+    """
+    if len(text) > SMALL_JSON:
+        return json.loads(text)
+    flat, value = _parsed(text)
+    if flat:
+        return dict(value) if isinstance(value, dict) else value
+    return json.loads(text)
+
+
+@lru_cache(maxsize=16384)
+def _parsed(text: str) -> tuple[bool, Any]:
+    """The parsed document, and whether a shallow copy of it is a full copy."""
+    value = json.loads(text)
+    if isinstance(value, dict):
+        return all(isinstance(v, _IMMUTABLE) for v in value.values()), value
+    return isinstance(value, _IMMUTABLE), value
 
 
 def _ensure_folder(url: str) -> None:

@@ -32,7 +32,9 @@ class Negotiation(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     scenario_name: Mapped[str] = mapped_column(String(100))
-    scenario_spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Loaded when used (compiling a scenario not cached yet, exports, checks): a write reads the
+    # negotiation's row every time, and the spec is the bulk of it (20 kB for the flagship).
+    scenario_spec: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     status: Mapped[str] = mapped_column(String(16), default="setup")
     agreement: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     mediator_token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
