@@ -22,6 +22,7 @@ import argparse
 import copy
 import difflib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -194,6 +195,20 @@ def generate(target: Path) -> int:
     return 0
 
 
+MEASURED = re.compile(r"Engines used — .*?\(CPU time to play each run\)\.", re.DOTALL)
+
+
+def comparable(text: str, folder: Path) -> list[str]:
+    """The lines two corpora must agree on: a corpus names its own folder where a command
+    echoes a path it wrote, and ``compare`` reports the CPU time each engine took, which no two
+    runs share (the engine each arm used stays compared)."""
+    text = text.replace(str(folder), "CORPUS")
+    text = MEASURED.sub(
+        lambda found: re.sub(r", [0-9.]+ ms a run", "", " ".join(found.group().split())), text
+    )
+    return text.splitlines()
+
+
 def compare(first: Path, second: Path) -> int:
     a = {p.name for p in first.iterdir()}
     b = {p.name for p in second.iterdir()}
@@ -201,9 +216,8 @@ def compare(first: Path, second: Path) -> int:
     problems += [f"only in {second}: {n}" for n in sorted(b - a)]
     changed = 0
     for name in sorted(a & b):
-        # A corpus names its own folder where a command echoes a path it wrote.
-        left = (first / name).read_text().replace(str(first), "CORPUS").splitlines()
-        right = (second / name).read_text().replace(str(second), "CORPUS").splitlines()
+        left = comparable((first / name).read_text(), first)
+        right = comparable((second / name).read_text(), second)
         if left != right:
             changed += 1
             if changed <= 10:

@@ -67,7 +67,16 @@ def test_repeated_via_builds_a_chain_and_the_account_shows_changes(
 
 
 def test_flagship_confidential_mediation_tells_of_the_supreme_leader() -> None:
-    result = invoke("run", "--protocol", "confidential", "--json")
+    # seed 1: a run the flagship's breakdown hazard spares, so a deal goes to the ratifiers
+    result = invoke("run", "--protocol", "confidential", "--seed", "1", "--json")
     data = json.loads(result.output)
     kinds = [e["kind"] for e in data["events"]]
     assert "confide" in kinds and ("ratified" in kinds or "ratification_failed" in kinds)
+
+
+def test_flagship_confidential_mediation_can_collapse_into_strikes() -> None:
+    result = invoke("run", "--protocol", "confidential", "--json")  # seed 0: the hazard strikes
+    data = json.loads(result.output)
+    fired = [e["details"] for e in data["events"] if e["details"].get("cause") == "breakdown"]
+    assert fired == [{"event": "strikes-resume", "cause": "breakdown"}]
+    assert data["result"]["reason"] == "breakdown" and data["result"]["collapses"] == 1

@@ -87,11 +87,12 @@ def test_an_indicator_drives_the_round_hazard(fixtures):
     assert any(e.details.get("event") == "strikes" for e in transcript.of_kind("timeline"))
 
 
-def test_the_shuttle_collapses_too_and_the_batch_engine_defers(fixtures):
+def test_the_shuttle_collapses_too_and_the_batch_engine_draws_it(fixtures):
     scenario = split(fixtures, {"per_round": 1.0})
     assert run(scenario, protocol="shuttle").result.reason == "breakdown"
-    reason = why_not_batch(scenario, "shuttle", HARD)
-    assert reason is not None and "breakdown hazard" in reason
+    assert why_not_batch(scenario, "shuttle", HARD) is None  # drawn in the step engine's order
+    resumed = split(fixtures, {"per_round": 1.0, "resume": {"after_days": 1}})
+    assert "resume after a collapse" in why_not_batch(resumed, "shuttle", HARD)
 
 
 @pytest.mark.parametrize(

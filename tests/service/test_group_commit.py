@@ -234,3 +234,21 @@ def test_many_writers_in_many_negotiations_keep_order_and_numbers(tmp_path: Path
         text=True,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_batch_left_open_by_a_cancelled_waiter_is_still_committed(tmp_path: Path) -> None:
+    """The first writer leaves the batch open for the one waiting behind it; that one is
+    cancelled (the server stopping) before its turn: the first is still answered, durably."""
+    commit, database = group(tmp_path)
+
+    async def run() -> None:
+        first = asyncio.ensure_future(writer(commit, 1, queued=1))
+        second = asyncio.ensure_future(writer(commit, 2))
+        while not commit._batch().members:  # the first has left its batch open for the second
+            await asyncio.sleep(0.001)
+        second.cancel()
+        await asyncio.wait_for(first, timeout=30)
+
+    asyncio.run(run())
+    assert stored(database) == [1]
+    assert commit.commits == 1

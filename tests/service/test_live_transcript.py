@@ -18,7 +18,7 @@ def api(world, suffix: str = "") -> str:
 
 
 def test_run_json_and_the_live_export_share_one_schema(app) -> None:
-    for protocol in ("direct", "shuttle", "single-text", "confidential"):
+    for protocol in ("direct", "shuttle", "single-text", "confidential", "live"):
         result = CliRunner().invoke(cli, ["run", "-p", protocol, "--force-direct", "--json"])
         assert result.exit_code == 0, result.output
         TranscriptDocument.model_validate(json.loads(result.output))

@@ -12,12 +12,15 @@
   delivered: ``delivered`` is None and ``arrives_at_hours`` is infinite.
 - *Sealed* messages (acceptances, answers to a mediator, confided preferences) are delayed and
   may be lost, but intermediaries do not reword them.
+- A route run in ``sessions`` (proximity rounds, ``channel.routes.NAME.sessions``) relays
+  across each hop inside a session instead of by the hop's own delay; the draws are the same,
+  only the times differ, and ``Delivery.sessions`` names the sessions that carried the message.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -25,6 +28,7 @@ import numpy as np
 
 from backchannel.channel.bias import bias_utilities
 from backchannel.channel.hops import Hop, Passage, pass_hop
+from backchannel.channel.sessions import NOTHING, Sessions, SessionUsed
 from backchannel.space.outcomes import OutcomeSpace
 
 if TYPE_CHECKING:
@@ -48,6 +52,7 @@ class Delivery(NamedTuple):
     passages: tuple[Passage, ...] = ()
     attempts: int = 1
     departures: tuple[float, ...] = ()
+    sessions: tuple[SessionUsed, ...] = ()  # the proximity sessions that relayed it, in order
 
     @property
     def arrived(self) -> bool:
@@ -66,6 +71,7 @@ class Route:
     timeout_hours: float | None = None
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     space: OutcomeSpace | None = field(default=None, compare=False, repr=False)
+    sessions: Sessions | None = None  # proximity rounds: relays happen inside sessions
 
     @cached_property
     def via(self) -> tuple[str, ...]:
@@ -83,6 +89,13 @@ class Route:
     def faithful(self) -> bool:
         """No intermediary rewords what it carries."""
         return all(h.faithful for h in self.hops)
+
+    def answered_at(self, arrived_hours: float, response_hours: float) -> float:
+        """When a party that received a message over this route at ``arrived_hours`` has
+        answered: ``response_hours`` later, or the schedule's response time inside a session."""
+        if self.sessions is None:
+            return arrived_hours + response_hours
+        return self.sessions.answered_at(arrived_hours, response_hours)
 
     @property
     def is_direct(self) -> bool:
@@ -108,7 +121,7 @@ class Route:
         give_up_at_hours: float = math.inf,
     ) -> Delivery:
         """Carry ``outcome`` along the route (loss and resend semantics: module docstring)."""
-        if self.certain and (sealed or self.faithful):
+        if self.certain and (sealed or self.faithful) and self.sessions is None:
             return self._on_time(outcome, sent_at_hours)
         return self._through_hops(outcome, sent_at_hours, rng, sealed, give_up_at_hours)
 
@@ -123,6 +136,7 @@ class Route:
         """Every attempt through every hop, with the draws in the documented order."""
         passages: list[Passage] = []
         departures: list[float] = []
+        used: list[SessionUsed] = []
         attempt = 0
         for attempt in range(1, self.max_attempts + 1):
             start = sent_at_hours + (attempt - 1) * self.timeout
@@ -132,7 +146,10 @@ class Route:
             departures.append(start)
             text, now, arrived = outcome, start, True
             for hop in self.hops:
-                passage = pass_hop(hop, text, now, rng, attempt, self.space, sealed)
+                if self.sessions is None:
+                    passage = pass_hop(hop, text, now, rng, attempt, self.space, sealed)
+                else:
+                    passage = self._in_session(hop, text, now, rng, attempt, sealed, used)
                 if hop.carrier is not None:
                     passages.append(passage)
                 if passage.lost:
@@ -142,11 +159,51 @@ class Route:
                 text, now = passage.passed_on, passage.left_at_hours
             if arrived:
                 return Delivery(
-                    outcome, text, now, self.via, tuple(passages), attempt, tuple(departures)
+                    outcome,
+                    text,
+                    now,
+                    self.via,
+                    tuple(passages),
+                    attempt,
+                    tuple(departures),
+                    _distinct(used),
                 )
         return Delivery(
-            outcome, None, math.inf, self.via, tuple(passages), attempt, tuple(departures)
+            outcome,
+            None,
+            math.inf,
+            self.via,
+            tuple(passages),
+            attempt,
+            tuple(departures),
+            _distinct(used),
         )
+
+    def _in_session(
+        self,
+        hop: Hop,
+        text: int,
+        now: float,
+        rng: np.random.Generator,
+        attempt: int,
+        sealed: bool,
+        used: list[SessionUsed],
+    ) -> Passage:
+        """One passage timed by the schedule: the same draws as a trip (loss, fidelity, leak;
+        no delay is drawn inside a session), relayed in the first session it fits in."""
+        sessions = self.sessions
+        assert sessions is not None
+        relay = sessions.relay(now)
+        if relay.session is None and sessions.after_last != NOTHING:
+            return pass_hop(hop, text, now, rng, attempt, self.space, sealed)  # trips again
+        timed = replace(hop, delay_hours=sessions.relay_hours, delay=None)
+        begins = relay.begins_at_hours if relay.session is not None else now
+        passage = pass_hop(timed, text, begins, rng, attempt, self.space, sealed)
+        if relay.session is not None:
+            used.append(sessions.used(relay.session))
+        if passage.lost:
+            return passage._replace(entered_at_hours=now)
+        return passage._replace(entered_at_hours=now, left_at_hours=relay.ends_at_hours)
 
     def _on_time(self, outcome: int, sent_at_hours: float) -> Delivery:
         """What :meth:`transmit` gives when nothing can go wrong, without the general loop."""
@@ -159,6 +216,11 @@ class Route:
         return Delivery(outcome, outcome, now, self.via, tuple(passages), 1, (sent_at_hours,))
 
 
+def _distinct(used: list[SessionUsed]) -> tuple[SessionUsed, ...]:
+    """Each session once, in the order first used."""
+    return tuple(dict.fromkeys(used))
+
+
 def direct_route(channel: Channel) -> Route:
     return Route((Hop(carrier=None, delay_hours=channel.direct_delay_hours),))
 
@@ -167,11 +229,13 @@ def route_via(
     channel: Channel,
     intermediary_ids: list[str] | tuple[str, ...],
     scenario: Scenario | None = None,
+    sessions: Sessions | None = None,
 ) -> Route:
     """A route through the named intermediaries in order; ``KeyError`` names an unknown one.
 
     Pass ``scenario`` when a hop changes messages or leans toward its bias (it needs the outcome
-    space and, for a bias that favours a party, that party's utilities).
+    space and, for a bias that favours a party, that party's utilities); ``sessions`` when the
+    route runs in proximity rounds.
     """
     hops = tuple(
         _hop(item, scenario) for item in (channel.intermediary(i) for i in intermediary_ids)
@@ -181,6 +245,7 @@ def route_via(
         timeout_hours=channel.timeout_hours,
         max_attempts=channel.max_attempts,
         space=scenario.space if scenario is not None else None,
+        sessions=sessions,
     )
 
 

@@ -45,6 +45,7 @@ from backchannel.protocols.deadline import (
 from backchannel.protocols.messages import record_delivery, record_dispatch
 from backchannel.protocols.registry import RunSetup, protocol
 from backchannel.protocols.relay import common_position
+from backchannel.protocols.resumption import resume_talks
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
 from backchannel.protocols.turns import Turns
@@ -181,9 +182,17 @@ class AlternatingOffers:
                 decided_at, rejecter = ending
             began, now = now, decided_at
             if hazard is not None and rejecter is not None and hazard.strikes(rng, began, now):
-                parties = [seat.party for seat in seats]
-                direct = self.settings.direct_contact
-                return collapse(scenario, transcript, hazard, now, round_number, parties, direct)
+                clock = self._clock
+                resumes = resume_talks(
+                    scenario, transcript, hazard, now, round_number, clock, seats, deadline
+                )
+                if resumes is None:
+                    parties = [seat.party for seat in seats]
+                    direct = self.settings.direct_contact
+                    return collapse(
+                        scenario, transcript, hazard, now, round_number, parties, direct
+                    )
+                now = resumes
             turns.after(rejecter.party.id if rejecter is not None else None)
 
     def _deliver(
@@ -232,7 +241,7 @@ class AlternatingOffers:
         if delivery.delivered is None:
             return False, math.inf, None, LOST
         received = delivery.delivered
-        if not in_time(arrived + self.scenario.response_hours, deadline):
+        if not in_time(route.answered_at(arrived, self.scenario.response_hours), deadline):
             receiver.received += (Offer(proposer.party.id, received, arrived),)
             return False, math.inf, received, UNANSWERED
         accepted, decided_at = self._answer(receiver, proposer, received, arrived, round_number)
@@ -255,7 +264,8 @@ class AlternatingOffers:
     ) -> tuple[bool, float]:
         """``seat`` receives ``text`` at ``arrived`` and answers after its response time."""
         seat.received += (Offer(sender.party.id, text, arrived),)
-        decided_at = arrived + self.scenario.response_hours
+        route = self.route_for(sender.party.id, seat.party.id)
+        decided_at = route.answered_at(arrived, self.scenario.response_hours)
         view = seat.view(self.scenario, decided_at, round_number)
         return bool(seat.strategy.respond(view, text)), decided_at
 
@@ -312,7 +322,7 @@ class AlternatingOffers:
         standing = {proposer.party.id: offer, acceptor.party.id: text}
         if common_position(standing) is not None:
             return self._finish(transcript, offer, "agreement", closed, round_number, deadline)
-        if not in_time(closed + self.scenario.response_hours, deadline):
+        if not in_time(back.answered_at(closed, self.scenario.response_hours), deadline):
             return self._finish(transcript, None, UNANSWERED, deadline, round_number)
         confirmed, confirm_at = self._answer(proposer, acceptor, text, closed, round_number)
         transcript.record(

@@ -2,10 +2,13 @@
 
 A scenario may declare ``negotiation.breakdown``: a chance that the talks collapse after each
 rejection (``per_round``, optionally moved by a timeline indicator) and for each simulated day
-that passes (``per_day``). The protocol loop calls :meth:`Hazard.strikes` once per rejected
-round; when it strikes, :func:`collapse` ends the talks with reason ``breakdown``, each side gets
-its declared payoff (its walk-away value unless the scenario says otherwise), and the timeline
-event the collapse sets off (such as strikes) is named in the transcript.
+that passes (``per_day``). Every protocol calls :meth:`Hazard.strikes` once per rejected
+round (alternating offers after a rejection; single-text and confidential mediation after a
+round whose text was not accepted, ``protocols.mediated``). When it strikes, the talks resume
+later if the scenario says so (``resume``, :mod:`backchannel.protocols.resumption`); else
+:func:`collapse` ends them with reason ``breakdown``, each side gets its declared payoff (its
+walk-away value unless the scenario says otherwise), and the timeline event the collapse sets
+off (such as strikes) is named in the transcript. ``Result.collapses`` counts the collapses.
 """
 
 from __future__ import annotations
@@ -21,6 +24,18 @@ from backchannel.scenario.model import Party, Scenario
 from backchannel.timeline.events import HOURS_PER_DAY
 
 REASON = "breakdown"
+RESUMED = "resumed_talks"  # the id of the made-up event that sets the resumed walk-away values
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Talks resumed after a collapse: ``after_hours`` later, with these walk-away values and
+    this timeline event in force, at most ``times`` times in one negotiation."""
+
+    after_hours: float
+    reservations: dict[str, float]
+    event: str | None
+    times: int
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,7 @@ class Hazard:
     event: str | None
     indicator_rise: tuple[np.ndarray, np.ndarray] | None = None  # (days, rise above start)
     per_unit: float = 0.0
+    resume: Resume | None = None
 
     @classmethod
     def of(cls, scenario: Scenario) -> Hazard | None:
@@ -47,8 +63,23 @@ class Hazard:
             days = indicator.days_from(timeline.start)
             start = float(indicator.value_at(timeline.start, 0.0))
             rise = (days, np.asarray(indicator.values, dtype=float) - start)
+        resume = None
+        if spec.resume is not None:
+            declared = spec.resume
+            resume = Resume(
+                declared.after_days * HOURS_PER_DAY,
+                dict(declared.reservations),
+                declared.event,
+                declared.times,
+            )
         return cls(
-            spec.per_round, spec.per_day, dict(spec.payoffs), spec.event, rise, spec.per_unit
+            spec.per_round,
+            spec.per_day,
+            dict(spec.payoffs),
+            spec.event,
+            rise,
+            spec.per_unit,
+            resume,
         )
 
     def round_chance(self, hours: float) -> float:
@@ -110,7 +141,7 @@ def collapse(
         - _reservation(parties, pid)
         for pid, payoff in result.payoffs.items()
     }
-    transcript.result = replace(result, payoffs=payoffs)
+    transcript.result = replace(result, payoffs=payoffs, collapses=result.collapses + 1)
     return transcript
 
 

@@ -57,6 +57,12 @@ class TimelineClock:
             for days in (i.days_from(timeline.start) for i in timeline.indicators)
         ]
 
+    def use(self, timeline: Timeline) -> None:
+        """Follow ``timeline`` from now on (talks resumed after a collapse put events in
+        force); the next :meth:`advance` reports what it changes."""
+        self.timeline = timeline
+        self._edges = timeline.edge_hours()
+
     def advance(self, hours: float) -> list[Change]:
         """Move the clock to ``hours``; the changes worth telling since the last report."""
         if self._still_between(self._last, hours):  # the same situation, without recomputing it

@@ -66,9 +66,13 @@ def run_confidential(
             return ending
         rounds += 1
         package = rotation[(rounds - 1) % len(rotation)]
-        now, accepted = _propose(session, package, now, rounds)
+        began, (now, accepted) = now, _propose(session, package, now, rounds)
         if accepted:
             settled = package
+            continue
+        collapsed, now = session.collapses(began, now, rounds)  # the text was not accepted
+        if collapsed is not None:
+            return collapsed
     if post_settlement:
         settled, now, rounds = _improve(session, mediator, confided, settled, now, rounds)
     return session.finish(settled, "agreement", now, rounds)

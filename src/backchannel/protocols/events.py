@@ -33,6 +33,7 @@ class EventKind(StrEnum):
     UNDELIVERED = "undelivered"
     EXPIRED = "expired"
     LEAK = "leak"
+    SESSION = "session"  # a proximity session that relayed a message opens
     # A mediator's messages and private notes
     HOLD = "hold"
     REWORD = "reword"
@@ -50,6 +51,7 @@ class EventKind(StrEnum):
     NO_ZONE = "no_zone"
     # Around the table
     TIMELINE = "timeline"
+    RESUME = "resume"  # talks resumed after a collapse (``protocols.resumption``)
     RATIFIED = "ratified"
     RATIFICATION_FAILED = "ratification_failed"
 
@@ -121,6 +123,15 @@ class Leak(TypedDict):
     public: bool
 
 
+class Session(TypedDict):
+    """A proximity session (``channel.routes.NAME.sessions``): its schedule, number and hours."""
+
+    schedule: str
+    number: int
+    opens_at_hours: float
+    closes_at_hours: float
+
+
 class Hold(TypedDict):
     policy: str
     until_hours: float
@@ -164,6 +175,15 @@ class TimelineChange(TypedDict):
     cause: NotRequired[str]
 
 
+class Resumed(TypedDict):
+    """When the talks collapsed, which collapse this was, and what stands as they resume."""
+
+    collapsed_at_hours: float
+    collapse: int
+    reservations: dict[str, float]
+    event: NotRequired[str]
+
+
 class Ratification(TypedDict):
     ratifier: str
     value: float
@@ -190,6 +210,7 @@ DETAILS: dict[EventKind, type] = {
     K.UNDELIVERED: Answer,
     K.EXPIRED: Expired,
     K.LEAK: Leak,
+    K.SESSION: Session,
     K.HOLD: Hold,
     K.REWORD: Reword,
     K.DRAFT: Sent,
@@ -205,6 +226,7 @@ DETAILS: dict[EventKind, type] = {
     K.RED_LINES_COLLIDE: Why,
     K.NO_ZONE: Why,
     K.TIMELINE: TimelineChange,
+    K.RESUME: Resumed,
     K.RATIFIED: Ratification,
     K.RATIFICATION_FAILED: Ratification,
 }

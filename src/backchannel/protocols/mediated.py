@@ -3,11 +3,15 @@
 Used by single-text and confidential mediation. The mediator sits with the route's lead
 intermediary; every message between it and a party crosses the whole route (its delays, losses
 and distortions) one way, and the party's answer (sealed: delayed or lost, never reworded)
-crosses it back. Parties answer in parallel, each after ``response_hours``.
+crosses it back. Parties answer in parallel, each after ``response_hours`` (or a proximity
+session's own response time, ``channel.routes.NAME.sessions``).
 
 A scenario's timeline is followed as in alternating offers: positions move as the clock runs,
 and a hop the timeline suspends (or slows) holds every message, the mediator's and the
 parties', until it resumes.
+
+A scenario's breakdown hazard (``protocols.breakdown``) is drawn once after every round the
+mediator's text was not accepted (:meth:`MediatedSession.collapses`), as in alternating offers.
 
 The deadline (``protocols.deadline``): a message still in transit when it passes is void and
 reads as never received; an answer that would come after it is not made; the session remembers
@@ -25,6 +29,7 @@ from backchannel.agents.base import Strategy
 from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
 from backchannel.protocols.alternating import Side
+from backchannel.protocols.breakdown import Hazard, collapse
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
 from backchannel.protocols.deadline import (
     EXPIRED,
@@ -35,6 +40,7 @@ from backchannel.protocols.deadline import (
     in_time,
 )
 from backchannel.protocols.messages import record_delivery
+from backchannel.protocols.resumption import resume_talks
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
 from backchannel.scenario.model import Scenario
@@ -64,6 +70,7 @@ class MediatedSession:
         self.deadline = min(seat.deadline_hours for seat in self.seats.values())
         self.clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
         self.late: str | None = None  # why a message or answer missed the deadline
+        self.hazard = Hazard.of(scenario)
         transcript.record(
             Event(
                 kind="start",
@@ -146,7 +153,7 @@ class MediatedSession:
     def decides_in_time(self, arrived: float) -> float | None:
         """When a party that received a message at ``arrived`` answers, or None (and the
         reason remembered) if that would be after the deadline."""
-        decided = arrived + self.scenario.response_hours
+        decided = self.route.answered_at(arrived, self.scenario.response_hours)
         if in_time(decided, self.deadline):
             return decided
         self.late = self.late or UNANSWERED
@@ -177,6 +184,25 @@ class MediatedSession:
             rounds,
             deadline_hours=self.deadline,
         )
+
+    def collapses(self, began: float, now: float, rounds: int) -> tuple[Transcript | None, float]:
+        """After a round not accepted (begun at ``began``, over at ``now``): one draw of the
+        breakdown hazard; (the finished transcript if the talks collapse for good, else None;
+        when the talks go on: ``now``, or when they resume after a collapse)."""
+        hazard = self.hazard
+        if hazard is None or not in_time(now, self.deadline):
+            return None, now
+        if not hazard.strikes(self.rng, began, now):
+            return None, now
+        seats = list(self.seats.values())
+        transcript = self.transcript
+        resumes = resume_talks(
+            self.scenario, transcript, hazard, now, rounds, self.clock, seats, self.deadline
+        )
+        if resumes is not None:
+            return None, resumes
+        parties = [seat.party for seat in seats]
+        return collapse(self.scenario, transcript, hazard, now, rounds, parties), now
 
     def out_of_time(self, now: float, rounds: int) -> Transcript | None:
         """The ending when the round limit or the deadline has come, else None."""

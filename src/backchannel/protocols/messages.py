@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 from backchannel.channel.fidelity import describe_change
 from backchannel.channel.route import Delivery
 from backchannel.protocols.deadline import EXPIRED, in_time
+from backchannel.protocols.events import EventKind
 from backchannel.protocols.transcript import Event, Transcript
 
 if TYPE_CHECKING:
     from backchannel.agents.mediators import ShuttlePolicy
 
 DELIVERED, UNDELIVERED = "delivered", "undelivered"  # and EXPIRED: what became of a message
+SESSION = EventKind.SESSION
 
 
 def record_delivery(
@@ -36,7 +38,9 @@ def record_delivery(
     deadline_hours: float = math.inf,
 ) -> str:
     """Hop, lost, resend and leak events, then one ``kind`` event (or ``undelivered``, or
-    ``expired``); which of the three (``DELIVERED``, ``UNDELIVERED``, ``EXPIRED``).
+    ``expired``); which of the three (``DELIVERED``, ``UNDELIVERED``, ``EXPIRED``). Before them,
+    a ``session`` event for each proximity session that relayed the message and is not in the
+    transcript yet (so the account shows when each session opened and closed).
 
     ``sent`` overrides the original text (when a mediator reworded it before it left);
     ``arrived_at_hours`` overrides the arrival time (when a timeline held the message).
@@ -47,6 +51,8 @@ def record_delivery(
     """
 
     departures = delivery.departures or (sent_at_hours,)
+    if delivery.sessions:
+        _record_sessions(transcript, delivery, round_number, deadline_hours)
     first_passage = len(transcript.events)
     if delivery.passages:
         _record_passages(
@@ -106,6 +112,36 @@ def record_delivery(
         )
     )
     return DELIVERED if arrived else UNDELIVERED
+
+
+def _record_sessions(
+    transcript: Transcript, delivery: Delivery, round_number: int, deadline_hours: float
+) -> None:
+    """A ``session`` event at the opening of each session the message used, once a session."""
+    shown = {
+        (e.details["schedule"], e.details["number"])
+        for e in transcript.events
+        if e.kind == SESSION
+    }
+    for used in delivery.sessions:
+        if (used.schedule, used.number) in shown or not in_time(
+            used.opens_at_hours, deadline_hours
+        ):
+            continue
+        transcript.record(
+            Event(
+                kind=SESSION,
+                time_hours=used.opens_at_hours,
+                round=round_number,
+                via=delivery.via,
+                details={
+                    "schedule": used.schedule,
+                    "number": used.number,
+                    "opens_at_hours": used.opens_at_hours,
+                    "closes_at_hours": used.closes_at_hours,
+                },
+            )
+        )
 
 
 def _record_passages(

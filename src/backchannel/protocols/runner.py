@@ -138,6 +138,9 @@ def route_for(scenario: Scenario, options: RunOptions) -> Route:
         )
     try:
         via = [hop for name in named for hop in scenario.channel.chain(name)]
-        return route_via(scenario.channel, via, scenario)
+        sessions = scenario.channel.schedule(named)
+        return route_via(scenario.channel, via, scenario, sessions)
     except KeyError as error:
         raise RunRefused(str(error.args[0])) from None
+    except ValueError as error:
+        raise RunRefused(str(error)) from None

@@ -94,6 +94,7 @@ def conclude(
         utilities=utilities,
         payoffs=payoffs,
         below_walkaway=tuple(below),
+        collapses=len(transcript.of_kind("resume")),  # talks resumed after each of these
     )
     return transcript
 

@@ -58,7 +58,7 @@ def run_single_text(
             _consult(session, party_id, draft, amendment, now, rounds, heat)
             for party_id in scenario.party_ids
         ]
-        now = max(back for back, _, _, _ in answers)
+        began, now = now, max(back for back, _, _, _ in answers)
         if now > session.deadline:
             continue  # out_of_time ends the talks
         if all(accepts for _, accepts, _, _ in answers):
@@ -78,6 +78,9 @@ def run_single_text(
         )
         if adopted:
             draft = amendment
+        collapsed, now = session.collapses(began, now, rounds)  # the draft was not accepted
+        if collapsed is not None:
+            return collapsed
 
 
 def _consult(

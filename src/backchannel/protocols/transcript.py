@@ -50,6 +50,7 @@ class Result:
     payoffs: dict[str, float]
     below_walkaway: tuple[str, ...] = ()  # parties whose payoff from the deal is below their
     # walk-away value (time discounting or a price of direct contact or leaks ate the gain)
+    collapses: int = 0  # times the breakdown hazard struck (talks that resumed, and a last one)
 
     @property
     def agreed(self) -> bool:

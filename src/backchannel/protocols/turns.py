@@ -12,21 +12,20 @@ from backchannel.scenario.model import Scenario
 
 
 class Turns:
-    """The turn order of one negotiation."""
+    """The turn order of one negotiation; ``proposer`` is whose turn it is."""
 
     def __init__(self, scenario: Scenario) -> None:
         first = scenario.party_index(scenario.first_mover)
         count = len(scenario.parties)
         self.order = [scenario.party_ids[(first + k) % count] for k in range(count)]
+        self._place = {party: k for k, party in enumerate(self.order)}
         self._turn = 0
-
-    @property
-    def proposer(self) -> str:
-        return self.order[self._turn % len(self.order)]
+        self.proposer = self.order[0]  # an attribute: read once a round, on the hot path
 
     def after(self, rejecter: str | None) -> None:
         """The round is over: ``rejecter`` said no (None: nobody did)."""
         if rejecter is None or len(self.order) != 2:
-            self._turn += 1
+            self._turn = (self._turn + 1) % len(self.order)
         else:
-            self._turn = self.order.index(rejecter)
+            self._turn = self._place[rejecter]
+        self.proposer = self.order[self._turn]

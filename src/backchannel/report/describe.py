@@ -129,6 +129,25 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
         return f"{pad} [red]{who}'s message to {to} never arrived[/]"
     if kind == EventKind.LEAK:
         return f"{pad} [yellow]leak:[/] progress reported by news agencies ({details['carrier']})"
+    if kind == EventKind.RESUME:
+        days = (event.time_hours - details["collapsed_at_hours"]) / 24
+        standing = ", ".join(
+            f"{names.get(p, p)} {value:.3f}" for p, value in details["reservations"].items()
+        )
+        with_values = f"; walking away is now worth {standing}" if standing else ""
+        also = ""
+        if "event" in details:
+            also = f", with {event_name(model, details['event'])} in force"
+        return (
+            f"{pad} [green]the talks resume[/] {days:g} days after collapse "
+            f"{details['collapse']}{also}{with_values}"
+        )
+    if kind == EventKind.SESSION:
+        opens, closes = details["opens_at_hours"], details["closes_at_hours"]
+        return (
+            f"{pad} [bold]{details['schedule']}: session {details['number']} opens[/]"
+            f" at {_clock(opens)} for {closes - opens:g} hours; relays wait for a session"
+        )
     if kind == EventKind.HOLD:
         return f"{pad} the mediator holds the message until day {details['until_hours'] / 24:.1f}"
     if kind == EventKind.REWORD:
@@ -161,6 +180,12 @@ def describe_mediation(model: Scenario, names: dict[str, str], event: Event) -> 
         result = "both gain; the deal is improved" if details["improved"] else "declined"
         return f"{pad} post-settlement settlement: {result}"
     return None
+
+
+def _clock(hours: float) -> str:
+    """``10:00``: the hour of the day of a simulated time (day 0 starts at midnight)."""
+    minutes = round((hours % 24) * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def event_name(model: Scenario, event_id: str) -> str:

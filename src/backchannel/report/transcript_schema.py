@@ -49,6 +49,7 @@ class ResultDocument(_Strict):
     utilities: dict[str, float]
     payoffs: dict[str, float]
     below_walkaway: list[str] = []  # parties whose payoff from the deal is below walking away
+    collapses: int = 0  # times the breakdown hazard struck (talks resumed after all but the last)
     agreement_terms: dict[str, Any] | None = None
 
 

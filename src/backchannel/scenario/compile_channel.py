@@ -1,4 +1,5 @@
-"""Compile the channel: intermediaries (delay, loss, leak, fidelity, bias) and named routes."""
+"""Compile the channel: intermediaries (delay, loss, leak, fidelity, bias) and named routes,
+some of them run in proximity sessions."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ from collections.abc import Callable
 
 from backchannel.channel.delays import Delay
 from backchannel.channel.fidelity import Bias, FidelityStep
+from backchannel.channel.sessions import TRIPS, Sessions
 from backchannel.scenario.model import Channel, Intermediary
 from backchannel.scenario.schema import (
     DelaySpec,
     FidelitySpec,
     IntermediarySpec,
     PreferencesSpec,
+    RouteSpec,
     ScenarioSpec,
+    SessionsSpec,
 )
 from backchannel.space.issues import NumericIssue
 from backchannel.space.outcomes import OutcomeSpace
@@ -45,7 +49,13 @@ def build_channel(
     )
     ids = [i.id for i in intermediaries]
     routes = []
-    for name, chain in channel.routes.items():
+    schedules = []
+    for name, declared in channel.routes.items():
+        chain = declared.via if isinstance(declared, RouteSpec) else declared
+        if isinstance(declared, RouteSpec) and declared.sessions is not None:
+            built = _sessions(add, f"channel.routes.{name}.sessions", name, declared.sessions, spec)
+            if built is not None:
+                schedules.append((name, built))
         if name in ids:
             add(
                 f"channel.routes.{name}", f"'{name}' is also an intermediary id", "rename the route"
@@ -53,7 +63,7 @@ def build_channel(
         unknown = [i for i in chain if i not in ids]
         if unknown or not chain:
             add(
-                f"channel.routes.{name}",
+                f"channel.routes.{name}" + (".via" if isinstance(declared, RouteSpec) else ""),
                 f"unknown intermediary '{unknown[0]}'" if unknown else "the route is empty",
                 f"list intermediaries in order, from: {', '.join(ids) or '(none declared)'}",
             )
@@ -70,8 +80,71 @@ def build_channel(
         intermediaries=intermediaries,
         default_route=route,
         routes=tuple(routes),
+        sessions=tuple(schedules),
         timeout_hours=channel.timeout_hours,
         max_attempts=channel.max_attempts,
+    )
+
+
+def _sessions(
+    add: Add, where: str, name: str, spec: SessionsSpec, scenario: ScenarioSpec
+) -> Sessions | None:
+    """The compiled schedule in simulated hours, or None (with the problems added)."""
+    start = scenario.timeline.start if scenario.timeline is not None else None
+    opens, closes = [], []
+    for n, item in enumerate(spec.schedule):
+        place = f"{where}.schedule[{n}]"
+        if item.date is not None:
+            if start is None:
+                add(
+                    f"{place}.date",
+                    "a dated session needs the day the clock starts",
+                    "declare timeline.start, or give 'day' (days after the start) instead",
+                )
+                return None
+            day = float((item.date - start).days)
+            if day < 0:
+                add(
+                    f"{place}.date",
+                    f"{item.date} is before the clock starts ({start})",
+                    "give a date on or after timeline.start, or leave the session out",
+                )
+                return None
+        else:
+            day = float(item.day or 0.0)
+        begins = day * 24.0 + item.hour
+        if opens and begins < closes[-1]:
+            add(
+                place,
+                "this session opens before the one listed before it has closed",
+                "list sessions in time order, each opening after the last one closes",
+            )
+            return None
+        if item.length_hours < spec.relay_hours:
+            add(
+                f"{place}.length_hours",
+                f"{item.length_hours:g} hours is shorter than one relay ({spec.relay_hours:g})",
+                "make the session longer or 'relay_hours' shorter",
+            )
+            return None
+        opens.append(begins)
+        closes.append(begins + item.length_hours)
+    every = spec.then_every_days * 24.0 if spec.then_every_days is not None else None
+    if every is not None and every < closes[-1] - opens[-1]:
+        add(
+            f"{where}.then_every_days",
+            "repeated sessions would overlap: the interval is shorter than the last session",
+            "make 'then_every_days' at least the last session's length",
+        )
+        return None
+    return Sessions(
+        name=name,
+        opens=opens,
+        closes=closes,
+        relay_hours=spec.relay_hours,
+        response_hours=spec.response_hours,
+        every_hours=every,
+        after_last=spec.after_last or TRIPS,
     )
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from backchannel.channel.delays import Delay
 from backchannel.channel.fidelity import Bias, FidelityStep
+from backchannel.channel.sessions import Sessions
 from backchannel.scenario.schema import ScenarioSpec
 from backchannel.space.outcomes import OutcomeSpace
 from backchannel.space.read_only import read_only
@@ -65,8 +66,21 @@ class Channel:
     intermediaries: tuple[Intermediary, ...] = ()
     default_route: str | None = None
     routes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sessions: tuple[tuple[str, Sessions], ...] = ()  # named routes run in proximity rounds
     timeout_hours: float | None = None
     max_attempts: int = 10
+
+    def schedule(self, names: tuple[str, ...] | list[str]) -> Sessions | None:
+        """The proximity schedule the named routes run in (None: trip by trip); ``ValueError``
+        when they name two different schedules."""
+        declared = dict(self.sessions)
+        found = {declared[n].name: declared[n] for n in names if n in declared}
+        if len(found) > 1:
+            raise ValueError(
+                f"routes {', '.join(found)} each run in their own sessions; "
+                "combine at most one route that declares sessions"
+            )
+        return next(iter(found.values()), None)
 
     def chain(self, name: str) -> tuple[str, ...]:
         """Intermediary ids of a named route, or of the single intermediary ``name``."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from backchannel.scenario.limits import MAX_OUTCOMES, outcome_count, range_size, too_many
 
@@ -255,6 +255,68 @@ class IntermediarySpec(Annotated_):
         return self
 
 
+class SessionSpec(Annotated_):
+    """One session of proximity talks: when it opens (a date, or a day counted from the clock's
+    start) and how long it lasts."""
+
+    date: dt.date | None = Field(None, description="the day it opens (needs timeline.start)")
+    day: NonNegative | None = Field(None, description="or: days after the clock starts")
+    hour: Annotated[float, Field(ge=0.0, lt=24.0)] = Field(
+        0.0, description="the hour of the day it opens (with 'date' or 'day')"
+    )
+    length_hours: Annotated[float, Field(gt=0.0)] = Field(description="how long it lasts")
+
+    @model_validator(mode="after")
+    def _one_start(self) -> SessionSpec:
+        if (self.date is None) == (self.day is None):
+            raise ValueError("give exactly one of 'date' (YYYY-MM-DD) or 'day' (days after start)")
+        return self
+
+
+class SessionsSpec(Annotated_):
+    """A route run in proximity rounds (``channel.routes.NAME.sessions``): relays within hours
+    inside dated sessions, nothing between them (see ``backchannel.channel.sessions``)."""
+
+    relay_hours: NonNegative = Field(description="hours one relay across a hop takes in session")
+    response_hours: NonNegative | None = Field(
+        None, description="hours a delegation takes to answer in session (default: the scenario's)"
+    )
+    schedule: list[SessionSpec] = Field(min_length=1, max_length=1000)
+    then_every_days: Annotated[float, Field(gt=0.0)] | None = Field(
+        None, description="after the last listed session, one more of its length every N days"
+    )
+    after_last: Literal["trips", "nothing"] | None = Field(
+        None, description="after the last session: 'trips' (the hop's own delay) or 'nothing'"
+    )
+
+    @model_validator(mode="after")
+    def _ends_once(self) -> SessionsSpec:
+        if self.then_every_days is not None and self.after_last is not None:
+            raise ValueError(
+                "give either 'then_every_days' (sessions go on) or 'after_last' (they stop)"
+            )
+        return self
+
+
+class RouteSpec(Annotated_):
+    """A named route: a chain of intermediaries, optionally run in proximity sessions."""
+
+    via: list[str] = Field(min_length=1)
+    sessions: SessionsSpec | None = None
+
+
+def _route_form(value: object) -> str:
+    return "Chain" if isinstance(value, list | tuple) else "RouteSpec"
+
+
+# A named route is a list of intermediary ids, or a mapping with 'via' (and 'sessions'): told
+# apart by form, so a mistake is reported against the form that was written.
+NamedRoute = Annotated[
+    Annotated[list[str], Tag("Chain")] | Annotated[RouteSpec, Tag("RouteSpec")],
+    Discriminator(_route_form),
+]
+
+
 class ChannelSpec(Annotated_):
     direct_delay_hours: NonNegative = Field(
         1.0, description="time for a message on a direct line between the parties"
@@ -263,14 +325,31 @@ class ChannelSpec(Annotated_):
     default_route: str | None = Field(
         None, description="intermediary id used by the shuttle protocol unless --via says otherwise"
     )
-    routes: dict[str, list[str]] = Field(
-        default_factory=dict, description="named chains of intermediaries, e.g. doha-muscat"
+    routes: dict[str, NamedRoute] = Field(
+        default_factory=dict,
+        description="named chains of intermediaries, e.g. doha-muscat, or {via, sessions}",
     )
     timeout_hours: Annotated[float, Field(gt=0.0)] | None = Field(
         None, description="a sender re-sends a lost message after this long (default: 2x delay)"
     )
     max_attempts: Annotated[int, Field(ge=1)] = Field(
         10, description="times a sender tries before it gives up on a message"
+    )
+
+
+class ResumeSpec(Annotated_):
+    """Talks resumed after a collapse: how long after, and what stands when they do."""
+
+    after_days: Annotated[float, Field(gt=0.0)] = Field(
+        description="days between the collapse and the first round of the resumed talks"
+    )
+    reservations: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="each side's walk-away value when the talks resume (default: unchanged)",
+    )
+    event: str | None = Field(None, description="a timeline event in force from the resumption")
+    times: Annotated[int, Field(ge=1, le=100)] = Field(
+        1, description="how many collapses the talks may resume after"
     )
 
 
@@ -289,6 +368,7 @@ class BreakdownSpec(Annotated_):
         default_factory=dict, description="each side's payoff on collapse (default: walk-away)"
     )
     event: str | None = Field(None, description="a timeline event id that collapse sets off")
+    resume: ResumeSpec | None = Field(None, description="talks resumed after a collapse")
 
 
 class NegotiationSpec(Annotated_):
@@ -493,6 +573,19 @@ class ScenarioSpec(Annotated_):
                 f"negotiation.breakdown.event '{hazard.event}' is not a timeline event; "
                 f"use one of: {', '.join(events) or 'none declared'}"
             )
+        resume = hazard.resume
+        if resume is not None:
+            unknown = [k for k in resume.reservations if k not in parties]
+            if unknown:
+                raise ValueError(
+                    f"negotiation.breakdown.resume.reservations names {', '.join(unknown)}, "
+                    f"not a party; use: {', '.join(parties)}"
+                )
+            if resume.event is not None and resume.event not in events:
+                raise ValueError(
+                    f"negotiation.breakdown.resume.event '{resume.event}' is not a timeline "
+                    f"event; use one of: {', '.join(events) or 'none declared'}"
+                )
         return self
 
     @model_validator(mode="after")

@@ -79,12 +79,17 @@ def shown_filename(filename: str) -> str:
 
 
 def spec_document(spec: ScenarioSpec) -> dict[str, Any]:
-    """The spec as stored with a negotiation. A pressure timeline and a breakdown hazard (which
-    may be driven by the timeline) act in simulated time only, and a timeline may name data
-    files beside the scenario, so a live negotiation leaves both out."""
+    """The spec as stored with a negotiation. A pressure timeline, a breakdown hazard (which
+    may be driven by the timeline) and routes run in proximity sessions (which may be dated on
+    the timeline) act in simulated time only, and a timeline may name data files beside the
+    scenario, so a live negotiation leaves them out (a route keeps its chain)."""
     document = spec.model_dump(mode="json", exclude_none=True)
     document.pop("timeline", None)
     document.get("negotiation", {}).pop("breakdown", None)
+    routes = document.get("channel", {}).get("routes", {})
+    for name, route in routes.items():
+        if isinstance(route, dict):
+            routes[name] = route["via"]
     return document
 
 

@@ -46,6 +46,7 @@ from backchannel.experiments.batch.offers import OfferTable
 from backchannel.experiments.batch.ratification import veto_reason
 from backchannel.experiments.batch.run_offers import RunsOfferTable
 from backchannel.experiments.batch.strategies import batch_strategy
+from backchannel.protocols.breakdown import REASON as BREAKDOWN
 from backchannel.protocols.runner import RunOptions, route_for, run_negotiation
 from backchannel.protocols.transcript import Result
 from backchannel.scenario.model import Scenario
@@ -141,6 +142,9 @@ def why_not_batch(
         return f"the {protocol} protocol runs step by step"
     if len(scenario.parties) != 2:
         return "the batch engine plays two-party negotiations only"
+    hazard = scenario.spec.negotiation.breakdown if scenario.spec is not None else None
+    if hazard is not None and hazard.resume is not None:
+        return "the scenario's talks resume after a collapse, which the step engine plays"
     for party_id, name in _strategy_names(scenario, strategies or {}).items():
         if batch_strategy(name) is None:
             return f"strategy '{name}' ({party_id}) has no array form"
@@ -148,6 +152,8 @@ def why_not_batch(
         route = route_for(scenario, RunOptions(protocol=protocol, via=via, force_direct=True))
     except ValueError as error:
         return str(error)
+    if route.sessions is not None:
+        return "the route runs in proximity sessions, which the step engine times"
     if not _batch_route(route):
         return "the channel draws randomness (loss, stochastic delay or distortion)"
     return None
@@ -155,7 +161,10 @@ def why_not_batch(
 
 def _batch_route(route: Route) -> bool:
     """A route the batch engine's clock can replay: fixed delays, nothing lost or reworded
-    (leaks change no message, and the engine draws them as the step engine does)."""
+    (leaks change no message, and the engine draws them as the step engine does), no
+    proximity sessions."""
+    if getattr(route, "sessions", None) is not None:
+        return False
     for hop in route.hops:
         delay = getattr(hop, "delay", None)
         if getattr(hop, "loss", 0.0) > 0.0:
@@ -278,6 +287,8 @@ def _batch_row(
         utilities={p.id: float(out.utilities[k, c]) for c, p in enumerate(scenario.parties)},
         payoffs={p.id: float(out.payoffs[k, c]) for c, p in enumerate(scenario.parties)},
     )
+    if result.reason == BREAKDOWN:  # the hazard struck (resumed talks play step by step)
+        result = replace(result, collapses=1)
     row.update(result_columns(result))
     return row
 
@@ -308,4 +319,5 @@ def result_columns(result: Result) -> Row:
     row.update({f"utility_{pid}": value for pid, value in result.utilities.items()})
     row.update({f"payoff_{pid}": value for pid, value in result.payoffs.items()})
     row["welfare"] = float(sum(result.payoffs.values()))
+    row["collapses"] = result.collapses  # times the breakdown hazard struck
     return row

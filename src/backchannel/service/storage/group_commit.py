@@ -95,8 +95,13 @@ class GroupCommit:
         batch.waiting += 1
         try:
             await batch.turn.acquire()
-        finally:
+        except BaseException:
             batch.waiting -= 1
+            # Cancelled while waiting (the server is stopping): the writer before may have left
+            # the batch open for this one; make sure someone commits it.
+            self._spawn(batch, self._commit_if_abandoned(batch))
+            raise
+        batch.waiting -= 1
         if batch.connection is not None:
             return
         try:
@@ -128,13 +133,26 @@ class GroupCommit:
         if batch.waiting > 0 and len(batch.members) < self.max_batch:
             batch.turn.release()
         else:
-            task = asyncio.get_running_loop().create_task(self._commit(batch))
-            batch.tasks.add(task)
-            task.add_done_callback(batch.tasks.discard)
+            task = self._spawn(batch, self._commit(batch))
             if done is None:
                 await asyncio.shield(task)
         if done is not None:
             await done
+
+    @staticmethod
+    def _spawn(batch: _Batch, work: Any) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(work)
+        batch.tasks.add(task)
+        task.add_done_callback(batch.tasks.discard)
+        return task
+
+    async def _commit_if_abandoned(self, batch: _Batch) -> None:
+        """Commit a batch left open with nobody waiting to continue it."""
+        await batch.turn.acquire()
+        if batch.connection is not None and batch.waiting == 0:
+            await self._commit(batch)  # releases the turn
+        else:
+            batch.turn.release()
 
     async def _commit(self, batch: _Batch) -> None:
         """Commit the open transaction (the turn is held), answer its writers, pass the turn."""
