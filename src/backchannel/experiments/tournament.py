@@ -226,27 +226,30 @@ def _note(plan: TournamentPlan, match: Match) -> str:
     )
 
 
-_LOADED: set[str] = set()
+_LOADED: dict[str, frozenset[str]] = {}  # source -> the strategy names it registered
 
 
 def load_strategies(sources: Sequence[str]) -> list[str]:
     """Import strategy files (``path/to/file.py``) or modules (``package.module``) so that
-    their ``@register``-ed strategies join the registry; returns the names they added.
+    their ``@register``-ed strategies join the registry; returns the names they define.
 
-    Safe to call again in the same process (each source is imported once), which is how
-    process-pool and Ray workers pick up the same strategies as the command that started them.
+    Safe to call again in the same process: each source is imported once and answers, every
+    time, with the names it added the first time. That is how process-pool and Ray workers pick
+    up the same strategies as the command that started them, and why ``strategies --load``
+    marks them "(loaded)" even after another command in the process imported the file.
     """
-    before = set(strategy_names())
+    added: set[str] = set()
     for source in sources:
         key = str(Path(source).resolve()) if source.endswith(".py") else source
-        if key in _LOADED:
-            continue
-        if source.endswith(".py"):
-            _import_file(Path(source))
-        else:
-            _import_module(source)
-        _LOADED.add(key)
-    return sorted(set(strategy_names()) - before)
+        if key not in _LOADED:
+            before = set(strategy_names())
+            if source.endswith(".py"):
+                _import_file(Path(source))
+            else:
+                _import_module(source)
+            _LOADED[key] = frozenset(set(strategy_names()) - before)
+        added |= _LOADED[key]
+    return sorted(added)
 
 
 def _import_file(path: Path) -> None:
