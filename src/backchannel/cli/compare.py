@@ -187,7 +187,14 @@ def _print(model: Scenario, comparison: Comparison, out: Path | None, plot: Path
         "90th percentile), over agreements. welfare: sum of payoffs after time discounting and "
         "any price of direct contact, all runs. dist.: mean distance in utility space of "
         "agreements from the Pareto frontier and from the Nash solution. miscalc.: share of "
-        "the runs with a zone of agreement that ended without one.[/]"
+        "the runs with a zone of agreement that ended without one (a collapse is not a "
+        "miscalculation)."
+        + (
+            " collapse: share of runs the breakdown hazard ended."
+            if _any_collapse(comparison)
+            else ""
+        )
+        + "[/]"
     )
     if out is not None:
         console.print(f"One row per run written to {out}.")
@@ -207,6 +214,7 @@ def summary_table(comparison: Comparison) -> Table:
     from rich.table import Table
 
     headers = ("agree", "days\np50/p90", "welfare", "dist.\nfrontier", "dist.\nNash", "miscalc.")
+    collapses = _any_collapse(comparison)  # the column only where a scenario declares a hazard
     rows = [
         (
             _percent(s.agreement_rate, s.agreements, s.runs),
@@ -215,9 +223,11 @@ def summary_table(comparison: Comparison) -> Table:
             _number(s.mean_distance_frontier, 3),
             _number(s.mean_distance_nash, 3),
             _percent(s.miscalculation_rate, s.miscalculations, s.zopa_runs),
+            *((_percent(s.collapse_rate, s.collapses, s.runs),) if collapses else ()),
         )
         for s in comparison.summaries
     ]
+    headers = (*headers, "collapse") if collapses else headers
     table = Table(title="Per protocol", title_justify="left")
     table.add_column("protocol", overflow="fold")
     for k, name in enumerate(headers):
@@ -227,6 +237,10 @@ def summary_table(comparison: Comparison) -> Table:
     for summary, cells in zip(comparison.summaries, rows, strict=True):
         table.add_row(summary.arm, *cells)
     return table
+
+
+def _any_collapse(comparison: Comparison) -> bool:
+    return any(s.collapses for s in comparison.summaries)
 
 
 def _percent(rate: float, part: int, whole: int) -> str:

@@ -37,6 +37,7 @@ from backchannel.experiments.uncertainty import DRAW_STREAM as DRAW_STREAM
 from backchannel.experiments.uncertainty import draw_run
 from backchannel.experiments.variants import VariantError, parse_variant, with_channel_variant
 from backchannel.protocols import runner
+from backchannel.protocols.breakdown import REASON as COLLAPSE
 from backchannel.scenario.model import Scenario
 
 Row = dict[str, Any]
@@ -252,7 +253,9 @@ def _add_metrics(
         for position, k in enumerate(members):
             row = rows[k]
             row["zopa"] = analysis.zopa_exists
-            row["miscalculation"] = analysis.zopa_exists and not row["agreed"]
+            row["miscalculation"] = (
+                analysis.zopa_exists and not row["agreed"] and row.get("reason") != COLLAPSE
+            )
             for name, values in metrics.items():
                 value = float(values[position])
                 row[name] = None if np.isnan(value) else value

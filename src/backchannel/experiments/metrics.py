@@ -18,7 +18,9 @@ Per protocol (:func:`summarise`):
   discounting and any price of direct contact; a breakdown pays each its reservation value);
 - mean distances from the frontier and from the Nash solution, over runs that agreed;
 - miscalculation rate: runs with a zone of agreement that ended without one, divided by the
-  runs that had a zone of agreement.
+  runs that had a zone of agreement; a run the scenario's breakdown hazard ended is a collapse,
+  not a miscalculation (the talks did not fail to find the zone, something outside ended them);
+- collapse rate: runs that ended in a collapse (result reason ``breakdown``) / runs.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import numpy as np
 from backchannel.analysis.outcome_space import SpaceAnalysis, nearest_distances
 from backchannel.experiments.rates import wilson
 from backchannel.experiments.run_space import RunSpace
+from backchannel.protocols.breakdown import REASON as COLLAPSE
 
 Row = dict[str, Any]
 
@@ -74,6 +77,8 @@ class Summary:
     zopa_runs: int
     miscalculations: int
     miscalculation_rate: float
+    collapses: int = 0
+    collapse_rate: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain numbers, with each rate's 95% Wilson interval (``experiments.rates``)."""
@@ -83,6 +88,7 @@ class Summary:
         }
         data["agreement_rate_interval"] = list(wilson(self.agreements, self.runs))
         data["miscalculation_rate_interval"] = list(wilson(self.miscalculations, self.zopa_runs))
+        data["collapse_rate_interval"] = list(wilson(self.collapses, self.runs))
         return data
 
 
@@ -91,6 +97,7 @@ def summarise(rows: Sequence[Row], arms: Sequence[str]) -> list[Summary]:
     arm = np.array([row["arm"] for row in rows], dtype=object)
     agreed = np.array([bool(row["agreed"]) for row in rows], dtype=bool)
     zopa = np.array([bool(row["zopa"]) for row in rows], dtype=bool)
+    collapsed = np.array([row.get("reason") == COLLAPSE for row in rows], dtype=bool)
     days = _floats(rows, "time_days")
     welfare = _floats(rows, "welfare")
     frontier = _floats(rows, "distance_frontier")
@@ -100,7 +107,8 @@ def summarise(rows: Sequence[Row], arms: Sequence[str]) -> list[Summary]:
         mine = arm == label
         won = mine & agreed
         had_zone = mine & zopa
-        missed = had_zone & ~agreed
+        ended = mine & collapsed
+        missed = had_zone & ~agreed & ~collapsed
         summaries.append(
             Summary(
                 arm=label,
@@ -115,6 +123,8 @@ def summarise(rows: Sequence[Row], arms: Sequence[str]) -> list[Summary]:
                 zopa_runs=int(had_zone.sum()),
                 miscalculations=int(missed.sum()),
                 miscalculation_rate=_ratio(missed.sum(), had_zone.sum()),
+                collapses=int(ended.sum()),
+                collapse_rate=_ratio(ended.sum(), mine.sum()),
             )
         )
     return summaries
