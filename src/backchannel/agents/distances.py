@@ -76,6 +76,35 @@ def distance_to(space: OutcomeSpace, outcome: int, candidates: np.ndarray) -> np
     return total
 
 
+@lru_cache(maxsize=16)
+def half_split(space: OutcomeSpace) -> int | None:
+    """Where to cut the issues in two so that each half has about ``sqrt(size)`` combinations
+    (outcome ``i`` is then combination ``i // rest`` of the first half and ``i % rest`` of the
+    second); None when distances are not whole numbers (float sums depend on their order)."""
+    if distance_units(space) is None or len(space.issues) < 2:
+        return None
+    shape = space.shape
+    return min(
+        range(1, len(shape)), key=lambda cut: max(math.prod(shape[:cut]), math.prod(shape[cut:]))
+    )
+
+
+def half_distances(space: OutcomeSpace, outcome: int, cut: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distances from ``outcome`` to every combination of the issues before ``cut`` and of the
+    issues from ``cut`` on, in flat-index order: the distance to outcome ``a * rest + b`` is
+    ``first[a] + second[b]``, exactly (whole units), at the cost of two small outer sums."""
+    here = space.positions([outcome])[0]
+    halves = []
+    for issues in (range(cut), range(cut, len(space.issues))):
+        total = np.zeros(1, dtype=np.int32)
+        for issue in issues:
+            steps = np.abs(np.arange(space.issues[issue].size) - int(here[issue]))
+            part = issue_part(space, issue, steps)
+            total = (total[:, None] + part[None, :]).ravel()
+        halves.append(total)
+    return halves[0], halves[1]
+
+
 def tables_fit(space: OutcomeSpace, outcomes: int) -> bool:
     """Whether distance tables over ``outcomes`` outcomes of ``space`` fit the size limit."""
     per_outcome = (

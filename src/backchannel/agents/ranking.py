@@ -9,6 +9,7 @@ contents cannot change, and found again by the identity of those arrays.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
@@ -18,6 +19,8 @@ from backchannel.agents.distances import (
     distance_from_tables,
     distance_tables,
     distance_to,
+    half_distances,
+    half_split,
     issue_positions,
     tables_fit,
 )
@@ -51,12 +54,30 @@ class Ranking:
         if self.size <= LIST_LIMIT:
             self.best_first, self.negated = best_first.tolist(), negated.tolist()
         self.best = float(utilities[best_first[0]]) if len(rows) else 0.0
-        self.positions = issue_positions(space)
         self._tables: tuple[np.ndarray, ...] | None = None
         self._tables_fit = tables_fit(space, len(rows))
         # what it holds: two arrays, two lists (an entry and a number each); tables once built
         self.footprint = self.size * (16 + (80 if self.size <= LIST_LIMIT else 0))
         self._latest: tuple[int, np.ndarray] | None = None
+        self._cut = half_split(space)
+        self._halves: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Every outcome's per-issue positions (the space's, shared; built on first use)."""
+        return issue_positions(self.space)
+
+    @property
+    def halves(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each ranked outcome, best first, as a combination of the first half of the issues
+        and one of the second (see :func:`half_distances`); None when distances are not whole
+        numbers. Built on the first question about distances, like the tables."""
+        if self._halves is None and self._cut is not None:
+            rest = math.prod(self.space.shape[self._cut :])
+            first, second = np.divmod(self.best_first_array.astype(np.intp), rest)
+            self._halves = (first, second)
+            self.footprint += first.nbytes + second.nbytes
+        return self._halves
 
     @property
     def tables(self) -> tuple[np.ndarray, ...] | None:
@@ -80,20 +101,25 @@ class Ranking:
             return int(self.best_first[0])
         if latest is None:  # the least good enough; the lowest index among equals
             return int(self.best_first[_position(self.negated, self.negated[count - 1], "left")])
-        distances = self._distances_from(latest)
+        distances = self._distances_from(latest, count)
         if distances is None:
             candidates = self.best_first_array[:count]
             return int(candidates[distance_to(self.space, latest, candidates).argmin()])
         return int(self.best_first[int(distances[:count].argmin())])
 
-    def _distances_from(self, latest: int) -> np.ndarray | None:
-        """Distances from ``latest`` to the ranked outcomes, best first (the last one kept:
-        an answer and the next proposal look at the same offer); None for huge spaces."""
+    def _distances_from(self, latest: int, count: int) -> np.ndarray | None:
+        """Distances from ``latest`` to at least the first ``count`` ranked outcomes, best
+        first (the last ones kept: an answer and the next proposal look at the same offer);
+        None for huge spaces whose distances are not whole numbers."""
         kept = self._latest
-        if kept is not None and kept[0] == latest:
+        if kept is not None and kept[0] == latest and len(kept[1]) >= count:
             return kept[1]
+        halves = None if self.tables is not None else self.halves
         if self.tables is not None:
             distances = distance_from_tables(self.tables, self.positions[latest])
+        elif halves is not None and self._cut is not None:
+            first, second = half_distances(self.space, latest, self._cut)
+            distances = first[halves[0][:count]] + second[halves[1][:count]]
         elif self.space.size <= FULL_DISTANCE_LIMIT:
             distances = distance_to(self.space, latest, self.best_first_array)
         else:
