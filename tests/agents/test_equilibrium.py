@@ -50,3 +50,22 @@ def test_the_strategy_is_registered_and_agrees_at_once_on_a_pie(fixtures) -> Non
     result = run_negotiation(scenario, options).result
     assert result is not None and result.agreement is not None
     assert result.rounds <= 2
+
+
+@pytest.mark.parametrize(("p", "b1", "b2"), [(0.1, 0.2, 0.1), (0.3, 0.0, 0.3), (0.5, 0.25, 0.25)])
+def test_breakdown_payoffs_move_the_split_as_the_closed_form_says(p, b1, b2) -> None:
+    """With breakdown payoffs (b1, b2) the stationary split solves 1 - x = p b2 + (1 - p) y and
+    1 - y = p b1 + (1 - p) x, so the first proposer gets (1 - b2 + (1 - p) b1) / (2 - p)."""
+    path = backward_induction(
+        PIE, np.zeros(2), rounds=500, breakdown=p, collapse_values=np.array([b1, b2])
+    )
+    assert path.accepted[0]
+    assert path.values[0][0] == pytest.approx((1.0 - b2 + (1.0 - p) * b1) / (2.0 - p), abs=1e-3)
+
+
+def test_collapse_values_default_to_the_walk_away_values() -> None:
+    walk_away = np.array([0.1, 0.2])
+    plain = backward_induction(PIE, walk_away, rounds=50, breakdown=0.2)
+    named = backward_induction(PIE, walk_away, rounds=50, breakdown=0.2, collapse_values=walk_away)
+    assert np.array_equal(plain.offers, named.offers)
+    assert np.array_equal(plain.values, named.values)

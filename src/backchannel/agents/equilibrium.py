@@ -54,11 +54,18 @@ def backward_induction(
     breakdown: float = 0.0,
     discounts: tuple[float, float] = (1.0, 1.0),
     offerable: np.ndarray | None = None,
+    collapse_values: np.ndarray | None = None,
 ) -> Path:
     """Solve alternating offers over ``utilities`` (shape ``(outcomes, 2)``) by backward
-    induction; ``offerable`` masks the outcomes a proposer may offer (red lines)."""
+    induction; ``offerable`` masks the outcomes a proposer may offer (red lines).
+
+    After a rejection the talks collapse with chance ``breakdown``, paying ``collapse_values``
+    (a scenario's declared breakdown payoffs; the walk-away values when not given); a
+    rejection in the last round ends the talks at the deadline, on the walk-away values.
+    """
     utilities = np.asarray(utilities, dtype=float)
     reservations = np.asarray(reservations, dtype=float)
+    collapsed = reservations if collapse_values is None else np.asarray(collapse_values, float)
     allowed = np.ones(len(utilities), bool) if offerable is None else np.asarray(offerable)
     discount = np.asarray(discounts, dtype=float)
     values = np.empty((rounds + 1, 2))
@@ -70,7 +77,7 @@ def backward_induction(
         responder = 1 - proposer
         # After a rejection: breakdown to walk-away values, or the next round, discounted.
         later = reservations if t == rounds - 1 else discount * values[t + 1]
-        rejected = breakdown * reservations + (1.0 - breakdown) * later
+        rejected = breakdown * collapsed + (1.0 - breakdown) * later
         if t == rounds - 1:
             rejected = reservations.copy()
         acceptable = allowed & (utilities[:, responder] >= rejected[responder] - 1e-12)
