@@ -118,3 +118,16 @@ def test_no_halves_when_distances_are_not_whole_numbers() -> None:
     spans = [101, 103, 107, 109, 113]
     space = space_of([span + 1 for span in spans], [True] * len(spans))
     assert half_split(space) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from([0.0, -0.0, 0.1, 0.25, 1.0, 1e-300, 0.7]) | st.floats(0, 1),
+        max_size=60,
+    )
+)
+def test_best_first_order_is_the_stable_sort(values) -> None:
+    array = np.array(values, dtype=float)
+    expected = np.argsort(-array, kind="stable")
+    assert ranking.best_first_order(array).tolist() == expected.tolist()

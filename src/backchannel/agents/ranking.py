@@ -45,7 +45,7 @@ class Ranking:
         utilities, acceptable, space = view.utilities, view.acceptable, view.space
         self.utilities, self.acceptable, self.space = utilities, acceptable, space
         rows = np.flatnonzero(acceptable)
-        best_first = rows[np.argsort(-utilities[rows], kind="stable")]  # ties: lower index first
+        best_first = rows[best_first_order(utilities[rows])]  # ties: lower index first
         negated = -utilities[best_first]  # ascending
         self.size = len(rows)
         self.best_first_array = best_first
@@ -126,6 +126,27 @@ class Ranking:
             return None
         self._latest = (latest, distances)
         return distances
+
+
+def best_first_order(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(-values, kind="stable")``, about twice as fast: an unstable sort, then a
+    stable sort of only the entries whose value occurs more than once (each run of equal
+    values is contiguous, so sorting those entries by value and position keeps every run in
+    its own place and puts it in position order); the plain stable sort when ties abound."""
+    order = np.argsort(-values)
+    ranked = values[order]
+    tied = np.zeros(len(order), dtype=bool)
+    if len(order) > 1:
+        equal = ranked[1:] == ranked[:-1]
+        tied[1:] |= equal
+        tied[:-1] |= equal
+    if tied.sum() > len(order) // 8:  # many ties: the stable sort is the cheaper
+        return np.argsort(-values, kind="stable")
+    if tied.any():
+        places = np.flatnonzero(tied)
+        members = order[places]
+        order[places] = members[np.lexsort((members, -ranked[places]))]
+    return order
 
 
 def _position(ascending: list[float] | np.ndarray, value: float, side: str) -> int:
