@@ -23,8 +23,10 @@ from backchannel.experiments.batch.run_offers import RunsOfferTable
 from backchannel.experiments.batch.strategies import BatchStrategy, SideArrays, python_power
 from backchannel.protocols import deadline as rule
 from backchannel.protocols.alternating import HOURS_PER_DAY
+from backchannel.protocols.alternating import LOST as LOST_REASON
 from backchannel.scenario.model import Scenario
 
+ACCEPTANCE_LOST_REASON = "the acceptance was lost on every attempt and never arrived"
 REASONS = (
     "agreement",
     "round limit reached",
@@ -33,8 +35,11 @@ REASONS = (
     rule.UNANSWERED,
     rule.UNRATIFIED,
     BatchHazard.REASON,
+    LOST_REASON,
+    ACCEPTANCE_LOST_REASON,
 )
 AGREEMENT, ROUND_LIMIT, DEADLINE, IN_TRANSIT, UNANSWERED, UNRATIFIED, BREAKDOWN = range(7)
+LOST, ACCEPTANCE_LOST = 7, 8
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,9 @@ class BatchInputs:
     hop_delays: np.ndarray
     hop_leaks: np.ndarray | None = None
     seeds: np.ndarray | None = None
+    hop_losses: np.ndarray | None = None  # (runs, hops) loss chances; None: nothing is lost
+    timeouts: np.ndarray | None = None  # per run, hours between attempts (``Route.timeout``)
+    max_attempts: np.ndarray | None = None  # per run, ``Route.max_attempts``
 
     @classmethod
     def fixed(cls, scenario: Scenario, route: Route, runs: int) -> BatchInputs:
@@ -116,9 +124,17 @@ def simulate(
     clock = BatchClock(scenario.timeline, scenario)
     hazard = BatchHazard.of(scenario)
     leaks = inputs.hop_leaks if inputs.hop_leaks is not None else np.zeros_like(inputs.hop_delays)
-    drawing = hazard is not None or bool((leaks > 0.0).any())
+    losses = (
+        inputs.hop_losses if inputs.hop_losses is not None else np.zeros_like(inputs.hop_delays)
+    )
+    lossy = bool((losses > 0.0).any())
+    drawing = hazard is not None or bool((leaks > 0.0).any()) or lossy
     if drawing and inputs.seeds is None:
-        raise ValueError("leaky hops and breakdown hazards need the runs' seeds")
+        raise ValueError("lossy or leaky hops and breakdown hazards need the runs' seeds")
+    if lossy and (inputs.timeouts is None or inputs.max_attempts is None):
+        raise ValueError("lossy hops need each run's timeout and number of attempts")
+    timeouts = inputs.timeouts if inputs.timeouts is not None else np.ones(runs)
+    attempts = inputs.max_attempts if inputs.max_attempts is not None else np.ones(runs, int)
     draws = RunDraws(inputs.seeds if drawing else [])  # type: ignore[arg-type]
     seats = [SideArrays(tables[c], inputs.parties.reservation[:, c].copy()) for c in (0, 1)]
     first = scenario.party_index(scenario.first_mover)
@@ -146,8 +162,55 @@ def simulate(
                 counted = leaked & (left[drawn] <= deadline[drawn])
                 out.leaks[ids[drawn]] += counted
 
+    def transmit(
+        sending: np.ndarray, sent_at: np.ndarray, deadline: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``Route.transmit`` for each ``sending`` run's message leaving at ``sent_at``, with
+        the draws per attempt and hop in ``channel.hops``' order (loss, then leak), and leaks
+        counted as recorded (a passage leaving by the deadline). Returns per run when it
+        arrives (inf: never delivered) and, for one never delivered, the time of the last
+        thing recorded about it (``messages.record_delivery``'s "undelivered" time)."""
+        arrives = np.full(len(ids), np.inf)
+        given_up = np.full(len(ids), -np.inf)
+        pending = sending.copy()
+        last = np.full(len(ids), -np.inf)  # latest departure or passage recorded
+        attempt = 0
+        while pending.any():
+            attempt += 1
+            start = sent_at + (attempt - 1) * timeouts[ids]
+            going = pending & (attempt <= attempts[ids])
+            if attempt > 1:
+                going &= start <= deadline
+            stopped = pending & ~going
+            given_up[stopped] = last[stopped]
+            pending &= going
+            if not pending.any():
+                break
+            last[pending] = start[pending]
+            alive, here = pending.copy(), start.copy()
+            for column in range(hops.shape[1]):
+                chance = losses[:, column]
+                drawn = np.flatnonzero(alive & (chance > 0.0))
+                if len(drawn):
+                    lost = draws.take(ids[drawn]) < chance[drawn]
+                    gone = drawn[lost]
+                    seen = gone[here[gone] <= deadline[gone]]
+                    last[seen] = np.maximum(last[seen], here[seen])
+                    alive[gone] = False
+                here = np.where(alive, here + hops[:, column], here)
+                leaky = leaks[:, column]
+                drawn = np.flatnonzero(alive & (leaky > 0.0))
+                if len(drawn):
+                    leaked = draws.take(ids[drawn]) < leaky[drawn]
+                    out.leaks[ids[drawn]] += leaked & (here[drawn] <= deadline[drawn])
+                seen = np.flatnonzero(alive & (here <= deadline))
+                last[seen] = np.maximum(last[seen], here[seen])
+            arrives[alive] = here[alive]
+            pending &= ~alive
+        return arrives, given_up
+
     def finish(mask: np.ndarray, agreement, reason: int, time_hours, deadline) -> None:
-        nonlocal ids, now, hops, leaks, deadlines, began
+        nonlocal ids, now, hops, leaks, losses, deadlines, began
         where = ids[mask]
         out.agreement[where] = agreement[mask] if agreement is not None else -1
         out.reason[where] = reason
@@ -157,7 +220,7 @@ def simulate(
         out.deadline_hours[where] = deadline[mask]
         keep = ~mask
         ids, now, began, deadlines = ids[keep], now[keep], began[keep], deadlines[keep]
-        hops, leaks = hops[keep], leaks[keep]
+        hops, leaks, losses = hops[keep], leaks[keep], losses[keep]
         for seat in seats:
             seat.keep(keep)
 
@@ -183,9 +246,20 @@ def simulate(
         receiver = 1 - proposer
         relative = _relative_time(now, deadlines[:, proposer], round_number, scenario)
         offer = strategies[proposer].propose(seats[proposer], relative)
-        if drawing:
-            leak(np.ones(len(ids), dtype=bool), now, deadline)
-        arrived = clock.arrival(via, now, arrival(now))
+        if lossy:
+            sent, _ = transmit(np.ones(len(ids), dtype=bool), now, deadline)
+        else:
+            if drawing:
+                leak(np.ones(len(ids), dtype=bool), now, deadline)
+            sent = arrival(now)
+        if lossy and not np.isfinite(sent).all():  # lost on every attempt: the talks end
+            gone = ~np.isfinite(sent)
+            finish(gone, None, LOST, deadline, deadline)
+            keep = ~gone
+            sent, offer, deadline = sent[keep], offer[keep], deadline[keep]
+            if not len(ids):
+                break
+        arrived = clock.arrival(via, now, sent)
         decided = arrived + scenario.response_hours
         seats[receiver].receive(offer)
         relative = _relative_time(decided, deadlines[:, receiver], round_number, scenario)
@@ -204,9 +278,18 @@ def simulate(
         finish(unanswered, None, UNANSWERED, deadline, deadline)
         keep = ~unanswered
         accepted, offer, deadline = accepted[keep], offer[keep], deadline[keep]
-        if drawing and accepted.any():  # the acceptance's passages back along the route
-            leak(accepted, now, deadline)
-        closed = arrival(now)  # the acceptance back along the route
+        if lossy:  # the acceptance back along the route, perhaps lost on every attempt
+            closed, given_up = transmit(accepted, now, deadline)
+            gone = accepted & ~np.isfinite(closed)
+            if gone.any():
+                finish(gone, None, ACCEPTANCE_LOST, np.maximum(now, given_up), deadline)
+                keep = ~gone
+                accepted, offer, deadline = accepted[keep], offer[keep], deadline[keep]
+                closed = closed[keep]
+        else:
+            if drawing and accepted.any():  # the acceptance's passages back along the route
+                leak(accepted, now, deadline)
+            closed = arrival(now)  # the acceptance back along the route
         late = accepted & (closed > deadline)
         finish(late, None, IN_TRANSIT, deadline, deadline)
         keep = ~late

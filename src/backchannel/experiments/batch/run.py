@@ -17,11 +17,12 @@ whose utilities differ are grouped, one group per distinct set of utility functi
 
 :func:`batch_supported` says whether the batch engine will be used (:func:`why_not_batch` says
 why not): two parties, the direct or shuttle protocol, strategies with an array form (boulware,
-linear, conceder, tit-for-tat, hardliner), a route with fixed delays and no loss or
+linear, conceder, tit-for-tat, hardliner), a route with fixed delays and no
 distortion. A timeline is followed run by run, as the step engine follows it
 (``batch.clock``), ratifiers judge each agreement as ``protocols.ratification`` does
-(``batch.ratification``), and leaks and a breakdown hazard are drawn from each run's own
-protocol stream in the step engine's order (``batch.draws``, ``batch.hazard``). Everything
+(``batch.ratification``), and losses (with resends), leaks and a breakdown hazard are drawn
+from each run's own protocol stream in the step engine's order (``batch.draws``,
+``batch.hazard``, ``batch.engine``'s ``transmit``). Everything
 else runs on the step engine, and each row says which engine played it.
 """
 
@@ -155,20 +156,18 @@ def why_not_batch(
     if route.sessions is not None:
         return "the route runs in proximity sessions, which the step engine times"
     if not _batch_route(route):
-        return "the channel draws randomness (loss, stochastic delay or distortion)"
+        return "the channel draws randomness (stochastic delay or distortion)"
     return None
 
 
 def _batch_route(route: Route) -> bool:
-    """A route the batch engine's clock can replay: fixed delays, nothing lost or reworded
-    (leaks change no message, and the engine draws them as the step engine does), no
-    proximity sessions."""
+    """A route the batch engine's clock can replay: fixed delays, nothing reworded (leaks and
+    losses change no message, and the engine draws them, and resends, as the step engine
+    does), no proximity sessions."""
     if getattr(route, "sessions", None) is not None:
         return False
     for hop in route.hops:
         delay = getattr(hop, "delay", None)
-        if getattr(hop, "loss", 0.0) > 0.0:
-            return False
         if getattr(hop, "fidelity", ()) or (delay is not None and delay.stochastic):
             return False
     return True
@@ -234,11 +233,15 @@ def _simulate(
 ) -> BatchOutcome:
     delays = {key: [h.delay_hours for h in route.hops] for key, route in routes.items()}
     leaks = {key: [h.leak for h in route.hops] for key, route in routes.items()}
+    losses = {key: [h.loss for h in route.hops] for key, route in routes.items()}
     inputs = BatchInputs(
         parties=PartyArrays.of(members),
         hop_delays=np.array([delays[id(s.channel)] for s in members], dtype=float),
         hop_leaks=np.array([leaks[id(s.channel)] for s in members], dtype=float),
         seeds=seeds,
+        hop_losses=np.array([losses[id(s.channel)] for s in members], dtype=float),
+        timeouts=np.array([routes[id(s.channel)].timeout for s in members], dtype=float),
+        max_attempts=np.array([routes[id(s.channel)].max_attempts for s in members]),
     )
     via = routes[id(base.channel)].via
     strategies = tuple(batch_strategy(names[p.id]) for p in base.parties)
