@@ -37,6 +37,9 @@ def post_notes(base: str, negotiation: str, clients: list[httpx.Client], notes: 
     start = threading.Barrier(len(clients))
 
     def write(c: httpx.Client, who: int) -> None:
+        # A jam leaves writers unanswered for good; a busy machine only slows them, so each
+        # answer may take minutes here (the default 30 s lost one of 180 on a loaded CI box).
+        c.timeout = httpx.Timeout(300.0)
         start.wait()
         for n in range(notes):
             try:
