@@ -202,7 +202,16 @@ def test_ctrl_c_on_compare_with_processes_stops_every_worker() -> None:
         "1",
         "--json",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Started as a shell starts a command: Ctrl-C at its default. A child inherits an ignored
+    # SIGINT, and Python then never raises KeyboardInterrupt; the test process may have had it
+    # ignored by an earlier test, which is not what a user's terminal does.
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     workers: set[int] = set()
     while len(workers) < 2 and process.poll() is None:  # wait until the pool is working
         workers |= _descendants(process.pid)
