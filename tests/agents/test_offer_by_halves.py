@@ -7,22 +7,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_offer_choice import space_of
 
 from backchannel.agents import ranking
 from backchannel.agents.distances import distance_to, half_distances, half_split
 from backchannel.agents.views import PartyView, read_only
-from backchannel.space.issues import DiscreteIssue, NumericIssue
-from backchannel.space.outcomes import OutcomeSpace
-
-
-def space_of(sizes: list[int], numeric: list[bool]) -> OutcomeSpace:
-    issues = []
-    for k, (size, is_numeric) in enumerate(zip(sizes, numeric, strict=True)):
-        if is_numeric:
-            issues.append(NumericIssue.from_range(f"n{k}", f"n{k}", 0, size - 1, 1))
-        else:
-            issues.append(DiscreteIssue(f"d{k}", f"d{k}", tuple(f"o{j}" for j in range(size))))
-    return OutcomeSpace(tuple(issues))
 
 
 def reference_offer(space, utilities, acceptable, target, latest) -> int:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.experiments.test_batch_exact import scenarios
+from tests.experiments.test_run_space import assert_same_analysis
 
 from backchannel.analysis.outcome_space import analyze_space
 from backchannel.analysis.pareto import pareto_mask
@@ -86,14 +87,7 @@ def test_zone_frontier_and_nash_equal_the_full_analysis_on_random_scenarios(data
     analysis of every outcome."""
     base = data.draw(scenarios(uncertain=True))
     drawn = draw_scenario(base, job_rng(seed, 0))
-    fast = run_space(drawn, allowed_by_all(base))
-    full = analyze_space(drawn)
-    assert fast.zopa_exists == full.zopa_exists
-    assert np.array_equal(fast.frontier_utilities, full.frontier_utilities)
-    if full.nash is None:
-        assert fast.nash_utilities is None
-    else:
-        assert np.array_equal(fast.nash_utilities, full.utilities_of(full.nash))
+    assert_same_analysis(run_space(drawn, allowed_by_all(base)), analyze_space(drawn))
 
 
 @settings(max_examples=100, deadline=None)

@@ -7,9 +7,8 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.experiments.test_batch_exact import BATCHABLE, drawn, scenarios, without_engine
+from tests.experiments.test_batch_exact import BATCHABLE, assert_engines_agree, scenarios
 
-from backchannel.experiments.batch import batch_supported, run_batch
 from backchannel.experiments.batch.draws import RunDraws
 from backchannel.randomness import lazy_rng
 from backchannel.scenario.loader import compile_spec
@@ -60,12 +59,7 @@ def test_leaks_and_breakdowns_equal_step_rows(data, protocol, names, uncertain, 
     scenario = data.draw(risky(uncertain, timed))
     strategies = {"a": names[0], "b": names[1]}
     seeds = [3, 1, 4, 1, 5, 9, 2, 6, 11, 12]
-    assert batch_supported(scenario, protocol, strategies)
-    common = {"force_direct": True, "draw": drawn if uncertain else None}
-    batch = run_batch(scenario, protocol, strategies, seeds, **common)
-    step = run_batch(scenario, protocol, strategies, seeds, engine="step", **common)
-    assert {row["engine"] for row in batch} == {"batch"}
-    assert without_engine(batch) == without_engine(step)
+    assert_engines_agree(scenario, protocol, strategies, seeds, uncertain)
 
 
 def test_draws_follow_each_runs_stream_whatever_the_pace() -> None:

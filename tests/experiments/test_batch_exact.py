@@ -187,6 +187,17 @@ def without_engine(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "engine"} for row in rows]
 
 
+def assert_engines_agree(scenario, protocol, strategies, seeds, uncertain: bool) -> None:
+    """The batch engine covers these settings and plays every seed to the step engine's row."""
+    assert batch_supported(scenario, protocol, strategies)
+    common = {"force_direct": True, "draw": drawn if uncertain else None}
+    batch = run_batch(scenario, protocol, strategies, seeds, **common)
+    step = run_batch(scenario, protocol, strategies, seeds, engine="step", **common)
+    assert {row["engine"] for row in batch} == {"batch"}
+    assert {row["engine"] for row in step} == {"step"}
+    assert without_engine(batch) == without_engine(step)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=st.data(),
@@ -198,12 +209,4 @@ def without_engine(rows: list[dict]) -> list[dict]:
 def test_batch_rows_equal_step_rows(data, protocol, names, uncertain, timed) -> None:
     scenario = data.draw(scenarios(uncertain, timed))
     strategies = {"a": names[0], "b": names[1]}
-    seeds = [3, 1, 4, 1, 5, 9, 2, 6]
-    draw = drawn if uncertain else None
-    assert batch_supported(scenario, protocol, strategies)
-    common = {"force_direct": True, "draw": draw}
-    batch = run_batch(scenario, protocol, strategies, seeds, **common)
-    step = run_batch(scenario, protocol, strategies, seeds, engine="step", **common)
-    assert {row["engine"] for row in batch} == {"batch"}
-    assert {row["engine"] for row in step} == {"step"}
-    assert without_engine(batch) == without_engine(step)
+    assert_engines_agree(scenario, protocol, strategies, [3, 1, 4, 1, 5, 9, 2, 6], uncertain)

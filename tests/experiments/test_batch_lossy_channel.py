@@ -7,9 +7,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.experiments.test_batch_draws import risky
-from tests.experiments.test_batch_exact import BATCHABLE, drawn, without_engine
+from tests.experiments.test_batch_exact import BATCHABLE, assert_engines_agree
 
-from backchannel.experiments.batch import batch_supported, run_batch
 from backchannel.scenario.loader import compile_spec
 from backchannel.scenario.model import Scenario
 from backchannel.scenario.schema import ScenarioSpec
@@ -41,9 +40,4 @@ def test_lossy_channels_equal_step_rows(data, protocol, names, uncertain, timed)
     scenario = data.draw(lossy(uncertain, timed))
     strategies = {"a": names[0], "b": names[1]}
     seeds = [3, 1, 4, 1, 5, 9, 2, 6, 11, 12, 13, 14]
-    assert batch_supported(scenario, protocol, strategies)
-    common = {"force_direct": True, "draw": drawn if uncertain else None}
-    batch = run_batch(scenario, protocol, strategies, seeds, **common)
-    step = run_batch(scenario, protocol, strategies, seeds, engine="step", **common)
-    assert {row["engine"] for row in batch} == {"batch"}
-    assert without_engine(batch) == without_engine(step)
+    assert_engines_agree(scenario, protocol, strategies, seeds, uncertain)

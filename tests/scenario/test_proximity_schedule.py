@@ -8,26 +8,13 @@ from typing import Any
 
 import pytest
 import yaml
+from test_compile_channel import SPLIT
 
 from backchannel.protocols.runner import RunOptions, RunRefused, route_for
 from backchannel.scenario.errors import ScenarioError
 from backchannel.scenario.loader import load_scenario
 
-BASE: dict[str, Any] = {
-    "name": "split",
-    "issues": [{"id": "share", "range": {"min": 0, "max": 100, "step": 10}}],
-    "parties": [
-        {
-            "id": "a",
-            "preferences": {"weights": {"share": 1}, "values": {"share": [[0, 0], [100, 1]]}},
-        },
-        {
-            "id": "b",
-            "preferences": {"weights": {"share": 1}, "values": {"share": [[0, 1], [100, 0]]}},
-        },
-    ],
-    "timeline": {"start": "2026-01-01"},
-}
+BASE: dict[str, Any] = {**SPLIT, "timeline": {"start": "2026-01-01"}}
 ROUNDS = {
     "via": ["broker"],
     "sessions": {
@@ -88,9 +75,7 @@ def with_sessions(**changes: Any) -> dict[str, Any]:
             "before the clock starts",
         ),
         (
-            with_sessions(
-                schedule=[{"day": 1, "length_hours": 30}, {"day": 2, "length_hours": 4}]
-            ),
+            with_sessions(schedule=[{"day": 1, "length_hours": 30}, {"day": 2, "length_hours": 4}]),
             "channel.routes.rounds.sessions.schedule[1]",
             "list sessions in time order",
         ),
