@@ -14,11 +14,6 @@ turn passes on: the side whose acceptance was refused proposes next. Receivers w
 different texts are a miscalculation too, and the turn passes on. A message lost on every
 attempt ends the talks.
 
-The rules of turns, answers, confirmations and agreement are the machine's
-(``protocols.alternating_machine``); :class:`AlternatingOffers` drives it: it chooses the moves
-(the strategies) and their times (the channel, the clock), and keeps the channel, the timeline,
-the breakdown hazard and ratification.
-
 The deadline (``protocols.deadline``): an offer or acceptance still in transit when it passes is
 void, an answer or confirmation that would come after it is not made, and the talks end at it.
 """
@@ -35,7 +30,6 @@ import numpy as np
 from backchannel.agents.base import Strategy
 from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
-from backchannel.protocols.alternating_machine import AlternatingMachine
 from backchannel.protocols.breakdown import Hazard, collapse
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
 from backchannel.protocols.deadline import (
@@ -50,10 +44,11 @@ from backchannel.protocols.deadline import (
 )
 from backchannel.protocols.messages import record_delivery, record_dispatch
 from backchannel.protocols.registry import RunSetup, protocol
-from backchannel.protocols.relay import Propose, Respond
+from backchannel.protocols.relay import common_position
 from backchannel.protocols.resumption import resume_talks
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
+from backchannel.protocols.turns import Turns
 from backchannel.scenario.model import Party, Scenario
 
 if TYPE_CHECKING:
@@ -129,19 +124,6 @@ class AlternatingOffers:
         rng: np.random.Generator,
         transcript: Transcript,
     ) -> Transcript:
-        """Drive the machine (``protocols.alternating_machine``): choose each move and its time;
-        the channel says when messages arrive, the machine what they do."""
-        try:
-            return self._drive(strategies, rng, transcript)
-        finally:  # the machine's ending calls back into this engine: drop the cycle at once
-            self._machine = None  # type: ignore[assignment]
-
-    def _drive(
-        self,
-        strategies: Mapping[str, Strategy],
-        rng: np.random.Generator,
-        transcript: Transcript,
-    ) -> Transcript:
         scenario = self.scenario
         seats = [
             Side(party, strategies[party.id], scenario, column)
@@ -149,45 +131,57 @@ class AlternatingOffers:
         ]
         deadline = min(seat.deadline_hours for seat in seats)
         by_id = {seat.party.id: seat for seat in seats}
+        turns = Turns(scenario)
         self._record_start(transcript, seats, deadline)
         self._seats = seats
         self._clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
-        machine = self._machine = AlternatingMachine(
-            scenario, transcript, lambda *ending: self._finish(transcript, *ending)
-        )
         hazard = Hazard.of(scenario)
-        now = 0.0
+        now, round_number = 0.0, 0
         while True:
             if self._clock is not None:  # pressure over time: positions move as the clock runs
-                self._follow_timeline(transcript, now, machine.rounds + 1)
+                self._follow_timeline(transcript, now, round_number + 1)
                 deadline = min(seat.deadline_hours for seat in seats)
-            if machine.rounds >= scenario.max_rounds:
-                return machine.end(None, ROUND_LIMIT, now)
+            if round_number >= scenario.max_rounds:
+                return self._finish(transcript, None, ROUND_LIMIT, now, round_number)
             if not in_time(now, deadline):
-                return machine.end(None, PASSED, ending_time(now, deadline))
-            proposer = by_id[machine.turns.proposer]
-            offer = proposer.strategy.propose(proposer.view(scenario, now, machine.rounds + 1))
+                ended = ending_time(now, deadline)
+                return self._finish(transcript, None, PASSED, ended, round_number)
+            round_number += 1
+            proposer = by_id[turns.proposer]
+            offer = proposer.strategy.propose(proposer.view(scenario, now, round_number))
             proposer.sent += (offer,)
-            machine.play(Propose(proposer.party.id, offer), now)
-            round_number = machine.rounds
-            decided_at, last = now, proposer
-            for receiver_id in machine.receivers_of[proposer.party.id]:
-                last = by_id[receiver_id]
-                decided_at, late = self._deliver(
-                    transcript, proposer, last, offer, now, round_number, rng, deadline
+            decided_at, rejecter, last = now, None, proposer
+            accepted_texts: set[int] = set()
+            for seat in seats:
+                if seat is proposer:
+                    continue
+                last = seat
+                accepted, decided_at, text, late = self._deliver(
+                    transcript, proposer, seat, offer, now, round_number, rng, deadline
                 )
                 if late is not None:
-                    return machine.end(None, late, deadline)
-                if machine.proposer is None:  # a rejection closed the round
+                    return self._finish(transcript, None, late, deadline, round_number)
+                if not accepted:
+                    rejecter = seat
                     break
-            if machine.all_accepted:
-                ending = self._close(transcript, proposer, last, decided_at, rng, deadline)
+                accepted_texts.add(text)
+            if rejecter is None:
+                ending = self._close(
+                    transcript,
+                    proposer,
+                    last,
+                    offer,
+                    accepted_texts,
+                    decided_at,
+                    round_number,
+                    rng,
+                    deadline,
+                )
                 if isinstance(ending, Transcript):
                     return ending
-                decided_at = ending
-            rejected = machine.rejecter is not None
+                decided_at, rejecter = ending
             began, now = now, decided_at
-            if hazard is not None and rejected and hazard.strikes(rng, began, now):
+            if hazard is not None and rejecter is not None and hazard.strikes(rng, began, now):
                 clock = self._clock
                 resumes = resume_talks(
                     scenario, transcript, hazard, now, round_number, clock, seats, deadline
@@ -199,6 +193,7 @@ class AlternatingOffers:
                         scenario, transcript, hazard, now, round_number, parties, direct
                     )
                 now = resumes
+            turns.after(rejecter.party.id if rejecter is not None else None)
 
     def _deliver(
         self,
@@ -210,9 +205,9 @@ class AlternatingOffers:
         round_number: int,
         rng: np.random.Generator,
         deadline: float = math.inf,
-    ) -> tuple[float, str | None]:
-        """Carry ``offer`` to ``receiver``, ask it and apply its answer to the machine; (decided
-        at, why the talks end at the deadline or None)."""
+    ) -> tuple[bool, float, int | None, str | None]:
+        """Carry ``offer`` to ``receiver`` and ask it; (accepted, decided at, text received,
+        why the talks end at the deadline or None)."""
         route = self.route_for(proposer.party.id, receiver.party.id)
         text, leaves = offer, now
         if self.settings.relay is not None:  # the shuttle mediator may hold, batch or reword
@@ -242,17 +237,27 @@ class AlternatingOffers:
             deadline_hours=deadline,
         )
         if counted == EXPIRED:
-            return math.inf, IN_TRANSIT
+            return False, math.inf, None, IN_TRANSIT
         if delivery.delivered is None:
-            return math.inf, LOST
+            return False, math.inf, None, LOST
         received = delivery.delivered
         if not in_time(route.answered_at(arrived, self.scenario.response_hours), deadline):
             receiver.received += (Offer(proposer.party.id, received, arrived),)
-            return math.inf, UNANSWERED
+            return False, math.inf, received, UNANSWERED
         accepted, decided_at = self._answer(receiver, proposer, received, arrived, round_number)
-        answer = "accept" if accepted else "reject"
-        self._machine.play(Respond(receiver.party.id, answer, received), decided_at, delivery.via)
-        return decided_at, None
+        transcript.record(
+            Event(  # kind, time, round, sender, receiver, outcome, delivered, via
+                "accept" if accepted else "reject",
+                decided_at,
+                round_number,
+                receiver.party.id,
+                proposer.party.id,
+                received,
+                received,
+                delivery.via,
+            )
+        )
+        return accepted, decided_at, received, None
 
     def _answer(
         self, seat: Side, sender: Side, text: int, arrived: float, round_number: int
@@ -269,16 +274,32 @@ class AlternatingOffers:
         transcript: Transcript,
         proposer: Side,
         acceptor: Side,
+        offer: int,
+        texts: set[int],
         decided_at: float,
+        round_number: int,
         rng: np.random.Generator,
         deadline: float,
-    ) -> Transcript | float:
-        """Every receiver accepted one text: the acceptance travels back to the proposer, who
-        confirms a text it did not propose (semantics in the module docstring). Returns the
-        finished transcript, or when the talks go on."""
-        machine = self._machine
-        (text,) = machine.accepted_texts
-        offer, round_number = machine.offer, machine.rounds
+    ) -> Transcript | tuple[float, Side | None]:
+        """Every receiver accepted: the deal, or the miscalculation when texts differ
+        (semantics in the module docstring). Returns the finished transcript, or when and by
+        whom the talks go on."""
+        if len(texts) > 1:
+            transcript.record(
+                Event(
+                    kind="miscalculation",
+                    time_hours=decided_at,
+                    round=round_number,
+                    sender=proposer.party.id,
+                    outcome=offer,
+                    details={
+                        "accepted": sorted(texts),
+                        "why": "receivers accepted different texts",
+                    },
+                )
+            )
+            return decided_at, None
+        (text,) = texts
         back = self.route_for(acceptor.party.id, proposer.party.id)
         delivery = back.transmit(text, decided_at, rng, sealed=True, give_up_at_hours=deadline)
         counted = record_delivery(
@@ -292,21 +313,33 @@ class AlternatingOffers:
             deadline_hours=deadline,
         )
         if counted == EXPIRED:
-            return machine.end(None, IN_TRANSIT, deadline)
+            return self._finish(transcript, None, IN_TRANSIT, deadline, round_number)
         if not delivery.arrived:
             why = "the acceptance was lost on every attempt and never arrived"
-            return machine.end(None, why, max(decided_at, transcript.events[-1].time_hours))
+            ended = max(decided_at, transcript.events[-1].time_hours)
+            return self._finish(transcript, None, why, ended, round_number)
         closed = delivery.arrives_at_hours
-        if machine.agreement() is not None:
-            return machine.end(offer, "agreement", closed, deadline)
+        standing = {proposer.party.id: offer, acceptor.party.id: text}
+        if common_position(standing) is not None:
+            return self._finish(transcript, offer, "agreement", closed, round_number, deadline)
         if not in_time(back.answered_at(closed, self.scenario.response_hours), deadline):
-            return machine.end(None, UNANSWERED, deadline)
+            return self._finish(transcript, None, UNANSWERED, deadline, round_number)
         confirmed, confirm_at = self._answer(proposer, acceptor, text, closed, round_number)
-        answer = "accept" if confirmed else "reject"
-        machine.play(Respond(proposer.party.id, answer, text), confirm_at)
-        if machine.agreement() is not None:
-            return machine.end(text, "agreement", confirm_at, deadline)
-        return confirm_at
+        transcript.record(
+            Event(
+                kind="confirm" if confirmed else "miscalculation",
+                time_hours=confirm_at,
+                round=round_number,
+                sender=proposer.party.id,
+                receiver=acceptor.party.id,
+                outcome=offer,
+                delivered=text,
+                details={"why": "the accepted text was not the text proposed"},
+            )
+        )
+        if confirmed:
+            return self._finish(transcript, text, "agreement", confirm_at, round_number, deadline)
+        return confirm_at, None
 
     def _record_start(self, transcript: Transcript, seats: list[Side], deadline: float) -> None:
         first, second = seats[0].party.id, seats[1].party.id
