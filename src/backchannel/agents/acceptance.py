@@ -71,7 +71,7 @@ class AcceptNext(AcceptanceRule):
     def accepts(
         self, view: PartyView, offer: int, demand: float, next_offer: Callable[[], int]
     ) -> bool:
-        return acceptable_at(view, offer, min(demand, view.utility_of(next_offer())))
+        return acceptable_at(view, offer, min(demand, float(view.utilities[next_offer()])))
 
     def accepts_runs(
         self,

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from backchannel.agents.components import aspiration, best_utility, target_utility
+from backchannel.agents.components import aspiration, best_utility
 from backchannel.agents.side_arrays import SideArrays
 from backchannel.agents.views import PartyView
 
@@ -47,7 +47,8 @@ class Aspiration(ConcessionCurve):
             raise ValueError("exponent must be positive")
 
     def demand(self, view: PartyView) -> float:
-        return target_utility(view, aspiration(view.relative_time, self.exponent))
+        floor = view.reservation  # target_utility's arithmetic, one call fewer: a hot path
+        return floor + (best_utility(view) - floor) * aspiration(view.relative_time, self.exponent)
 
     def demand_runs(self, side: SideArrays, relative_time: np.ndarray) -> np.ndarray:
         share = 1.0 - python_power(np.clip(relative_time, 0.0, 1.0), self.exponent)

@@ -96,11 +96,15 @@ class Ranking:
         """The outcome :func:`backchannel.agents.components.offer_for_target` describes."""
         if not self.size:
             return int(np.argmax(self.utilities))
-        count = self.count_meeting(target)
+        negated = self.negated
+        if type(negated) is list:  # count_meeting without its two calls: a hot path
+            count = bisect_right(negated, -(target - TOLERANCE))
+        else:
+            count = self.count_meeting(target)
         if count <= 1:
             return int(self.best_first[0])
         if latest is None:  # the least good enough; the lowest index among equals
-            return int(self.best_first[_position(self.negated, self.negated[count - 1], "left")])
+            return int(self.best_first[_position(negated, negated[count - 1], "left")])
         distances = self._distances_from(latest, count)
         if distances is None:
             candidates = self.best_first_array[:count]

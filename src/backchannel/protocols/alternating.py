@@ -14,6 +14,11 @@ turn passes on: the side whose acceptance was refused proposes next. Receivers w
 different texts are a miscalculation too, and the turn passes on. A message lost on every
 attempt ends the talks.
 
+The rules of turns, rounds, answers, confirmations and agreement are the machine's
+(``protocols.alternating_machine``); :class:`AlternatingOffers` drives it: it chooses the moves
+(the strategies) and their times (the channel, the clock), and keeps the channel, the timeline,
+the breakdown hazard and ratification.
+
 The deadline (``protocols.deadline``): an offer or acceptance still in transit when it passes is
 void, an answer or confirmation that would come after it is not made, and the talks end at it.
 """
@@ -30,6 +35,7 @@ import numpy as np
 from backchannel.agents.base import Strategy
 from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
+from backchannel.protocols.alternating_machine import AlternatingMachine
 from backchannel.protocols.breakdown import Hazard, collapse
 from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
 from backchannel.protocols.deadline import (
@@ -44,11 +50,9 @@ from backchannel.protocols.deadline import (
 )
 from backchannel.protocols.messages import record_delivery, record_dispatch
 from backchannel.protocols.registry import RunSetup, protocol
-from backchannel.protocols.relay import common_position
 from backchannel.protocols.resumption import resume_talks
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
-from backchannel.protocols.turns import Turns
 from backchannel.scenario.model import Party, Scenario
 
 if TYPE_CHECKING:
@@ -57,6 +61,7 @@ if TYPE_CHECKING:
 HOURS_PER_DAY = 24.0
 LOST = "a message was lost on every attempt and never arrived"
 RouteFor = Callable[[str, str], Route]
+new_tuple = tuple.__new__  # a named tuple from its fields in order, without its keyword layer
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class Side:
         self.scenario = scenario
         self.column = column
         self.negotiation_days = scenario.deadline_days
+        self.party_id = party.id
         self.move_to(party)
         self.received: tuple[Offer, ...] = ()
         self.sent: tuple[int, ...] = ()
@@ -89,25 +95,33 @@ class Side:
         self.deadline_hours = HOURS_PER_DAY * days
 
     def view(self, scenario: Scenario, now_hours: float, round_number: int) -> PartyView:
+        """What this party sees when deciding at ``now_hours`` in round ``round_number``."""
         relative = relative_time(now_hours, self.deadline_hours, round_number, scenario.max_rounds)
         party = self.party
-        return PartyView(  # positional: a run builds two views a round
-            party.id,
-            scenario.space,
-            self.utilities,
-            self.acceptable,
-            party.reservation,
-            relative,
-            now_hours,
-            round_number,
-            self.received,
-            self.sent,
-            self.allowed,
+        return new_tuple(  # PartyView's fields in order, without its keyword layer: a hot path
+            PartyView,
+            (
+                party.id,
+                scenario.space,
+                self.utilities,
+                self.acceptable,
+                party.reservation,
+                relative,
+                now_hours,
+                round_number,
+                self.received,
+                self.sent,
+                self.allowed,
+            ),
         )
 
 
 class AlternatingOffers:
-    """Runs one negotiation; create a new instance (or call :meth:`run` again) per negotiation."""
+    """Runs one negotiation; create a new instance (or call :meth:`run` again) per negotiation.
+
+    It drives the machine (``protocols.alternating_machine``): it chooses each move (the
+    strategies) and its time (the channel, the clock); the machine says what the move does.
+    """
 
     def __init__(
         self, scenario: Scenario, route_for: RouteFor, settings: AlternatingSettings
@@ -130,58 +144,52 @@ class AlternatingOffers:
             for column, party in enumerate(scenario.parties)
         ]
         deadline = min(seat.deadline_hours for seat in seats)
-        by_id = {seat.party.id: seat for seat in seats}
-        turns = Turns(scenario)
+        by_id = {seat.party_id: seat for seat in seats}
         self._record_start(transcript, seats, deadline)
         self._seats = seats
         self._clock = TimelineClock(scenario.timeline, scenario) if scenario.timeline else None
+        machine = AlternatingMachine(scenario, transcript)
+        turns, receivers_of = machine.turns, machine.receivers_of
         hazard = Hazard.of(scenario)
-        now, round_number = 0.0, 0
+        now = 0.0
         while True:
             if self._clock is not None:  # pressure over time: positions move as the clock runs
-                self._follow_timeline(transcript, now, round_number + 1)
+                self._follow_timeline(transcript, now, machine.rounds + 1)
                 deadline = min(seat.deadline_hours for seat in seats)
-            if round_number >= scenario.max_rounds:
-                return self._finish(transcript, None, ROUND_LIMIT, now, round_number)
+            if machine.rounds >= machine.max_rounds:
+                return self._finish(transcript, None, ROUND_LIMIT, now, machine.rounds)
             if not in_time(now, deadline):
                 ended = ending_time(now, deadline)
-                return self._finish(transcript, None, PASSED, ended, round_number)
-            round_number += 1
-            proposer = by_id[turns.proposer]
-            offer = proposer.strategy.propose(proposer.view(scenario, now, round_number))
+                return self._finish(transcript, None, PASSED, ended, machine.rounds)
+            proposer_id = turns.proposer
+            proposer = by_id[proposer_id]
+            offer = proposer.strategy.propose(proposer.view(scenario, now, machine.rounds + 1))
             proposer.sent += (offer,)
-            decided_at, rejecter, last = now, None, proposer
-            accepted_texts: set[int] = set()
-            for seat in seats:
-                if seat is proposer:
-                    continue
-                last = seat
-                accepted, decided_at, text, late = self._deliver(
-                    transcript, proposer, seat, offer, now, round_number, rng, deadline
+            machine.propose(proposer_id, offer)
+            round_number = machine.rounds
+            decided_at = now
+            for receiver_id in receivers_of[proposer_id]:
+                decided_at, late = self._deliver(
+                    transcript, machine, proposer, by_id[receiver_id], offer, now, rng, deadline
                 )
                 if late is not None:
                     return self._finish(transcript, None, late, deadline, round_number)
-                if not accepted:
-                    rejecter = seat
+                if machine.proposer is None:  # a rejection (or texts that differ) closed it
                     break
-                accepted_texts.add(text)
-            if rejecter is None:
+            if machine.proposer is not None:  # every receiver accepted one text
+                acceptor = by_id[receivers_of[proposer_id][-1]]
                 ending = self._close(
-                    transcript,
-                    proposer,
-                    last,
-                    offer,
-                    accepted_texts,
-                    decided_at,
-                    round_number,
-                    rng,
-                    deadline,
+                    transcript, machine, proposer, acceptor, decided_at, rng, deadline
                 )
                 if isinstance(ending, Transcript):
                     return ending
-                decided_at, rejecter = ending
+                decided_at = ending
             began, now = now, decided_at
-            if hazard is not None and rejecter is not None and hazard.strikes(rng, began, now):
+            if (
+                hazard is not None
+                and machine.rejecter is not None
+                and hazard.strikes(rng, began, now)
+            ):
                 clock = self._clock
                 resumes = resume_talks(
                     scenario, transcript, hazard, now, round_number, clock, seats, deadline
@@ -193,32 +201,31 @@ class AlternatingOffers:
                         scenario, transcript, hazard, now, round_number, parties, direct
                     )
                 now = resumes
-            turns.after(rejecter.party.id if rejecter is not None else None)
 
     def _deliver(
         self,
         transcript: Transcript,
+        machine: AlternatingMachine,
         proposer: Side,
         receiver: Side,
         offer: int,
         now: float,
-        round_number: int,
         rng: np.random.Generator,
-        deadline: float = math.inf,
-    ) -> tuple[bool, float, int | None, str | None]:
-        """Carry ``offer`` to ``receiver`` and ask it; (accepted, decided at, text received,
-        why the talks end at the deadline or None)."""
-        route = self.route_for(proposer.party.id, receiver.party.id)
+        deadline: float,
+    ) -> tuple[float, str | None]:
+        """Carry ``offer`` to ``receiver``, ask it and play its answer on ``machine``; (decided
+        at, why the talks end at the deadline or None)."""
+        sender_id, receiver_id, round_number = proposer.party_id, receiver.party_id, machine.rounds
+        route = self.route_for(sender_id, receiver_id)
         text, leaves = offer, now
-        if self.settings.relay is not None:  # the shuttle mediator may hold, batch or reword
-            text, leaves = self.settings.relay.dispatch(
-                proposer.party.id, receiver.party.id, offer, now
-            )
+        relay = self.settings.relay
+        if relay is not None:  # the shuttle mediator may hold, batch or reword
+            text, leaves = relay.dispatch(sender_id, receiver_id, offer, now)
             record_dispatch(
                 transcript,
-                self.settings.relay,
-                proposer.party.id,
-                receiver.party.id,
+                relay,
+                sender_id,
+                receiver_id,
                 (offer, text),
                 (now, leaves),
                 round_number,
@@ -229,85 +236,49 @@ class AlternatingOffers:
             transcript,
             delivery,
             round_number,
-            proposer.party.id,
-            receiver.party.id,
+            sender_id,
+            receiver_id,
             sent=offer,
             sent_at_hours=now,
             arrived_at_hours=arrived,
             deadline_hours=deadline,
         )
         if counted == EXPIRED:
-            return False, math.inf, None, IN_TRANSIT
-        if delivery.delivered is None:
-            return False, math.inf, None, LOST
+            return math.inf, IN_TRANSIT
         received = delivery.delivered
-        if not in_time(route.answered_at(arrived, self.scenario.response_hours), deadline):
-            receiver.received += (Offer(proposer.party.id, received, arrived),)
-            return False, math.inf, received, UNANSWERED
-        accepted, decided_at = self._answer(receiver, proposer, received, arrived, round_number)
-        transcript.record(
-            Event(  # kind, time, round, sender, receiver, outcome, delivered, via
-                "accept" if accepted else "reject",
-                decided_at,
-                round_number,
-                receiver.party.id,
-                proposer.party.id,
-                received,
-                received,
-                delivery.via,
-            )
-        )
-        return accepted, decided_at, received, None
-
-    def _answer(
-        self, seat: Side, sender: Side, text: int, arrived: float, round_number: int
-    ) -> tuple[bool, float]:
-        """``seat`` receives ``text`` at ``arrived`` and answers after its response time."""
-        seat.received += (Offer(sender.party.id, text, arrived),)
-        route = self.route_for(sender.party.id, seat.party.id)
+        if received is None:
+            return math.inf, LOST
+        receiver.received += (new_tuple(Offer, (sender_id, received, arrived)),)
         decided_at = route.answered_at(arrived, self.scenario.response_hours)
-        view = seat.view(self.scenario, decided_at, round_number)
-        return bool(seat.strategy.respond(view, text)), decided_at
+        if not in_time(decided_at, deadline):
+            return math.inf, UNANSWERED
+        view = receiver.view(self.scenario, decided_at, round_number)
+        accepted = bool(receiver.strategy.respond(view, received))
+        machine.answer(receiver_id, accepted, received, decided_at, delivery.via)
+        return decided_at, None
 
     def _close(
         self,
         transcript: Transcript,
+        machine: AlternatingMachine,
         proposer: Side,
         acceptor: Side,
-        offer: int,
-        texts: set[int],
         decided_at: float,
-        round_number: int,
         rng: np.random.Generator,
         deadline: float,
-    ) -> Transcript | tuple[float, Side | None]:
-        """Every receiver accepted: the deal, or the miscalculation when texts differ
-        (semantics in the module docstring). Returns the finished transcript, or when and by
-        whom the talks go on."""
-        if len(texts) > 1:
-            transcript.record(
-                Event(
-                    kind="miscalculation",
-                    time_hours=decided_at,
-                    round=round_number,
-                    sender=proposer.party.id,
-                    outcome=offer,
-                    details={
-                        "accepted": sorted(texts),
-                        "why": "receivers accepted different texts",
-                    },
-                )
-            )
-            return decided_at, None
-        (text,) = texts
-        back = self.route_for(acceptor.party.id, proposer.party.id)
+    ) -> Transcript | float:
+        """Every receiver accepted one text: the acceptance travels back to the proposer, who
+        confirms a text it did not propose (semantics in the module docstring). Returns the
+        finished transcript, or when the talks go on."""
+        text, offer, round_number = machine.accepted[0], machine.offer, machine.rounds
+        back = self.route_for(acceptor.party_id, proposer.party_id)
         delivery = back.transmit(text, decided_at, rng, sealed=True, give_up_at_hours=deadline)
         counted = record_delivery(
             transcript,
             delivery,
             round_number,
-            acceptor.party.id,
-            proposer.party.id,
+            acceptor.party_id,
+            proposer.party_id,
             kind="acceptance",
             sent_at_hours=decided_at,
             deadline_hours=deadline,
@@ -319,27 +290,17 @@ class AlternatingOffers:
             ended = max(decided_at, transcript.events[-1].time_hours)
             return self._finish(transcript, None, why, ended, round_number)
         closed = delivery.arrives_at_hours
-        standing = {proposer.party.id: offer, acceptor.party.id: text}
-        if common_position(standing) is not None:
+        if machine.agreement() is not None:
             return self._finish(transcript, offer, "agreement", closed, round_number, deadline)
-        if not in_time(back.answered_at(closed, self.scenario.response_hours), deadline):
+        confirm_at = back.answered_at(closed, self.scenario.response_hours)
+        if not in_time(confirm_at, deadline):
             return self._finish(transcript, None, UNANSWERED, deadline, round_number)
-        confirmed, confirm_at = self._answer(proposer, acceptor, text, closed, round_number)
-        transcript.record(
-            Event(
-                kind="confirm" if confirmed else "miscalculation",
-                time_hours=confirm_at,
-                round=round_number,
-                sender=proposer.party.id,
-                receiver=acceptor.party.id,
-                outcome=offer,
-                delivered=text,
-                details={"why": "the accepted text was not the text proposed"},
-            )
-        )
-        if confirmed:
+        proposer.received += (new_tuple(Offer, (acceptor.party_id, text, closed)),)
+        view = proposer.view(self.scenario, confirm_at, round_number)
+        machine.confirm(bool(proposer.strategy.respond(view, text)), confirm_at)
+        if machine.agreement() is not None:
             return self._finish(transcript, text, "agreement", confirm_at, round_number, deadline)
-        return confirm_at, None
+        return confirm_at
 
     def _record_start(self, transcript: Transcript, seats: list[Side], deadline: float) -> None:
         first, second = seats[0].party.id, seats[1].party.id
