@@ -22,6 +22,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -273,3 +274,37 @@ def scenario_view(scenario: Scenario, party_id: str) -> PartyView:
     column = scenario.party_index(party_id)
     utilities = scenario.utilities[:, column]
     return PartyView(party_id, scenario.space, utilities, utilities >= 0, 0.0, 0.0, 0.0, 0, (), ())
+
+
+ALTERNATING_CASES = [case for case in CASES if case[0] in ("direct", "shuttle")]
+
+
+@pytest.mark.parametrize(("protocol", "scenario_name", "strategy_set", "seed"), ALTERNATING_CASES)
+def test_alternating_offers_only_drive_their_machine(
+    protocol: str, scenario_name: str, strategy_set: int, seed: int
+) -> None:
+    """Direct and shuttle runs make only moves the rules allow (a checked machine drives the
+    same run), and those moves, replayed through a fresh machine, reach the run's result."""
+    from backchannel.protocols import alternating
+    from backchannel.protocols.alternating_machine import CheckedAlternatingMachine, replay
+    from backchannel.protocols.runner import run_negotiation
+
+    scenario = scenario_named(scenario_name)
+    options = options_for(scenario, protocol, STRATEGY_SETS[strategy_set], seed)
+    made: list[CheckedAlternatingMachine] = []
+
+    def checked(*args: Any) -> CheckedAlternatingMachine:
+        made.append(CheckedAlternatingMachine(*args))
+        return made[-1]
+
+    with mock.patch.object(alternating, "AlternatingMachine", checked):
+        transcript = run_negotiation(scenario, options)
+    assert transcript.to_dict() == run_negotiation(scenario, options).to_dict()
+    (played,) = made
+    machine = CheckedAlternatingMachine(scenario, Transcript("", protocol, (), 0))
+    assert played.moves and replay(machine, played.moves) == []
+    result = transcript.result
+    assert result is not None and machine.rounds == result.rounds
+    assert machine.agreement() == result.agreement or not result.agreed
+    answers = {"accept", "reject", "confirm", "miscalculation"}
+    assert machine.transcript.events == [e for e in transcript.events if e.kind in answers]

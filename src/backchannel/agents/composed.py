@@ -13,6 +13,7 @@ go to the component that has a field of that name.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import ClassVar
 
 import numpy as np
@@ -41,13 +42,15 @@ class Composed(Strategy):
 
     def __init__(self, rng: np.random.Generator | None = None, **params: object) -> None:
         super().__init__(rng)
+        if not params:
+            return
         unknown = dict(params)
         for kind in KINDS:
             component = getattr(self, kind)
-            fields = {f.name for f in _fields(component)}
+            fields = _field_names(type(component))
             mine = {name: unknown.pop(name) for name in list(unknown) if name in fields}
             if mine:  # an instance attribute shadows the declared component
-                setattr(self, kind, dataclasses.replace(component, **mine))
+                setattr(self, kind, with_parameters(component, mine))
         if unknown:
             raise TypeError(
                 f"{type(self).__name__} has no parameter {', '.join(sorted(unknown))}; "
@@ -125,6 +128,35 @@ def has_array_form(component: Component) -> bool:
             own = getattr(type(component), method) is not getattr(base, method)
             return own and not component.stochastic
     return False
+
+
+def with_parameters(component: Component, values: dict[str, object]) -> Component:
+    """``component`` with these field values. A frozen component is made once per distinct
+    values and shared (a strategy is created per negotiation: this is on every run's path)."""
+    if not type(component).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        return dataclasses.replace(component, **values)
+    try:
+        key = tuple((name, type(value), value) for name, value in sorted(values.items()))
+        return _frozen_with(component, key)
+    except TypeError:  # a value that cannot be a key: made afresh
+        return dataclasses.replace(component, **values)
+
+
+@functools.lru_cache(maxsize=256)
+def _frozen_with(component: Component, key: tuple[tuple[str, type, object], ...]) -> Component:
+    """Keyed by each value's type too: 3 and 3.0 are equal keys but not the same parameter."""
+    return dataclasses.replace(component, **{name: value for name, _, value in key})
+
+
+@functools.cache
+def _field_names(kind: type) -> frozenset[str]:
+    """The names of a component class's parameters (its dataclass fields; none for a plain
+    class); fixed once the class exists."""
+    return (
+        frozenset(f.name for f in dataclasses.fields(kind))
+        if dataclasses.is_dataclass(kind)
+        else frozenset()
+    )
 
 
 def _fields(component: Component) -> tuple[dataclasses.Field, ...]:  # type: ignore[type-arg]

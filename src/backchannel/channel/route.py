@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -222,7 +222,16 @@ def _distinct(used: list[SessionUsed]) -> tuple[SessionUsed, ...]:
 
 
 def direct_route(channel: Channel) -> Route:
-    return Route((Hop(carrier=None, delay_hours=channel.direct_delay_hours),))
+    """The direct line of ``channel``: one hop, no carrier. Routes are immutable, so runs share
+    one per delay (its derived properties are then worked out once, not once a run)."""
+    delay = channel.direct_delay_hours
+    return _direct_line(type(delay), delay)
+
+
+@lru_cache(maxsize=64)
+def _direct_line(kind: type, delay_hours: float) -> Route:
+    """Keyed by the delay's type too: 1 and 1.0 are equal keys but not the same value."""
+    return Route((Hop(carrier=None, delay_hours=delay_hours),))
 
 
 def route_via(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from operator import attrgetter
 
 from backchannel.protocols.ratification import ratify
 from backchannel.protocols.transcript import Event, Result, Transcript
@@ -51,7 +52,7 @@ def conclude(
         )
         if veto is not None:
             agreement, reason = None, veto
-    transcript.events.sort(key=lambda event: event.time_hours)
+    transcript.events.sort(key=attrgetter("time_hours"))  # stable; C-level key, on every run
     leaks = len(transcript.of_kind("leak"))
     utilities, payoffs, below = {}, {}, []
     # Walk-away values as they stand when the deal is concluded: ratification takes time, and
