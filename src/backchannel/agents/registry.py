@@ -33,11 +33,19 @@ def register(
     return decorate
 
 
+_LOADED: list[bool] = []  # non-empty once the built-in strategies are registered
+
+
 def _load_builtins() -> None:
+    """Register the built-in strategies (once: a strategy is created on every run)."""
+    if _LOADED:
+        return
     import backchannel.agents.behavioural
     import backchannel.agents.equilibrium
     import backchannel.agents.opponent_model
     import backchannel.agents.time_based  # noqa: F401
+
+    _LOADED.append(True)
 
 
 def strategy_names() -> list[str]:

@@ -231,7 +231,10 @@ class AlternatingOffers:
                 round_number,
             )
         delivery = route.transmit(text, leaves, rng, give_up_at_hours=deadline)
-        arrived = arrival_time(self._clock, delivery, leaves)  # a suspended hop holds it
+        clock = self._clock
+        arrived = delivery.arrives_at_hours  # unless a hop the timeline suspends holds it
+        if clock is not None:
+            arrived = arrival_time(clock, delivery, leaves)
         counted = record_delivery(
             transcript,
             delivery,

@@ -49,6 +49,7 @@ class AlternatingMachine:
 
     __slots__ = (
         "_events",
+        "_receiver_count",
         "accepted",
         "confirmed",
         "max_rounds",
@@ -69,6 +70,7 @@ class AlternatingMachine:
         ids = scenario.party_ids
         # who answers a party's proposal, in the order they are asked (party order)
         self.receivers_of = {pid: tuple(other for other in ids if other != pid) for pid in ids}
+        self._receiver_count = len(ids) - 1
         self.rounds = 0
         self.proposer: str | None = None  # who proposed in the open round (None: none open)
         self.offer: int | None = None
@@ -90,8 +92,7 @@ class AlternatingMachine:
     def all_accepted(self) -> bool:
         """Every receiver accepted the open proposal, all as one text: the deal waits for the
         acceptance to reach the proposer (and, for a changed text, its confirmation)."""
-        proposer = self.proposer
-        return proposer is not None and len(self.accepted) == len(self.receivers_of[proposer])
+        return self.proposer is not None and len(self.accepted) == self._receiver_count
 
     @property
     def awaiting_confirmation(self) -> int | None:
@@ -195,7 +196,7 @@ class AlternatingMachine:
             return
         texts = self.accepted
         texts.append(text)
-        if len(texts) < len(self.receivers_of[proposer]) or len(set(texts)) == 1:  # type: ignore[index]
+        if len(texts) < self._receiver_count or len(set(texts)) == 1:
             return
         self._events.append(
             Event(

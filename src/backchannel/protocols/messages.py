@@ -50,6 +50,24 @@ def record_delivery(
     message that only left after the deadline (a mediator held it), arrived or not.
     """
 
+    delivered = delivery.delivered
+    simple = not (delivery.passages or delivery.sessions or details) and delivery.attempts == 1
+    when = delivery.arrives_at_hours if arrived_at_hours is None else arrived_at_hours
+    if simple and delivered is not None and in_time(when, deadline_hours):
+        transcript.record(  # the common case, on every message's path: one event
+            Event(
+                kind,
+                when,
+                round_number,
+                sender,
+                receiver,
+                (delivery.sent if sent is None else sent) if carries_terms else None,
+                delivered if carries_terms else None,
+                delivery.via,
+                {"sent_at_hours": sent_at_hours},
+            )
+        )
+        return DELIVERED
     departures = delivery.departures or (sent_at_hours,)
     if delivery.sessions:
         _record_sessions(transcript, delivery, round_number, deadline_hours)
@@ -119,9 +137,7 @@ def _record_sessions(
 ) -> None:
     """A ``session`` event at the opening of each session the message used, once a session."""
     shown = {
-        (e.details["schedule"], e.details["number"])
-        for e in transcript.events
-        if e.kind == SESSION
+        (e.details["schedule"], e.details["number"]) for e in transcript.events if e.kind == SESSION
     }
     for used in delivery.sessions:
         if (used.schedule, used.number) in shown or not in_time(

@@ -15,9 +15,10 @@ class Turns:
     """The turn order of one negotiation; ``proposer`` is whose turn it is."""
 
     def __init__(self, scenario: Scenario) -> None:
-        first = scenario.party_index(scenario.first_mover)
-        count = len(scenario.parties)
-        self.order = [scenario.party_ids[(first + k) % count] for k in range(count)]
+        ids = scenario.party_ids
+        first = ids.index(scenario.party(scenario.first_mover).id)
+        count = len(ids)
+        self.order = [ids[(first + k) % count] for k in range(count)]
         self._place = {party: k for k, party in enumerate(self.order)}
         self._turn = 0
         self.proposer = self.order[0]  # an attribute: read once a round, on the hot path
