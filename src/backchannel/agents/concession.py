@@ -17,6 +17,7 @@ from typing import ClassVar
 import numpy as np
 
 from backchannel.agents.components import aspiration, best_utility
+from backchannel.agents.ranking import ranking_of
 from backchannel.agents.side_arrays import SideArrays
 from backchannel.agents.views import PartyView
 
@@ -47,8 +48,11 @@ class Aspiration(ConcessionCurve):
             raise ValueError("exponent must be positive")
 
     def demand(self, view: PartyView) -> float:
-        floor = view.reservation  # target_utility's arithmetic, one call fewer: a hot path
-        return floor + (best_utility(view) - floor) * aspiration(view.relative_time, self.exponent)
+        # target_utility(view, aspiration(...)) with best_utility's look-up inlined: a hot path
+        ranking = ranking_of(view)
+        best = view.best_utility if ranking is None else ranking.best
+        floor = view.reservation
+        return floor + (best - floor) * aspiration(view.relative_time, self.exponent)
 
     def demand_runs(self, side: SideArrays, relative_time: np.ndarray) -> np.ndarray:
         share = 1.0 - python_power(np.clip(relative_time, 0.0, 1.0), self.exponent)

@@ -161,10 +161,17 @@ def _position(ascending: list[float] | np.ndarray, value: float, side: str) -> i
 
 
 _RANKINGS: OrderedDict[int, Ranking] = OrderedDict()
+# The last view asked about and its ranking, as one tuple (replaced whole, never half-set): a
+# strategy asks twice per decision about the same view (its demand, then its offer).
+_LAST_ASKED: list[tuple[PartyView, Ranking]] = []
 
 
 def ranking_of(view: PartyView) -> Ranking | None:
     """The view's ranking (built on first use); None when its arrays could still change."""
+    if _LAST_ASKED:
+        asked, answer = _LAST_ASKED[-1]
+        if asked is view:
+            return answer
     acceptable = view.acceptable
     found = _RANKINGS.get(id(acceptable))
     if (
@@ -173,10 +180,12 @@ def ranking_of(view: PartyView) -> Ranking | None:
         and found.utilities is view.utilities
         and found.space is view.space
     ):
+        _LAST_ASKED[:] = [(view, found)]
         return found
     if view.utilities.flags.writeable or acceptable.flags.writeable:
         return None
     ranking = Ranking(view)
+    _LAST_ASKED[:] = [(view, ranking)]
     _RANKINGS[id(acceptable)] = ranking
     total = sum(kept.footprint for kept in _RANKINGS.values())
     while len(_RANKINGS) > 1 and (len(_RANKINGS) > RANKINGS_KEPT or total > BYTES_KEPT):
