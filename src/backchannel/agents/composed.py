@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 from typing import ClassVar
 
 import numpy as np
@@ -27,6 +28,11 @@ from backchannel.agents.views import PartyView
 Component = ConcessionCurve | AcceptanceRule | OfferChoice
 HOOKS = ("target", "offer_at", "propose", "respond")  # the decisions the components make
 KINDS = {"curve": ConcessionCurve, "acceptance": AcceptanceRule, "offer_choice": OfferChoice}
+GIVEN_KEPT = 256  # parameterised components kept for sharing, at most
+# (strategy class, parameter values) -> (its declared components, the components made from them)
+_GIVEN: dict[
+    tuple[type, tuple], tuple[tuple[Component, ...], tuple[tuple[str, Component], ...]]
+] = {}
 
 
 class Composed(Strategy):
@@ -42,20 +48,42 @@ class Composed(Strategy):
 
     def __init__(self, rng: np.random.Generator | None = None, **params: object) -> None:
         super().__init__(rng)
-        if not params:
-            return
+        if params:  # an instance attribute shadows each declared component given parameters
+            for kind, component in self._given(params):
+                setattr(self, kind, component)
+
+    def _given(self, params: dict[str, object]) -> tuple[tuple[str, Component], ...]:
+        """The components ``params`` change, by kind. Frozen ones are made once per class and
+        values, then shared: a strategy is created for every negotiation."""
+        declared = self.components()
+        try:  # each value's type too: 3 and 3.0 are equal keys but not the same parameter
+            values = tuple((name, type(value), value) for name, value in sorted(params.items()))
+            key = (type(self), values)
+            known = _GIVEN.get(key)
+        except TypeError:  # a value that cannot be a key: made afresh
+            return self._made_with(params)
+        if known is not None and all(map(operator.is_, known[0], declared)):
+            return known[1]
+        made = self._made_with(params)
+        if len(_GIVEN) < GIVEN_KEPT and all(_frozen(component) for _, component in made):
+            _GIVEN[key] = (declared, made)
+        return made
+
+    def _made_with(self, params: dict[str, object]) -> tuple[tuple[str, Component], ...]:
         unknown = dict(params)
+        made = []
         for kind in KINDS:
             component = getattr(self, kind)
             fields = _field_names(type(component))
             mine = {name: unknown.pop(name) for name in list(unknown) if name in fields}
-            if mine:  # an instance attribute shadows the declared component
-                setattr(self, kind, with_parameters(component, mine))
+            if mine:
+                made.append((kind, dataclasses.replace(component, **mine)))
         if unknown:
             raise TypeError(
                 f"{type(self).__name__} has no parameter {', '.join(sorted(unknown))}; "
                 f"its parameters: {', '.join(self.parameters()) or 'none'}"
             )
+        return tuple(made)
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -130,22 +158,8 @@ def has_array_form(component: Component) -> bool:
     return False
 
 
-def with_parameters(component: Component, values: dict[str, object]) -> Component:
-    """``component`` with these field values. A frozen component is made once per distinct
-    values and shared (a strategy is created per negotiation: this is on every run's path)."""
-    if not type(component).__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        return dataclasses.replace(component, **values)
-    try:
-        key = tuple((name, type(value), value) for name, value in sorted(values.items()))
-        return _frozen_with(component, key)
-    except TypeError:  # a value that cannot be a key: made afresh
-        return dataclasses.replace(component, **values)
-
-
-@functools.lru_cache(maxsize=256)
-def _frozen_with(component: Component, key: tuple[tuple[str, type, object], ...]) -> Component:
-    """Keyed by each value's type too: 3 and 3.0 are equal keys but not the same parameter."""
-    return dataclasses.replace(component, **{name: value for name, _, value in key})
+def _frozen(component: Component) -> bool:
+    return bool(type(component).__dataclass_params__.frozen)  # type: ignore[attr-defined]
 
 
 @functools.cache

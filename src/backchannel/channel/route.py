@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from backchannel.scenario.model import Channel, Intermediary, Scenario
 
 DEFAULT_MAX_ATTEMPTS = 10
+new_tuple = tuple.__new__  # a named tuple from all its fields in order, without its keyword layer
 
 __all__ = ["Delivery", "Hop", "Passage", "Route", "direct_route", "route_via"]
 
@@ -207,13 +208,18 @@ class Route:
 
     def _on_time(self, outcome: int, sent_at_hours: float) -> Delivery:
         """What :meth:`transmit` gives when nothing can go wrong, without the general loop."""
-        passages, now = [], sent_at_hours
+        via, now = self.via, sent_at_hours
+        if not via:  # the direct line: no passage to record (every message's path on it)
+            for hop in self.hops:
+                now = now + hop.delay_hours
+            return new_tuple(Delivery, (outcome, outcome, now, via, (), 1, (sent_at_hours,), ()))
+        passages = []
         for hop in self.hops:
             left = now + hop.delay_hours
             if hop.carrier is not None:
                 passages.append(Passage(1, hop.carrier, now, left, outcome, outcome))
             now = left
-        return Delivery(outcome, outcome, now, self.via, tuple(passages), 1, (sent_at_hours,))
+        return Delivery(outcome, outcome, now, via, tuple(passages), 1, (sent_at_hours,))
 
 
 def _distinct(used: list[SessionUsed]) -> tuple[SessionUsed, ...]:

@@ -191,8 +191,9 @@ class AlternatingMachine:
                 via,
             )
         )
-        if not accepted:
-            self._close_round(party)
+        if not accepted:  # the round is over and the turn passes: _close_round, inlined
+            self.proposer, self.offer, self.rejecter = None, None, party
+            self.turns.after(party)
             return
         texts = self.accepted
         texts.append(text)
