@@ -61,11 +61,15 @@ class Ranking:
         self._latest: tuple[int, np.ndarray] | None = None
         self._cut = half_split(space)
         self._halves: tuple[np.ndarray, np.ndarray] | None = None
+        self._positions: np.ndarray | None = None
 
     @property
     def positions(self) -> np.ndarray:
-        """Every outcome's per-issue positions (the space's, shared; built on first use)."""
-        return issue_positions(self.space)
+        """Every outcome's per-issue positions (the space's, shared; built on first use, then
+        held: finding them again hashes the space, on every new offer's path)."""
+        if self._positions is None:
+            self._positions = issue_positions(self.space)
+        return self._positions
 
     @property
     def halves(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -118,9 +122,10 @@ class Ranking:
         kept = self._latest
         if kept is not None and kept[0] == latest and len(kept[1]) >= count:
             return kept[1]
-        halves = None if self.tables is not None else self.halves
-        if self.tables is not None:
-            distances = distance_from_tables(self.tables, self.positions[latest])
+        tables = self.tables
+        halves = None if tables is not None else self.halves
+        if tables is not None:
+            distances = distance_from_tables(tables, self.positions[latest])
         elif halves is not None and self._cut is not None:
             first, second = half_distances(self.space, latest, self._cut)
             distances = first[halves[0][:count]] + second[halves[1][:count]]

@@ -89,14 +89,22 @@ def protocol(
     return declare
 
 
+_LOADED: list[bool] = []  # non-empty once the built-in protocols are declared
+
+
 def load_builtins() -> None:
-    """Import the built-in protocol modules, which declare themselves (listing order)."""
+    """Import the built-in protocol modules, which declare themselves (listing order); once:
+    every run looks its protocol up."""
+    if _LOADED:
+        return
     from backchannel.protocols import (  # noqa: F401
         alternating,
         confidential,
         relay_play,
         single_text,
     )
+
+    _LOADED.append(True)
 
 
 def protocol_names() -> tuple[str, ...]:
