@@ -59,7 +59,8 @@ class Ranking:
         # what it holds: two arrays, two lists (an entry and a number each); tables once built
         self.footprint = self.size * (16 + (80 if self.size <= LIST_LIMIT else 0))
         self._latest: tuple[int, np.ndarray] | None = None
-        self._cut = half_split(space)
+        self._cut: int | None = None  # where halves cut the issues (found with the halves)
+        self._cut_sought = False
         self._halves: tuple[np.ndarray, np.ndarray] | None = None
         self._positions: np.ndarray | None = None
 
@@ -76,6 +77,8 @@ class Ranking:
         """Each ranked outcome, best first, as a combination of the first half of the issues
         and one of the second (see :func:`half_distances`); None when distances are not whole
         numbers. Built on the first question about distances, like the tables."""
+        if self._halves is None and not self._cut_sought:
+            self._cut, self._cut_sought = half_split(self.space), True
         if self._halves is None and self._cut is not None:
             rest = math.prod(self.space.shape[self._cut :])
             first, second = np.divmod(self.best_first_array.astype(np.intp), rest)
