@@ -119,8 +119,8 @@ class Composed(Strategy):
     def respond(self, view: PartyView, offer: int) -> bool:
         if self.plain_hooks:
             demand = self.curve.demand(view)
-            choose = self.offer_choice.choose
-            return self.acceptance.accepts(view, offer, demand, lambda: choose(view, demand))
+            next_offer = functools.partial(self.offer_choice.choose, view, demand)
+            return self.acceptance.accepts(view, offer, demand, next_offer)
         demand = self.target(view)
         return self.acceptance.accepts(view, offer, demand, lambda: self.offer_at(view, demand))
 

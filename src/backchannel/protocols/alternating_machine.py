@@ -34,13 +34,14 @@ from collections.abc import Iterable
 
 from backchannel.protocols.events import EventKind
 from backchannel.protocols.relay import IllegalMove, Move, Propose, Respond, common_position
-from backchannel.protocols.transcript import Event, Transcript
+from backchannel.protocols.transcript import NO_DETAILS, Event, Transcript
 from backchannel.protocols.turns import Turns
 from backchannel.scenario.model import Scenario
 
 NOT_PROPOSED = "the accepted text was not the text proposed"
 TEXTS_DIFFER = "receivers accepted different texts"
 ACCEPT, REJECT = EventKind.ACCEPT, EventKind.REJECT
+new_tuple = tuple.__new__  # a named tuple from all its fields in order
 MovePlayed = tuple[Move, float, tuple[str, ...]]  # a move, when it was made, the route it answered
 
 
@@ -180,15 +181,19 @@ class AlternatingMachine:
         """The next receiver answers the ``text`` it received."""
         proposer = self.proposer
         self._events.append(
-            Event(  # kind, time, round, sender, receiver, outcome, delivered, via
-                ACCEPT if accepted else REJECT,
-                at_hours,
-                self.rounds,
-                party,
-                proposer,
-                text,
-                text,
-                via,
+            new_tuple(  # Event's fields in order, without its keyword layer: every answer's
+                Event,
+                (
+                    ACCEPT if accepted else REJECT,
+                    at_hours,
+                    self.rounds,
+                    party,
+                    proposer,
+                    text,
+                    text,
+                    via,
+                    NO_DETAILS,
+                ),
             )
         )
         if not accepted:  # the round is over and the turn passes: _close_round, inlined

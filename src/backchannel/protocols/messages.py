@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 DELIVERED, UNDELIVERED = "delivered", "undelivered"  # and EXPIRED: what became of a message
 SESSION = EventKind.SESSION
+new_tuple = tuple.__new__  # a named tuple from all its fields in order
 
 
 def record_delivery(
@@ -55,16 +56,19 @@ def record_delivery(
     when = delivery.arrives_at_hours if arrived_at_hours is None else arrived_at_hours
     if simple and delivered is not None and in_time(when, deadline_hours):
         transcript.record(  # the common case, on every message's path: one event
-            Event(
-                kind,
-                when,
-                round_number,
-                sender,
-                receiver,
-                (delivery.sent if sent is None else sent) if carries_terms else None,
-                delivered if carries_terms else None,
-                delivery.via,
-                {"sent_at_hours": sent_at_hours},
+            new_tuple(  # Event's fields in order, without its keyword layer
+                Event,
+                (
+                    kind,
+                    when,
+                    round_number,
+                    sender,
+                    receiver,
+                    (delivery.sent if sent is None else sent) if carries_terms else None,
+                    delivered if carries_terms else None,
+                    delivery.via,
+                    {"sent_at_hours": sent_at_hours},
+                ),
             )
         )
         return DELIVERED
