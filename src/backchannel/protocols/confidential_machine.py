@@ -150,14 +150,15 @@ class ConfidentialMachine(MediatedMachine):
         refused = self.refusal(move, at_hours)
         if refused is not None:
             raise IllegalMediatedMove(refused)
-        return self.play(move, at_hours)
-
-    def play(self, move: ConfidentialMove, at_hours: float) -> list[Event]:
-        """:meth:`apply` without asking :meth:`refusal`: for the step engine, whose moves are
-        legal by construction; the contract test replays every run's moves through
-        :meth:`apply`, which checks them."""
         events = self.transcript.events
         first = len(events)
+        self.play(move, at_hours)
+        return events[first:]
+
+    def play(self, move: ConfidentialMove, at_hours: float) -> None:
+        """:meth:`apply` without asking :meth:`refusal`: for the step engine, whose moves are
+        legal by construction; the contract test replays every run's moves through
+        :meth:`apply`, which checks them. Its events are recorded, not returned."""
         kind = type(move)
         if kind is Answer:
             self._answer(move, at_hours)  # type: ignore[arg-type]
@@ -174,7 +175,6 @@ class ConfidentialMachine(MediatedMachine):
             self._plan(move)  # type: ignore[arg-type]
         else:
             self._improve(move.package, at_hours)  # type: ignore[union-attr]
-        return events[first:]
 
     def _plan(self, plan: Plan) -> None:
         now = self.now

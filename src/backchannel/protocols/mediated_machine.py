@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,9 +48,9 @@ CHANGED_TEXT = "a party accepted a changed text"
 Chance = Callable[[Hazard, float, float], bool]  # (hazard, round began, round over) -> collapses
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A party's answer to the mediator's text, as it reached the mediator.
+class Answer(NamedTuple):
+    """A party's answer to the mediator's text, as it reached the mediator (a named tuple, as
+    :class:`Event` is: one is made per party and round, on the step engine's hot path).
 
     ``received`` is the text as the party received it (None: nothing reached it, or it could not
     answer by the deadline: there is no answer); ``accepts`` whether it accepts that text

@@ -101,14 +101,15 @@ class SingleTextMachine(MediatedMachine):
         refused = self.refusal(move, at_hours)
         if refused is not None:
             raise IllegalMediatedMove(refused)
-        return self.play(move, at_hours)
-
-    def play(self, move: SingleTextMove, at_hours: float) -> list[Event]:
-        """:meth:`apply` without asking :meth:`refusal`: for the step engine, whose moves are
-        legal by construction; the contract test replays every run's moves through
-        :meth:`apply`, which checks them."""
         events = self.transcript.events
         first = len(events)
+        self.play(move, at_hours)
+        return events[first:]
+
+    def play(self, move: SingleTextMove, at_hours: float) -> None:
+        """:meth:`apply` without asking :meth:`refusal`: for the step engine, whose moves are
+        legal by construction; the contract test replays every run's moves through
+        :meth:`apply`, which checks them. Its events are recorded, not returned."""
         kind = type(move)
         if kind is Answer:
             self._take(move, at_hours)  # type: ignore[arg-type]
@@ -128,7 +129,6 @@ class SingleTextMachine(MediatedMachine):
                 policy=move.policy,  # type: ignore[union-attr]
             )
             self._check_time(at_hours)
-        return events[first:]
 
     def _close(self) -> None:
         self.open = False
