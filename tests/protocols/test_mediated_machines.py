@@ -140,6 +140,49 @@ def test_single_text_ends_at_the_round_limit() -> None:
     assert (result.reason, result.rounds, result.time_hours) == (ROUND_LIMIT, 2, 20.0)
 
 
+def hazard_scenario(**resume: float) -> Scenario:
+    data = split_data()
+    hazard: dict = {"per_round": 0.5}
+    if resume:
+        hazard["resume"] = resume
+    data["negotiation"]["breakdown"] = hazard
+    return compile_spec(ScenarioSpec.model_validate(data))
+
+
+def refused_round(machine: SingleTextMachine, at: float) -> list[str]:
+    machine.apply(PutText(40), machine.now)
+    machine.apply(Answer("a", 50), at)
+    return kinds(machine.apply(Answer("b", 50), at))
+
+
+def test_chance_decides_whether_a_refused_round_breaks_the_talks_off() -> None:
+    draws = []
+    strategies = prepare_run(SPLIT, RunOptions(protocol="single-text")).strategies
+
+    def machine_with(scenario: Scenario, struck: bool) -> SingleTextMachine:
+        def chance(hazard, began, now) -> bool:
+            draws.append((began, now))
+            return struck
+
+        transcript = Transcript(scenario.name, "single-text", scenario.party_ids, 0)
+        machine = SingleTextMachine(scenario, transcript, strategies, chance=chance)
+        machine.apply(FirstDraft(50, "middle", "hill-climbing"), 0.0)
+        return machine
+
+    spared = machine_with(hazard_scenario(), struck=False)
+    assert refused_round(spared, 24.0) == ["keep"] and not spared.is_over
+    assert draws == [(0.0, 24.0)]
+    broken = machine_with(hazard_scenario(), struck=True)
+    assert refused_round(broken, 24.0)[-1] == "breakdown"
+    assert broken.transcript.result.reason == "breakdown" and broken.transcript.result.rounds == 1
+    resumed = machine_with(hazard_scenario(after_days=2), struck=True)
+    assert "resume" in refused_round(resumed, 24.0) and not resumed.is_over
+    assert resumed.now == 24.0 + 48.0  # the next round begins when the talks resume
+    no_hazard = machine_with(SPLIT, struck=True)
+    refused_round(no_hazard, 24.0)
+    assert not no_hazard.is_over and len(draws) == 3  # no hazard declared: chance is not asked
+
+
 # -- confidential ------------------------------------------------------------------------------
 def confided(machine: ConfidentialMachine, at: float = 12.0) -> None:
     machine.apply(Confide("a"), at)
