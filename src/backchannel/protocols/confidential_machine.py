@@ -210,7 +210,7 @@ class ConfidentialMachine(MediatedMachine):
         if move.received is None:  # no answer: the round is over, unanswered
             self._close_proposal(float("inf"))
         elif len(self.answers) == self._parties:
-            self._close_proposal(max(at for _, at in self.answers.values()))
+            self._close_proposal(max([at for _, at in self.answers.values()]))
 
     def _close_proposal(self, now: float) -> None:
         self.open = False
@@ -234,7 +234,7 @@ class ConfidentialMachine(MediatedMachine):
         self.open = False
         better = self.improving
         votes = [answer.accepts and answer.received == better for answer in self._in_order()]
-        latest = max(at for _, at in self.answers.values())
+        latest = max([at for _, at in self.answers.values()])
         improved = all(votes) and in_time(latest, self.deadline)
         done = self._last_heard()  # the talks end with the last answer (or the deadline)
         self.note(

@@ -132,7 +132,7 @@ class SingleTextMachine(MediatedMachine):
 
     def _close(self) -> None:
         self.open = False
-        now = max(at for _, at in self.answers.values())
+        now = max([at for _, at in self.answers.values()])
         if now > self.deadline:  # the round ran out of time: it does not count
             self._check_time(now)
             return
