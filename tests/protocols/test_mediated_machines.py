@@ -203,6 +203,7 @@ def test_confidential_refuses_moves_out_of_turn_with_a_reason() -> None:
     assert "package 50 is due" in machine.refusal(Propose(60), 13.0)
     assert "nothing is settled" in machine.refusal(Improve(60), 13.0)
     assert "times never go back" in machine.refusal(Propose(50), 1.0)
+    assert "deadline passed (hour 240 " in machine.refusal(Propose(50), DEADLINE + 1)
     machine.apply(Propose(50), 13.0)
     assert "waiting for a, b" in machine.refusal(Propose(50), 13.0)
 

@@ -149,6 +149,8 @@ class MediatedMachine:
             return f"a round is open: waiting for {', '.join(waiting)} to answer"
         if at_hours < self.now:
             return f"times never go back: the mediator can move from hour {self.now:g}"
+        if not in_time(at_hours, self.deadline):
+            return f"the deadline passed (hour {self.deadline:g} of the negotiation)"
         return None
 
     # -- shared rules ------------------------------------------------------------------------

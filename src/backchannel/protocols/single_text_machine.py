@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from backchannel.agents.base import Strategy
-from backchannel.protocols.deadline import in_time
 from backchannel.protocols.mediated_machine import (
     AGREEMENT,
     CHANGED_TEXT,
@@ -90,8 +89,6 @@ class SingleTextMachine(MediatedMachine):
             return "the mediator has put no first draft on the table yet"
         if isinstance(move, Answer):
             return self._answer_refusal(move, at_hours)
-        if not in_time(at_hours, self.deadline):
-            return f"the deadline passed (hour {self.deadline:g} of the negotiation)"
         return self._opening_refusal(at_hours)
 
     # -- moves -------------------------------------------------------------------------------
