@@ -15,6 +15,7 @@ import numpy as np
 from backchannel.analysis.pareto import frontier_order, pareto_indices, pareto_mask
 from backchannel.analysis.solutions import (
     agreeable_mask,
+    every_column,
     ideal_point,
     kalai_smorodinsky_index,
     nash_index,
@@ -99,7 +100,7 @@ def utility_chunks(
         yield (
             np.arange(space.size, dtype=np.int64),
             scenario.utilities,
-            scenario.allowed.all(axis=1),
+            every_column(scenario.allowed),
         )
         return
     for start, positions in space.chunks(chunk_size):

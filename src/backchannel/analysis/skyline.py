@@ -120,15 +120,14 @@ def _dominated_by_pivots_2d(utilities: np.ndarray) -> np.ndarray:
     for k in range(len(pivots) - 1, -1, -1):
         keep[k] = pivots[k, 1] > best
         best = max(best, pivots[k, 1])
-    pivots = pivots[keep]
-    after = np.searchsorted(pivots[:, 0], utilities[:, 0], side="left")
-    inside = after < len(pivots)
-    q = pivots[np.minimum(after, len(pivots) - 1)]
-    return (
-        inside
-        & (q[:, 1] >= utilities[:, 1])
-        & ((q[:, 0] > utilities[:, 0]) | (q[:, 1] > utilities[:, 1]))
-    )
+    first_pivot, second_pivot = pivots[keep, 0], pivots[keep, 1]
+    first = np.ascontiguousarray(utilities[:, 0])  # one column at a time: 1-D gathers and tests
+    second = np.ascontiguousarray(utilities[:, 1])
+    after = np.searchsorted(first_pivot, first, side="left")
+    inside = after < len(first_pivot)
+    q_first = first_pivot.take(after, mode="clip")
+    q_second = second_pivot.take(after, mode="clip")
+    return inside & (q_second >= second) & ((q_first > first) | (q_second > second))
 
 
 def _dominated_by_pivots(grid: np.ndarray, totals: np.ndarray) -> np.ndarray:
