@@ -89,18 +89,23 @@ def without_dominated(utilities: np.ndarray, frontier_of) -> np.ndarray:
 
 def pivot_rows(utilities: np.ndarray, count: int) -> list[int]:
     """The best rows for the equal weighting and ``count - 1`` random positive weightings of
-    the parties (each on the frontier; which ones only changes the speed), in row order.
+    the parties (each on the frontier; which ones only changes the speed), in row order."""
+    columns = [
+        np.ascontiguousarray(utilities[:, k], dtype=float) for k in range(utilities.shape[1])
+    ]
+    return best_rows(columns, count)
 
-    Works column by column on contiguous copies: a weighted sum of a few columns is several
-    times faster than a matrix product with a handful of columns."""
-    parties = utilities.shape[1]
-    columns = [np.ascontiguousarray(utilities[:, k], dtype=float) for k in range(parties)]
+
+def best_rows(columns: list[np.ndarray], count: int) -> list[int]:
+    """:func:`pivot_rows` from the parties' utilities as contiguous columns: a weighted sum of a
+    few columns is several times faster than a matrix product with a handful of columns."""
+    parties = len(columns)
     draw = random.Random(0)  # fixed: the same pivots every run
     weightings = [[1.0] * parties]
     for _ in range(count - 1):
         raw = [draw.expovariate(1.0) for _ in range(parties)]  # a uniform point of the simplex
         weightings.append([value / sum(raw) for value in raw])
-    score = np.empty(len(utilities))
+    score = np.empty(len(columns[0]))
     best = set()
     for weights in weightings:
         np.multiply(columns[0], weights[0], out=score)
@@ -113,7 +118,9 @@ def pivot_rows(utilities: np.ndarray, count: int) -> list[int]:
 def _dominated_by_pivots_2d(utilities: np.ndarray) -> np.ndarray:
     """Two parties: along the pivots sorted by the first utility the second falls, so the
     pivot that could dominate a row is the first one at least as good for the first party."""
-    pivots = utilities[pivot_rows(utilities, PIVOTS_2D)]
+    first = np.ascontiguousarray(utilities[:, 0])  # one column at a time: 1-D gathers and tests
+    second = np.ascontiguousarray(utilities[:, 1])
+    pivots = utilities[best_rows([first, second], PIVOTS_2D)]
     pivots = pivots[np.lexsort((-pivots[:, 1], pivots[:, 0]))]
     keep = np.ones(len(pivots), dtype=bool)  # the pivots' own staircase, second utility falling
     best = -np.inf
@@ -121,8 +128,6 @@ def _dominated_by_pivots_2d(utilities: np.ndarray) -> np.ndarray:
         keep[k] = pivots[k, 1] > best
         best = max(best, pivots[k, 1])
     first_pivot, second_pivot = pivots[keep, 0], pivots[keep, 1]
-    first = np.ascontiguousarray(utilities[:, 0])  # one column at a time: 1-D gathers and tests
-    second = np.ascontiguousarray(utilities[:, 1])
     after = np.searchsorted(first_pivot, first, side="left")
     inside = after < len(first_pivot)
     q_first = first_pivot.take(after, mode="clip")
