@@ -3,6 +3,7 @@
     python benchmarks/experiments.py                 # every case below
     python benchmarks/experiments.py flagship table  # only some of them
     python benchmarks/experiments.py flagship flagship-2025 --runs 100000 --backend process
+    python benchmarks/experiments.py kinds --runs 20  # ms a run per protocol, batch and step
 
 Each case runs one ``backchannel`` command in a new process (start-up, scenario loading, draws,
 play, metrics and printing included) and prints its wall time and the peak memory of the
@@ -18,6 +19,12 @@ command's processes (``ru_maxrss`` of the children, so a process pool's largest 
 * ``mediated``: single-text and confidential mediation, and the lossy and noisy shuttle, 100
   runs each on one core (what the protocols that the batch engine does not cover cost);
 * ``sweep``: the README's ``whatif --sweep rial_depreciation=0:0.8:9``.
+* ``kinds``: per protocol and channel kind of the seven-protocol table (``TABLE``), the CPU
+  milliseconds a run that ``compare`` spends playing it on the flagship (``--scenario``,
+  default ``iran-us``, with its drawn weights), once with the engine ``compare`` picks (batch
+  where it applies) and once forced step by step, ``--runs`` runs each (default 20 for this
+  case), in this process: the ``play_ms`` that ``compare``'s engines line prints, so draws,
+  the zone and the frontier every arm shares are left out.
 """
 
 from __future__ import annotations
@@ -81,14 +88,45 @@ def timed(arguments: list[str]) -> tuple[float, float, float]:
     return elapsed, cpu, peak / 1024
 
 
+def kinds(scenario_name: str, runs: int, seed: int = 1) -> None:
+    """Print the per-kind table of the ``kinds`` case (see the module docstring)."""
+    from backchannel.experiments.compare import CompareSettings, parse_arms, run_comparison
+    from backchannel.scenario.loader import load_scenario
+
+    scenario = load_scenario(scenario_name)
+    arms = parse_arms(TABLE, scenario)
+    print(f"{scenario_name}, {runs} runs per protocol, seed {seed}: CPU ms a run of play")
+    print("| protocol / channel | engine used | ms a run | step engine, ms a run | step / used |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for arm in arms:
+        measured = {}
+        for engine in ("auto", "step"):
+            settings = CompareSettings(arms=(arm,), runs=runs, seed=seed, engine=engine)
+            comparison = run_comparison(scenario, settings)
+            measured[engine] = (comparison.engines[arm.label], comparison.play_ms[arm.label])
+        (used, auto_ms), (_, step_ms) = measured["auto"], measured["step"]
+        ratio = f"{step_ms / auto_ms:.1f}x" if "batch" in used else "-"
+        print(
+            f"| {arm.label} | {', '.join(used)} | {auto_ms:,.2f} | {step_ms:,.2f} | {ratio} |",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("which", nargs="*", help="cases to run (default: all)")
     parser.add_argument("--runs", type=int, default=500, help="runs of the flagship cases")
     parser.add_argument("--backend", default="local", help="backend of the flagship cases")
+    parser.add_argument("--scenario", default="iran-us", help="scenario of the kinds case")
     options = parser.parse_args()
     table = cases(options.runs, options.backend)
-    chosen = options.which or list(table)
+    chosen = options.which or [*table, "kinds"]
+    if "kinds" in chosen:
+        chosen.remove("kinds")
+        kind_runs = options.runs if "--runs" in sys.argv else 20
+        kinds(options.scenario, kind_runs)
+        if not chosen:
+            return
     unknown = [name for name in chosen if name not in table]
     if unknown:
         parser.error(f"unknown case {', '.join(unknown)}; choose from: {', '.join(table)}")

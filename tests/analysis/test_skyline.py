@@ -52,3 +52,19 @@ def test_pruning_by_pivots_keeps_the_frontier(parties, monkeypatch) -> None:
     rng = np.random.default_rng(7)
     for utilities in (rng.random((500, parties)), np.round(rng.random((500, parties)), 1)):
         assert pareto_mask(utilities).tolist() == brute_force(utilities).tolist()
+
+
+def test_utilities_too_large_for_the_integer_grid_keep_the_full_comparison() -> None:
+    rng = np.random.default_rng(11)
+    utilities = np.round(rng.random((300, 4)), 1) * 1e7  # past GRID_LIMIT: compared as floats
+    assert skyline_mask(utilities).tolist() == brute_force(utilities).tolist()
+
+
+def test_a_larger_total_on_the_grid_is_a_strict_gain() -> None:
+    """One party better by a single grid step, the others equal: dominated; an exact copy is
+    not."""
+    base = np.array([0.3, 0.6, 0.9])
+    step = np.array([0.0, 1e-12, 0.0])
+    utilities = np.vstack([base, base + step, base])
+    assert skyline_mask(utilities).tolist() == [False, True, False]
+    assert skyline_mask(np.vstack([base, base])).tolist() == [True, True]

@@ -12,7 +12,9 @@ rewording, a timeline), strategies and seeds. Each run must:
    emit a transcript the analysis reads: a JSON document whose result agrees with the scenario's
    utilities and with the analysis of the scenario;
 4. where the batch engine restates the protocol over arrays (``array_form``), agree with it run
-   by run.
+   by run;
+5. where the protocol's rules are a mediated machine (single-text, confidential), replay: its
+   moves, given to a fresh machine, rebuild the run's transcript (``mediated_replay``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
+from mediated_replay import MACHINES, play_recorded, replay_through_machine
 
 from backchannel.agents.base import Strategy
 from backchannel.agents.views import PartyView
@@ -234,6 +237,16 @@ def test_protocol_contract(protocol: str, scenario_name: str, strategy_set: int,
         assert (document["benchmarks"]["distance_to_frontier"] == 0.0) == efficient
     else:
         assert document["result"]["agreement"] is None
+
+    # 5. A mediated driver only chooses moves and times: the machine rebuilds the run.
+    if protocol in MACHINES:
+        recorded, recording = play_recorded(prepare_run(scenario, options))
+        replayed, refused = replay_through_machine(
+            prepare_run(scenario, options), recorded, recording
+        )
+        assert refused == [], refused
+        assert recorded.to_dict() == transcript.to_dict()
+        assert replayed.to_dict() == recorded.to_dict()
 
 
 @pytest.mark.parametrize(

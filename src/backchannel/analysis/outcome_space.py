@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backchannel.analysis.pareto import pareto_indices, pareto_mask
+from backchannel.analysis.pareto import frontier_order, pareto_indices, pareto_mask
 from backchannel.analysis.solutions import (
     agreeable_mask,
+    every_column,
     ideal_point,
     kalai_smorodinsky_index,
     nash_index,
@@ -65,7 +66,10 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
         kept_utilities.append(utilities[local])
     candidates = np.concatenate(kept_indices)
     values = np.concatenate(kept_utilities) if kept_utilities else np.zeros((0, len(reservations)))
-    order = pareto_indices(values) if len(values) else np.zeros(0, dtype=np.int64)
+    if len(kept_indices) == 1:  # one chunk: its frontier is the whole frontier, only order it
+        order = frontier_order(values)
+    else:  # the frontier of the chunks' frontiers
+        order = pareto_indices(values) if len(values) else np.zeros(0, dtype=np.int64)
     frontier, frontier_utilities = candidates[order], values[order]
     everywhere = np.ones(len(frontier), dtype=bool)
 
@@ -96,7 +100,7 @@ def utility_chunks(
         yield (
             np.arange(space.size, dtype=np.int64),
             scenario.utilities,
-            scenario.allowed.all(axis=1),
+            every_column(scenario.allowed),
         )
         return
     for start, positions in space.chunks(chunk_size):

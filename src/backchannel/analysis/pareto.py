@@ -32,8 +32,14 @@ def pareto_indices(utilities: np.ndarray) -> np.ndarray:
     """Row indices of the frontier, sorted by the first party's utility, best first."""
     utilities = snap(utilities)
     indices = np.flatnonzero(pareto_mask(utilities))
-    order = np.lexsort((-utilities[indices, 1:].sum(axis=1), -utilities[indices, 0]))
-    return indices[order]
+    return indices[frontier_order(utilities[indices])]
+
+
+def frontier_order(utilities: np.ndarray) -> np.ndarray:
+    """The order :func:`pareto_indices` lists frontier rows in (first party's utility, best
+    first; ties by the others' total), for rows already known to be the frontier."""
+    utilities = snap(utilities)
+    return np.lexsort((-utilities[:, 1:].sum(axis=1), -utilities[:, 0]))
 
 
 def _pareto_mask_2d(utilities: np.ndarray) -> np.ndarray:

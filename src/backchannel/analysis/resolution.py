@@ -21,3 +21,15 @@ _SCALE = 1e12
 def snap(values: np.ndarray) -> np.ndarray:
     """``values`` rounded to the nearest multiple of ``RESOLUTION`` (as floats)."""
     return np.rint(np.asarray(values, dtype=float) * _SCALE) / _SCALE
+
+
+GRID_LIMIT = 1e6  # utilities up to this size fit the integer grid with room for their sums
+
+
+def grid_units(values: np.ndarray) -> np.ndarray:
+    """``values`` as whole multiples of ``RESOLUTION`` (int64), where sums and comparisons are
+    exact; unchanged (floats) when some value is too large for the grid or not a number."""
+    values = np.asarray(values, dtype=float)
+    if values.size and not np.abs(values).max() <= GRID_LIMIT:
+        return values
+    return np.rint(values * _SCALE).astype(np.int64)

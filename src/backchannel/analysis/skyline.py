@@ -11,11 +11,19 @@ points (the best outcomes for random weightings of the parties) remove every poi
 dominate, which is most of a large space. Exact duplicates do not
 dominate each other, so every copy of a frontier point is kept. Two parties have their own
 sort-and-scan in ``analysis.pareto``.
+
+Utilities are compared as whole multiples of ``analysis.resolution.RESOLUTION`` (64-bit
+integers): sums of integers are exact, so "at least as good everywhere and better somewhere"
+is "at least as good everywhere and a larger total", one comparison instead of one per party.
 """
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
+
+from backchannel.analysis.resolution import grid_units
 
 BLOCK = 1024  # candidates checked together
 CHUNK = 1024  # frontier points they are checked against at once
@@ -26,30 +34,39 @@ PRUNE_FROM = 50_000  # fewer rows than this: no pruning first (it would cost mor
 
 
 def skyline_mask(utilities: np.ndarray) -> np.ndarray:
-    """True for rows of ``utilities`` (shape ``(n, parties)``) that no other row dominates."""
+    """True for rows of ``utilities`` (shape ``(n, parties)``) that no other row dominates,
+    comparing utilities at ``RESOLUTION``."""
     utilities = np.asarray(utilities, dtype=float)
     count, parties = utilities.shape
     keep = np.zeros(count, dtype=bool)
     if count == 0:
         return keep
-    candidates = np.flatnonzero(~_dominated_by_pivots(utilities))
-    keys = [-utilities[candidates, k] for k in reversed(range(parties))]
-    order = candidates[np.lexsort([*keys, -utilities[candidates].sum(axis=1)])]
-    frontier = np.zeros((0, parties))
+    grid = grid_units(utilities)
+    totals = grid.sum(axis=1)
+    candidates = np.flatnonzero(~_dominated_by_pivots(grid, totals))
+    keys = [-grid[candidates, k] for k in reversed(range(parties))]
+    order = candidates[np.lexsort([*keys, -totals[candidates]])]
+    frontier = np.zeros((0, parties), dtype=grid.dtype)
+    frontier_totals = np.zeros(0, dtype=totals.dtype)
     for start in range(0, count, BLOCK):
         rows = order[start : start + BLOCK]
-        block = utilities[rows]
+        block, block_totals = grid[rows], totals[rows]
         alive = np.ones(len(rows), dtype=bool)
         first, size = 0, 64  # a few of the strongest first: they remove most of a block
         while first < len(frontier) and alive.any():
             live = np.flatnonzero(alive)
-            alive[live[dominated(block[live], frontier[first : first + size])]] = False
+            ahead = slice(first, first + size)
+            beaten = dominated(
+                block[live], block_totals[live], frontier[ahead], frontier_totals[ahead]
+            )
+            alive[live[beaten]] = False
             first, size = first + size, min(4 * size, CHUNK)
         live = np.flatnonzero(alive)
-        survivors = block[live]
-        inside = dominated(survivors, survivors)
+        survivors, survivor_totals = block[live], block_totals[live]
+        inside = dominated(survivors, survivor_totals, survivors, survivor_totals)
         keep[rows[live[~inside]]] = True
         frontier = np.concatenate([frontier, survivors[~inside]])
+        frontier_totals = np.concatenate([frontier_totals, survivor_totals[~inside]])
     return keep
 
 
@@ -59,62 +76,95 @@ def without_dominated(utilities: np.ndarray, frontier_of) -> np.ndarray:
     utilities = np.asarray(utilities, dtype=float)
     if len(utilities) < PRUNE_FROM:
         return frontier_of(utilities)
-    dominated_rows = (
-        _dominated_by_pivots_2d(utilities)
-        if utilities.shape[1] == 2
-        else _dominated_by_pivots(utilities)
-    )
+    if utilities.shape[1] == 2:
+        dominated_rows = _dominated_by_pivots_2d(utilities)
+    else:
+        grid = grid_units(utilities)
+        dominated_rows = _dominated_by_pivots(grid, grid.sum(axis=1))
     rows = np.flatnonzero(~dominated_rows)
     mask = np.zeros(len(utilities), dtype=bool)
     mask[rows] = frontier_of(utilities[rows])
     return mask
 
 
-def _pivots(utilities: np.ndarray, count: int) -> np.ndarray:
+def pivot_rows(utilities: np.ndarray, count: int) -> list[int]:
     """The best rows for the equal weighting and ``count - 1`` random positive weightings of
-    the parties: each is on the frontier (which ones only changes the speed)."""
-    rng = np.random.default_rng(0)
-    parties = utilities.shape[1]
-    weights = np.vstack([np.ones(parties), rng.dirichlet(np.ones(parties), count - 1)])
-    best = [int(np.argmax(utilities @ w)) for w in weights]  # one pass each, contiguous
-    return utilities[np.unique(best)]
+    the parties (each on the frontier; which ones only changes the speed), in row order."""
+    columns = [
+        np.ascontiguousarray(utilities[:, k], dtype=float) for k in range(utilities.shape[1])
+    ]
+    return best_rows(columns, count)
+
+
+def best_rows(columns: list[np.ndarray], count: int) -> list[int]:
+    """:func:`pivot_rows` from the parties' utilities as contiguous columns: a weighted sum of a
+    few columns is several times faster than a matrix product with a handful of columns."""
+    parties = len(columns)
+    draw = random.Random(0)  # fixed: the same pivots every run
+    weightings = [[1.0] * parties]
+    for _ in range(count - 1):
+        raw = [draw.expovariate(1.0) for _ in range(parties)]  # a uniform point of the simplex
+        weightings.append([value / sum(raw) for value in raw])
+    score = np.empty(len(columns[0]))
+    best = set()
+    for weights in weightings:
+        np.multiply(columns[0], weights[0], out=score)
+        for column, weight in zip(columns[1:], weights[1:], strict=True):
+            score += column * weight
+        best.add(int(score.argmax()))
+    return sorted(best)
 
 
 def _dominated_by_pivots_2d(utilities: np.ndarray) -> np.ndarray:
     """Two parties: along the pivots sorted by the first utility the second falls, so the
     pivot that could dominate a row is the first one at least as good for the first party."""
-    pivots = _pivots(utilities, PIVOTS_2D)
+    first = np.ascontiguousarray(utilities[:, 0])  # one column at a time: 1-D gathers and tests
+    second = np.ascontiguousarray(utilities[:, 1])
+    pivots = utilities[best_rows([first, second], PIVOTS_2D)]
     pivots = pivots[np.lexsort((-pivots[:, 1], pivots[:, 0]))]
     keep = np.ones(len(pivots), dtype=bool)  # the pivots' own staircase, second utility falling
     best = -np.inf
     for k in range(len(pivots) - 1, -1, -1):
         keep[k] = pivots[k, 1] > best
         best = max(best, pivots[k, 1])
-    pivots = pivots[keep]
-    after = np.searchsorted(pivots[:, 0], utilities[:, 0], side="left")
-    inside = after < len(pivots)
-    q = pivots[np.minimum(after, len(pivots) - 1)]
-    return (
-        inside
-        & (q[:, 1] >= utilities[:, 1])
-        & ((q[:, 0] > utilities[:, 0]) | (q[:, 1] > utilities[:, 1]))
-    )
+    first_pivot, second_pivot = pivots[keep, 0], pivots[keep, 1]
+    after = np.searchsorted(first_pivot, first, side="left")
+    inside = after < len(first_pivot)
+    q_first = first_pivot.take(after, mode="clip")
+    q_second = second_pivot.take(after, mode="clip")
+    return inside & (q_second >= second) & ((q_first > first) | (q_second > second))
 
 
-def _dominated_by_pivots(utilities: np.ndarray) -> np.ndarray:
+def _dominated_by_pivots(grid: np.ndarray, totals: np.ndarray) -> np.ndarray:
     """Rows dominated by one of a few frontier points: the best outcome for random positive
     weightings of the parties (each is on the frontier), so the sorted filter sees fewer."""
-    pivots = _pivots(utilities, PIVOTS)
-    out = np.zeros(len(utilities), dtype=bool)
-    for start in range(0, len(utilities), ROWS):
-        out[start : start + ROWS] = dominated(utilities[start : start + ROWS], pivots)
+    rows = pivot_rows(grid, PIVOTS)
+    pivots, pivot_totals = grid[rows], totals[rows]
+    out = np.zeros(len(grid), dtype=bool)
+    for start in range(0, len(grid), ROWS):
+        part = slice(start, start + ROWS)
+        out[part] = dominated(grid[part], totals[part], pivots, pivot_totals)
     return out
 
 
-def dominated(points: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """For each row of ``points``, whether some row of ``others`` dominates it."""
+def dominated(
+    points: np.ndarray, point_totals: np.ndarray, others: np.ndarray, other_totals: np.ndarray
+) -> np.ndarray:
+    """For each row of ``points``, whether some row of ``others`` dominates it: at least as good
+    for every party and a larger total (exact on the integer grid of ``grid_units``)."""
     if len(points) == 0 or len(others) == 0:
         return np.zeros(len(points), dtype=bool)
+    if points.dtype.kind == "f":  # off the grid: a larger total may round away, so compare all
+        return _dominated_by_comparing_all(points, others)
+    beats = other_totals[None, :] > point_totals[:, None]
+    step = np.empty_like(beats)
+    for k in range(points.shape[1]):
+        np.greater_equal(others[:, k][None, :], points[:, k][:, None], out=step)
+        beats &= step
+    return beats.any(axis=1)
+
+
+def _dominated_by_comparing_all(points: np.ndarray, others: np.ndarray) -> np.ndarray:
     at_least = np.ones((len(points), len(others)), dtype=bool)
     better = np.zeros((len(points), len(others)), dtype=bool)
     for k in range(points.shape[1]):

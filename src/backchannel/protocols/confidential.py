@@ -16,10 +16,15 @@
 
 Theory: a mediator who keeps confidences can reach agreements that direct talk cannot
 (Goltsman, Hörner, Pavlov and Squintani 2009; Hörner, Morelli and Squintani 2015).
+
+The rules are the machine's (``protocols.confidential_machine``); this module drives it: it
+chooses the moves (the strategies' confidences and answers, the mediator's plan, proposals and
+improvement) and their times (the channel, ``protocols.mediated``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -27,7 +32,15 @@ import numpy as np
 from backchannel.agents.base import Confidence, Strategy
 from backchannel.agents.mediators import ConfidentialMediator
 from backchannel.channel.route import Route
-from backchannel.protocols.mediated import MediatedSession
+from backchannel.protocols.confidential_machine import (
+    Confide,
+    ConfidentialMachine,
+    Improve,
+    Plan,
+    Propose,
+)
+from backchannel.protocols.mediated import MediatedChannel
+from backchannel.protocols.mediated_machine import Answer, draw_from
 from backchannel.protocols.registry import RunSetup, protocol
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
@@ -42,116 +55,80 @@ def run_confidential(
     transcript: Transcript,
     post_settlement: bool = True,
 ) -> Transcript:
-    session = MediatedSession(scenario, strategies, route, rng, transcript, "confidential")
-    confided, now = _confide(session)
-    ending = session.out_of_time(now, 0)
-    if ending is not None:
-        return ending
-    plan = mediator.plan(confided, [p.index for p in scenario.packages])
-    if plan.red_lines_collide:
-        session.note("red_lines_collide", now, 0, why="no package respects every side's red lines")
-        return session.finish(None, "no package satisfies every side's red lines", now, 0)
-    if not plan.zone_exists:
-        session.note("no_zone", now, 0, why="no package meets every confided walk-away value")
-    # Packages on the table lead the plan; the mediator alternates them with its best package.
-    on_table = {q.index for q in scenario.packages}
-    leading = 0
-    while leading < len(plan.candidates) and int(plan.candidates[leading]) in on_table:
-        leading += 1
-    rotation = [int(p) for p in plan.candidates[: leading + 1]]
-    rounds, settled = 0, None
-    while settled is None:
-        ending = session.out_of_time(now, rounds)
-        if ending is not None:
-            return ending
-        rounds += 1
-        package = rotation[(rounds - 1) % len(rotation)]
-        began, (now, accepted) = now, _propose(session, package, now, rounds)
-        if accepted:
-            settled = package
-            continue
-        collapsed, now = session.collapses(began, now, rounds)  # the text was not accepted
-        if collapsed is not None:
-            return collapsed
-    if post_settlement:
-        settled, now, rounds = _improve(session, mediator, confided, settled, now, rounds)
-    return session.finish(settled, "agreement", now, rounds)
-
-
-def _confide(session: MediatedSession) -> tuple[list[Confidence], float]:
-    confided, arrivals = [], []
-    for party_id, seat in session.seats.items():
-        view = session.view(party_id, 0.0, 0)
-        confidence = seat.strategy.confide(view)
-        confided.append(confidence)
-        arrivals.append(
-            session.reply(
-                party_id,
-                None,
-                0.0,
-                0,
-                kind="confide",
-                details={
-                    "claimed_reservation": confidence.reservation,
-                    "exaggerated": bool(confidence.reservation > seat.party.reservation + 1e-12),
-                },
-            )
-        )
-    return confided, max(arrivals)
-
-
-def _propose(session: MediatedSession, package: int, now: float, rounds: int) -> tuple[float, bool]:
-    """One proposal to every party; (when all answers are in, whether all accepted it as sent)."""
-    backs, verdicts = [], []
-    for party_id, seat in session.seats.items():
-        got, arrived = session.send(party_id, package, now, rounds, "proposal")
-        decided = None if got is None else session.decides_in_time(arrived)
-        if got is None or decided is None:
-            return float("inf"), False
-        accepts = bool(
-            seat.strategy.respond_to_mediator(session.view(party_id, decided, rounds), got)
-        )
-        backs.append(session.reply(party_id, got, decided, rounds, details={"accepts": accepts}))
-        verdicts.append((accepts, got))
-    done = max(backs)
-    if done > session.deadline:  # an answer missed the deadline: nothing more to note
-        return done, False
-    if all(accepts for accepts, _ in verdicts):
-        if all(got == package for _, got in verdicts):
-            return done, True
-        session.note("miscalculation", done, rounds, why="a party accepted a changed text")
-    return done, False
-
-
-def _improve(
-    session: MediatedSession,
-    mediator: ConfidentialMediator,
-    confided: list[Confidence],
-    settled: int,
-    now: float,
-    rounds: int,
-) -> tuple[int, float, int]:
-    """Raiffa's post-settlement settlement: offer a package all confided they prefer."""
-    better = mediator.improvement(confided, settled)
-    if better is None:
-        return settled, now, rounds
-    rounds += 1
-    backs, votes = [], []
-    for party_id, seat in session.seats.items():
-        got, arrived = session.send(party_id, better, now, rounds, "post_settlement_proposal")
-        decided = None if got is None else session.decides_in_time(arrived)
-        if got is None or decided is None:  # the settled deal stands; the try ended here
-            return settled, session.last_time(), rounds
-        view = session.view(party_id, decided, rounds)
-        prefers = bool(seat.strategy.prefers(view, got, settled)) and got == better
-        backs.append(session.reply(party_id, got, decided, rounds, details={"prefers": prefers}))
-        votes.append(prefers)
-    improved = all(votes) and max(backs) <= session.deadline
-    done = session.last_time()  # the talks end with the last answer (or the deadline)
-    session.note(
-        "post_settlement", done, rounds, settled=settled, proposed=better, improved=improved
+    machine = ConfidentialMachine(
+        scenario, transcript, strategies, via=route.via, chance=draw_from(rng)
     )
-    return (better if improved else settled), done, rounds
+    channel = MediatedChannel(machine, route, rng)
+    confided = _confide(channel)
+    if machine.is_over:
+        return transcript
+    plan = mediator.plan(confided, [p.index for p in scenario.packages])
+    candidates = tuple(int(p) for p in plan.candidates)
+    machine.play(Plan(candidates, plan.red_lines_collide, plan.zone_exists), machine.now)
+    while not machine.is_over and machine.settled is None:
+        package, now = machine.due, machine.now
+        machine.play(Propose(package), now)
+        _ask(channel, package, now, "proposal")
+    if machine.is_over:
+        return transcript
+    settled = machine.settled
+    assert settled is not None
+    better = mediator.improvement(confided, settled) if post_settlement else None
+    now = machine.now
+    machine.play(Improve(better), now)
+    if better is not None:
+        _ask(channel, better, now, "post_settlement_proposal", instead_of=settled)
+    return transcript
+
+
+def _confide(channel: MediatedChannel) -> list[Confidence]:
+    machine = channel.machine
+    confided = []
+    for party_id, seat in machine.seats.items():
+        confidence = seat.strategy.confide(machine.view(party_id, 0.0, 0))
+        confided.append(confidence)
+        arrived, late = channel.reply(
+            party_id,
+            None,
+            0.0,
+            kind="confide",
+            details={
+                "claimed_reservation": confidence.reservation,
+                "exaggerated": bool(confidence.reservation > seat.party.reservation + 1e-12),
+            },
+        )
+        machine.play(Confide(party_id, late), arrived)
+    return confided
+
+
+def _ask(
+    channel: MediatedChannel,
+    package: int,
+    now: float,
+    kind: str,
+    instead_of: int | None = None,
+) -> None:
+    """Put ``package`` to every party in turn, each answering what it received, until the
+    machine closes the round: whether it accepts it, or (``instead_of`` a settled deal)
+    whether it prefers it to that deal."""
+    machine = channel.machine
+    for party_id, seat in machine.seats.items():
+        got, arrived, late = channel.send(party_id, package, now, kind)
+        decided = None
+        if got is not None:
+            decided, late = channel.answer_time(arrived)
+        if got is None or decided is None:
+            machine.play(Answer(party_id, None, late=late), math.inf)
+            return
+        view = machine.view(party_id, decided, machine.rounds)
+        if instead_of is None:
+            accepts = bool(seat.strategy.respond_to_mediator(view, got))
+            details = {"accepts": accepts}
+        else:
+            accepts = bool(seat.strategy.prefers(view, got, instead_of)) and got == package
+            details = {"prefers": accepts}
+        back, expired = channel.reply(party_id, got, decided, details=details)
+        machine.play(Answer(party_id, got, accepts, late=expired), back)
 
 
 @protocol(

@@ -14,10 +14,15 @@ The first draft is the scenario's first named package (a plan already on the tab
 middle value of every issue when there is none (the mediator splits the difference). A party
 that accepted a text the channel changed has not accepted the mediator's draft: the mediator
 records a ``miscalculation`` and goes on.
+
+The rules are the machine's (``protocols.single_text_machine``); this module drives it: it
+chooses the moves (the mediator's drafts and amendments, the strategies' answers) and their
+times (the channel, ``protocols.mediated``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -25,8 +30,10 @@ import numpy as np
 from backchannel.agents.base import Strategy
 from backchannel.agents.mediators import SingleTextSearch
 from backchannel.channel.route import Route
-from backchannel.protocols.mediated import MediatedSession
+from backchannel.protocols.mediated import MediatedChannel
+from backchannel.protocols.mediated_machine import Answer, draw_from
 from backchannel.protocols.registry import RunSetup, protocol
+from backchannel.protocols.single_text_machine import FirstDraft, PutText, SingleTextMachine
 from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
 
@@ -39,80 +46,64 @@ def run_single_text(
     rng: np.random.Generator,
     transcript: Transcript,
 ) -> Transcript:
-    session = MediatedSession(scenario, strategies, route, rng, transcript, "single-text")
+    machine = SingleTextMachine(
+        scenario,
+        transcript,
+        strategies,
+        via=route.via,
+        chance=draw_from(rng),
+        adopt=search.adopt,
+    )
+    channel = MediatedChannel(machine, route, rng)
     if scenario.packages:
         draft, origin = scenario.packages[0].index, scenario.packages[0].id
     else:
         middle = [[(issue.size - 1) // 2 for issue in scenario.space.issues]]
         draft, origin = int(scenario.space.index_of_positions(np.array(middle))[0]), "middle"
-    session.note("first_draft", 0.0, 0, text=draft, origin=origin, policy=search.name)
-    now, rounds = 0.0, 0
-    while True:
-        ending = session.out_of_time(now, rounds)
-        if ending is not None:
-            return ending
-        rounds += 1
+    machine.play(FirstDraft(draft, origin, search.name), 0.0)
+    party_ids = scenario.party_ids
+    while not machine.is_over:
+        now, draft = machine.now, machine.draft
+        assert draft is not None
         amendment = search.amend(scenario.space, draft, rng)
-        heat = search.temperature_at(session.progress(now, rounds))
-        answers = [
-            _consult(session, party_id, draft, amendment, now, rounds, heat)
-            for party_id in scenario.party_ids
-        ]
-        began, now = now, max(back for back, _, _, _ in answers)
-        if now > session.deadline:
-            continue  # out_of_time ends the talks
-        if all(accepts for _, accepts, _, _ in answers):
-            if all(text == draft for _, _, _, text in answers):
-                return session.finish(draft, "agreement", now, rounds)
-            session.note("miscalculation", now, rounds, why="a party accepted a changed text")
-        prefers = [prefer for _, _, prefer, _ in answers]
-        adopted = search.adopt(prefers)
-        session.note(
-            "amend" if adopted else "keep",
-            now,
-            rounds,
-            draft=draft,
-            amendment=amendment,
-            votes=prefers,
-            temperature=heat,
-        )
-        if adopted:
-            draft = amendment
-        collapsed, now = session.collapses(began, now, rounds)  # the draft was not accepted
-        if collapsed is not None:
-            return collapsed
+        heat = search.temperature_at(machine.progress(now, machine.rounds + 1))
+        machine.play(PutText(amendment, heat), now)
+        for party_id in party_ids:
+            answer, back = _consult(channel, party_id, draft, amendment, now, heat)
+            machine.play(answer, back)
+    return transcript
 
 
 def _consult(
-    session: MediatedSession,
+    channel: MediatedChannel,
     party_id: str,
     draft: int,
     amendment: int,
     now: float,
-    rounds: int,
     temperature: float,
-) -> tuple[float, bool, bool, int | None]:
-    """Send the draft and the amendment to one party; (answer's arrival, accepts the draft,
-    prefers the amendment, the draft text it received)."""
-    got_draft, first = session.send(party_id, draft, now, rounds, "draft")
-    got_amendment, second = session.send(party_id, amendment, now, rounds, "amendment")
+) -> tuple[Answer, float]:
+    """Send the draft and the amendment to one party: (its answer, when it reaches the
+    mediator; inf if it never does)."""
+    got_draft, first, late = channel.send(party_id, draft, now, "draft")
+    got_amendment, second, late_too = channel.send(party_id, amendment, now, "amendment")
+    late = late or late_too
     if got_draft is None or got_amendment is None:
-        return float("inf"), False, False, None
-    decided = session.decides_in_time(max(first, second))
+        return Answer(party_id, None, late=late), math.inf
+    decided, unanswered = channel.answer_time(max(first, second))
     if decided is None:
-        return float("inf"), False, False, None
-    strategy = session.seats[party_id].strategy
-    view = session.view(party_id, decided, rounds)
+        return Answer(party_id, None, late=late or unanswered), math.inf
+    machine = channel.machine
+    strategy = machine.seats[party_id].strategy
+    view = machine.view(party_id, decided, machine.rounds)
     accepts = bool(strategy.respond_to_mediator(view, got_draft))
     prefers = bool(strategy.prefers(view, got_amendment, got_draft, temperature))
-    back = session.reply(
+    back, expired = channel.reply(
         party_id,
         got_draft,
         decided,
-        rounds,
         details={"accepts": accepts, "votes_for_amendment": prefers},
     )
-    return back, accepts, prefers, got_draft
+    return Answer(party_id, got_draft, accepts, prefers, late or expired), back
 
 
 @protocol(

@@ -14,19 +14,26 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import yaml
 
 from backchannel.scenario.errors import Problem, ScenarioError
 
+if TYPE_CHECKING:
+    import yaml
+
 MAX_OUTCOMES = 50_000_000
 
-try:  # libyaml when present: faster, and its parser keeps no Python recursion
-    _YamlLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _YamlLoader = yaml.SafeLoader
+
+def _yaml_loader() -> type:
+    """libyaml's safe loader when present (faster, and its parser keeps no Python recursion).
+
+    PyYAML is imported here, not with this module: a GENIUS folder or a JSON file never needs
+    it, and it costs start-up time."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,7 @@ def parse_yaml(file: str, text: str, limits: Limits) -> tuple[Any, yaml.Node | N
     reused a million times is still one node, before the data is constructed.
     """
     _check_yaml_events(file, text, limits)
-    loader = _YamlLoader(text)
+    loader = _yaml_loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -160,9 +167,11 @@ def _too_large(file: str, limits: Limits) -> ScenarioError:
 
 def _check_yaml_events(file: str, text: str, limits: Limits) -> None:
     """Nesting depth and event count from the parser alone (no tree, no recursion)."""
+    import yaml
+
     depth = events = 0
     try:
-        for event in yaml.parse(text, Loader=_YamlLoader):
+        for event in yaml.parse(text, Loader=_yaml_loader()):
             events += 1
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
@@ -182,6 +191,8 @@ def _check_expansion(file: str, root: yaml.Node, limits: Limits) -> None:
     Each node's expanded size and depth is computed once (memoised by identity), so an alias
     bomb costs as many steps as it has anchors, not as many as it would expand to.
     """
+    import yaml
+
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
 

@@ -8,9 +8,8 @@ from collections.abc import Collection
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
 from backchannel.scenario.compile import compile_scenario
@@ -25,6 +24,9 @@ from backchannel.scenario.limits import (
 )
 from backchannel.scenario.model import Scenario
 from backchannel.scenario.schema import ScenarioSpec
+
+if TYPE_CHECKING:
+    import yaml  # imported where a YAML file is read: GENIUS and JSON need none
 
 DEFAULT_SCENARIO = "iran-us"
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -180,6 +182,8 @@ def _parse(path: Path, text: str, limits: Limits) -> tuple[Any, dict[tuple, int]
             ) from None
         lines: dict[tuple, int] = {}
     else:
+        import yaml
+
         try:
             data, node = parse_yaml(str(path), text, limits)
             lines = _yaml_lines(node)
@@ -211,6 +215,8 @@ def _yaml_lines(node: yaml.Node | None) -> dict[tuple, int]:
     A node reached again through an alias is not walked again (a problem inside it is placed
     on the alias's line), so the map stays as small as the file.
     """
+    import yaml
+
     lines: dict[tuple, int] = {}
     seen: set[int] = set()
 

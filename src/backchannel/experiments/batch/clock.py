@@ -34,17 +34,25 @@ class PartyArrays:
 
     @classmethod
     def of(cls, scenarios: list[Scenario]) -> PartyArrays:
+        """Read once per distinct scenario object (runs without draws share one), then
+        spread to every run."""
+        first: dict[int, int] = {}
+        for s in scenarios:
+            first.setdefault(id(s), len(first))
+        distinct = list({id(s): s for s in scenarios}.values())
+        spread = np.array([first[id(s)] for s in scenarios], dtype=np.int64)
+
         def column(name: str, dtype: type = float) -> np.ndarray:
-            rows = [[getattr(p, name) for p in s.parties] for s in scenarios]
-            return np.array(rows, dtype=dtype)
+            rows = [[getattr(p, name) for p in s.parties] for s in distinct]
+            return np.array(rows, dtype=dtype)[spread]
 
         deadlines = [
             [np.nan if p.deadline_days is None else p.deadline_days for p in s.parties]
-            for s in scenarios
+            for s in distinct
         ]
         return cls(
             reservation=column("reservation"),
-            deadline_days=np.array(deadlines, dtype=float),
+            deadline_days=np.array(deadlines, dtype=float)[spread],
             time_discount=column("time_discount"),
             direct_contact_cost=column("direct_contact_cost"),
             refuses_direct_talks=column("refuses_direct_talks", bool),

@@ -211,6 +211,8 @@ def simulate(
 
     def finish(mask: np.ndarray, agreement, reason: int, time_hours, deadline) -> None:
         nonlocal ids, now, hops, leaks, losses, deadlines, began
+        if not mask.any():  # most rounds end no run: nothing to record, nothing to drop
+            return
         where = ids[mask]
         out.agreement[where] = agreement[mask] if agreement is not None else -1
         out.reason[where] = reason

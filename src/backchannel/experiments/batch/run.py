@@ -109,8 +109,10 @@ def run_batch(
         members_ = [scenarios[i] for i in members]
         group_seeds = np.array([int(seeds[i]) for i in members], dtype=np.int64)
         outcome = _simulate(base, members_, names, routes, options, group_seeds)
-        for k, i in enumerate(members):
-            rows[i] = _batch_row(base, options, route, names, outcome, k, int(seeds[i]), runs[i])
+        played = _batch_rows(base, options, route, names, outcome, group_seeds.tolist())
+        for i, row in zip(members, played, strict=True):
+            row["run"] = runs[i]
+            rows[i] = row
     return rows  # type: ignore[return-value]
 
 
@@ -191,8 +193,12 @@ def _groups(scenarios: list[Scenario]) -> list[tuple[list[int], Scenario]]:
     party, the same utility function or linear-additive utilities over the same value tables
     and red lines (drawn weights: each run then chooses its offers from its own utilities)."""
     groups: dict[tuple[object, ...], list[int]] = {}
+    keys: dict[int, tuple[object, ...]] = {}  # runs without draws share one scenario object
     for i, s in enumerate(scenarios):
-        key = (id(s.timeline), id(s.space), *(_family(p.utility) for p in s.parties))
+        key = keys.get(id(s))
+        if key is None:
+            key = (id(s.timeline), id(s.space), *(_family(p.utility) for p in s.parties))
+            keys[id(s)] = key
         groups.setdefault(key, []).append(i)
     return [(members, scenarios[members[0]]) for members in groups.values()]
 
@@ -231,17 +237,22 @@ def _simulate(
     options: RunOptions,
     seeds: np.ndarray,
 ) -> BatchOutcome:
-    delays = {key: [h.delay_hours for h in route.hops] for key, route in routes.items()}
-    leaks = {key: [h.leak for h in route.hops] for key, route in routes.items()}
-    losses = {key: [h.loss for h in route.hops] for key, route in routes.items()}
+    keys = list(routes)  # each run's route: read once per route, then spread to the runs
+    where = {key: k for k, key in enumerate(keys)}
+    spread = np.array([where[id(s.channel)] for s in members], dtype=np.int64)
+
+    def per_run(values: list[object], dtype: type | None = float) -> np.ndarray:
+        return np.array(values, dtype=dtype)[spread]
+
+    hops = [routes[key].hops for key in keys]
     inputs = BatchInputs(
         parties=PartyArrays.of(members),
-        hop_delays=np.array([delays[id(s.channel)] for s in members], dtype=float),
-        hop_leaks=np.array([leaks[id(s.channel)] for s in members], dtype=float),
+        hop_delays=per_run([[h.delay_hours for h in route] for route in hops]),
+        hop_leaks=per_run([[h.leak for h in route] for route in hops]),
         seeds=seeds,
-        hop_losses=np.array([losses[id(s.channel)] for s in members], dtype=float),
-        timeouts=np.array([routes[id(s.channel)].timeout for s in members], dtype=float),
-        max_attempts=np.array([routes[id(s.channel)].max_attempts for s in members]),
+        hop_losses=per_run([[h.loss for h in route] for route in hops]),
+        timeouts=per_run([routes[key].timeout for key in keys]),
+        max_attempts=per_run([routes[key].max_attempts for key in keys], None),
     )
     via = routes[id(base.channel)].via
     strategies = tuple(batch_strategy(names[p.id]) for p in base.parties)
@@ -269,31 +280,52 @@ def _common(scenario: Scenario, options: RunOptions, via: tuple[str, ...], names
     return row
 
 
-def _batch_row(
+def _batch_rows(
     scenario: Scenario,
     options: RunOptions,
     route: Route,
     names: Mapping[str, str],
     out: BatchOutcome,
-    k: int,
-    seed: int,
-    run: int,
-) -> Row:
-    agreement = int(out.agreement[k])
-    row = _common(scenario, options, route.via, names, seed, run)
-    row["engine"] = "batch"
-    result = Result(
-        agreement=agreement if agreement >= 0 else None,
-        reason=veto_reason(scenario, int(out.reason[k])) or REASONS[int(out.reason[k])],
-        time_hours=float(out.time_hours[k]),
-        rounds=int(out.rounds[k]),
-        utilities={p.id: float(out.utilities[k, c]) for c, p in enumerate(scenario.parties)},
-        payoffs={p.id: float(out.payoffs[k, c]) for c, p in enumerate(scenario.parties)},
+    seeds: list[int],
+) -> list[Row]:
+    """The group's rows, in its runs' order, with the columns (and their order) of
+    :func:`result_columns` (run: filled in by the caller). Built from whole columns at once
+    (``tolist`` gives the same Python numbers as converting entry by entry), a run costs a dict
+    and no ``Result``."""
+    utility_keys = [f"utility_{p.id}" for p in scenario.parties]
+    payoff_keys = [f"payoff_{p.id}" for p in scenario.parties]
+    common = _common(scenario, options, route.via, names, 0, 0)
+    common["engine"] = "batch"
+    reasons: dict[int, str] = {}
+    for code in set(out.reason.tolist()):
+        reasons[code] = veto_reason(scenario, code) or REASONS[code]
+    utilities, payoffs = out.utilities.tolist(), out.payoffs.tolist()
+    columns = zip(
+        seeds,
+        out.agreement.tolist(),
+        out.reason.tolist(),
+        out.rounds.tolist(),
+        out.time_hours.tolist(),
+        utilities,
+        payoffs,
+        strict=True,
     )
-    if result.reason == BREAKDOWN:  # the hazard struck (resumed talks play step by step)
-        result = replace(result, collapses=1)
-    row.update(result_columns(result))
-    return row
+    rows = []
+    for seed, agreement, code, rounds, hours, utility, payoff in columns:
+        row = common.copy()
+        row["seed"] = seed
+        reason = reasons[code]
+        row["agreed"] = agreement >= 0
+        row["agreement"] = agreement if agreement >= 0 else None
+        row["reason"] = reason
+        row["rounds"] = rounds
+        row["time_hours"] = hours
+        row.update(zip(utility_keys, utility, strict=True))
+        row.update(zip(payoff_keys, payoff, strict=True))
+        row["welfare"] = float(sum(payoff))
+        row["collapses"] = 1 if reason == BREAKDOWN else 0  # resumed talks play step by step
+        rows.append(row)
+    return rows
 
 
 def _step_row(scenario: Scenario, options: RunOptions, seed: int, run: int) -> Row:
