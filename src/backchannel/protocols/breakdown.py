@@ -4,8 +4,8 @@ A scenario may declare ``negotiation.breakdown``: a chance that the talks collap
 rejection (``per_round``, optionally moved by a timeline indicator) and for each simulated day
 that passes (``per_day``). Every protocol calls :meth:`Hazard.strikes` once per rejected
 round (alternating offers after a rejection; single-text and confidential mediation after a
-round whose text was not accepted, ``protocols.mediated``). When it strikes, the talks resume
-later if the scenario says so (``resume``, :mod:`backchannel.protocols.resumption`); else
+round whose text was not accepted, ``protocols.mediated_machine``). When it strikes, the talks
+resume later if the scenario says so (``resume``, :mod:`backchannel.protocols.resumption`); else
 :func:`collapse` ends them with reason ``breakdown``, each side gets its declared payoff (its
 walk-away value unless the scenario says otherwise), and the timeline event the collapse sets
 off (such as strikes) is named in the transcript. ``Result.collapses`` counts the collapses.

@@ -13,8 +13,9 @@ timeline may move them). It is a hard end:
    other event. If the deadline moved earlier than the current time (a timeline shortened it),
    the talks end at once, at the current time.
 
-The step engine (``protocols.alternating``, ``protocols.mediated``), the batch engine
-(``experiments.batch.engine``) and ratification (``protocols.ratification``) apply these rules;
+The step engine (``protocols.alternating`` with its machine, ``protocols.mediated_machine``),
+the batch engine (``experiments.batch.engine``) and ratification (``protocols.ratification``)
+apply these rules;
 the live service's relay machine (``protocols.relay``) applies them in real hours: the deadline
 is the scenario's, counted from when the negotiation was opened.
 """
