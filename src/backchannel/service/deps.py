@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from backchannel.service import eventlog, live
+from backchannel.service import eventlog, live, livestate
 from backchannel.service.errors import ServiceError
 from backchannel.service.security import MEDIATOR, Sessions
 from backchannel.service.storage.group_commit import GroupCommit
@@ -83,6 +83,7 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     queues: WriteQueues = state.write_queues
     async with queues.session(request.path_params.get("negotiation_id")) as session:
         session.info[RETENTION_KEY] = state.settings.idempotency_hours
+        session.info[livestate.SESSION_KEY] = state.live_states
         yield session
 
 

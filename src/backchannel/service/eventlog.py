@@ -70,6 +70,11 @@ def lock(session: Session, negotiation_id: str) -> LogHead | None:
     return kept[negotiation_id]  # type: ignore[no-any-return]
 
 
+def locked_head(session: Session, negotiation_id: str) -> LogHead | None:
+    """The negotiation's head if this transaction holds its lock (read no row to find out)."""
+    return session.info.get("locked_heads", {}).get(negotiation_id)  # type: ignore[no-any-return]
+
+
 def append(session: Session, negotiation_id: str, kind: str, data: dict[str, Any]) -> LogEntry:
     """Add an entry inside the caller's transaction (which must commit before acknowledging)."""
     head = lock(session, negotiation_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -23,6 +24,7 @@ from backchannel.scenario.model import Scenario
 from backchannel.service import agents, eventlog
 from backchannel.service.errors import ServiceError
 from backchannel.service.eventlog import canonical
+from backchannel.service.livestate import SESSION_KEY, TAKEN_KEY, LiveState, LiveStates
 from backchannel.service.record import spec_digest
 from backchannel.service.scenarios import (
     cached_scenario,
@@ -34,7 +36,7 @@ from backchannel.service.scenarios import (
 )
 from backchannel.service.security import MEDIATOR, new_token, token_hash
 from backchannel.service.storage.models import Draft, Message, Negotiation, Seat
-from backchannel.service.transcript import hours_now, live_machine
+from backchannel.service.transcript import hours_between, hours_now, live_machine
 
 PARTY_KINDS = ("proposal", "accept", "reject", "note")
 RELAY_KINDS = ("proposal", "accept", "reject", "note")
@@ -144,6 +146,9 @@ def message_numbered(db: Session, negotiation: Negotiation, number: int) -> Mess
 def _next_numbers(db: Session, negotiation: Negotiation, party: str) -> tuple[int, int]:
     """The next message's number in the negotiation and in the party's room (the caller holds
     the negotiation's lock, so no other writer can take the same numbers)."""
+    state = _taken(db, negotiation)
+    if state is not None:
+        return state.next_numbers(party)
     in_negotiation = Message.negotiation_id == negotiation.id
     in_room = (Message.sender == party) | (Message.recipient == party)
     query = select(func.count(), func.count().filter(in_room)).where(in_negotiation)
@@ -213,6 +218,51 @@ def machine(db: Session, negotiation: Negotiation, model: Scenario | None = None
     return live_machine(model, negotiation, seats(db, negotiation), messages(db, negotiation))
 
 
+def _live_state(db: Session, negotiation: Negotiation, model: Scenario) -> LiveState:
+    """The machine and message counts for a write: the state the previous write kept if the
+    log head (locked by this write) is still where it left it, else rebuilt from the stored
+    messages. The write changes it as it goes; ``_keep`` hands it back."""
+    state = _taken(db, negotiation)
+    if state is not None and state.model is model:
+        return state
+    head = eventlog.locked_head(db, negotiation.id)
+    states: LiveStates | None = db.info.get(SESSION_KEY)
+    if head is not None and states is not None:
+        state = states.take(negotiation.id, head.seq, head.hash)
+    if state is None or state.model is not model:
+        rows = messages(db, negotiation)
+        counts: dict[str, int] = {"all": len(rows)}
+        for row in rows:
+            party = row.recipient if row.sender == MEDIATOR else row.sender
+            counts[party] = counts.get(party, 0) + 1
+        rules = live_machine(model, negotiation, seats(db, negotiation), rows)
+        state = LiveState(model, rules, counts)
+    if head is not None:
+        db.info.setdefault(TAKEN_KEY, {})[negotiation.id] = (head, state)
+    return state
+
+
+def _taken(db: Session, negotiation: Negotiation) -> LiveState | None:
+    """The state this write took, while the transaction that took it still holds the lock."""
+    found = db.info.get(TAKEN_KEY, {}).get(negotiation.id)
+    if found is None or found[0] is not eventlog.locked_head(db, negotiation.id):
+        return None
+    return found[1]  # type: ignore[no-any-return]
+
+
+def _keep(db: Session, negotiation: Negotiation) -> None:
+    """Hand the state this write leaves back, under the head it moved the log to."""
+    state, head = _taken(db, negotiation), eventlog.locked_head(db, negotiation.id)
+    states: LiveStates | None = db.info.get(SESSION_KEY)
+    if state is not None and head is not None and states is not None:
+        states.keep(negotiation.id, head.seq, head.hash, state)
+
+
+def _at(negotiation: Negotiation, message: Message) -> float:
+    """A stored message's hour, as a replay of the stored messages applies its move."""
+    return hours_between(negotiation.created_at, message.created_at)
+
+
 def _check_move(rules: RelayMachine, move: Move, now: float) -> None:
     refused = rules.refusal(move, now)
     if refused is not None:
@@ -252,14 +302,18 @@ def party_message(
     _require_status(negotiation, "open", action="send messages")
     model = scenario(db, negotiation)
     outcome = _outcome_for(db, negotiation, model, party_id, kind, terms)
+    rules = _live_state(db, negotiation, model).machine
     if kind == "note":
-        return _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
-    now, rules = hours_now(negotiation), machine(db, negotiation, model)
+        message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
+        _keep(db, negotiation)
+        return message
+    now = hours_now(negotiation)
     assert outcome is not None  # a proposal, acceptance or rejection names its package
     move = Propose(party_id, outcome) if kind == "proposal" else Respond(party_id, kind, outcome)  # type: ignore[arg-type]
     _check_move(rules, move, now)
     message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
-    _settle(db, negotiation, model, rules, move, now)
+    _settle(db, negotiation, model, rules, move, _at(negotiation, message))
+    _keep(db, negotiation)
     return message
 
 
@@ -289,7 +343,7 @@ def relay(
         raise ServiceError(422, "a proposal needs terms", "give a value for every issue")
     outcome = outcome_of(model, terms) if terms is not None else None
     edited = source is not None and (outcome != source.outcome or text != source.text)
-    now, rules = hours_now(negotiation), machine(db, negotiation, model)
+    now, rules = hours_now(negotiation), _live_state(db, negotiation, model).machine
     passed = None
     if kind in ("proposal", "accept", "reject"):
         sender = source.sender if source is not None else MEDIATOR
@@ -300,9 +354,10 @@ def relay(
         db, negotiation, MEDIATOR, recipient, kind, model, outcome, text, source, edited
     )
     if passed is not None:
-        rules.apply(passed, now)
+        rules.apply(passed, _at(negotiation, message))
     if target.agent and kind == "proposal" and not rules.is_over:
         _agent_answers(db, negotiation, model, rules, target, now)
+    _keep(db, negotiation)
     return message
 
 
@@ -336,8 +391,8 @@ def _move(
     """An agent seat's move: checked, stored as its message, applied."""
     _check_move(rules, move, now)
     kind = "proposal" if isinstance(move, Propose) else move.answer
-    _store(db, negotiation, move.party, MEDIATOR, kind, model, move.outcome, "")
-    _settle(db, negotiation, model, rules, move, now)
+    message = _store(db, negotiation, move.party, MEDIATOR, kind, model, move.outcome, "")
+    _settle(db, negotiation, model, rules, move, _at(negotiation, message))
 
 
 def _settle(
@@ -434,6 +489,7 @@ def _store(
         number=number,
         party_number=party_number,
         edited=edited,
+        created_at=datetime.now(UTC),  # known before the flush: the move is applied at it
     )
     db.add(message)
     db.flush()
