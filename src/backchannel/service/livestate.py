@@ -77,5 +77,10 @@ class LiveStates:
             while len(self._kept) > self.capacity:
                 self._kept.popitem(last=False)
 
+    def kept(self, negotiation_id: str) -> tuple[int, str, LiveState] | None:
+        """The head and state kept for a negotiation, left in place (to inspect it)."""
+        with self._lock:
+            return self._kept.get(negotiation_id)
+
     def __len__(self) -> int:
         return len(self._kept)
