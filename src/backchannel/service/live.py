@@ -36,7 +36,7 @@ from backchannel.service.scenarios import (
 )
 from backchannel.service.security import MEDIATOR, new_token, token_hash
 from backchannel.service.storage.models import Draft, Message, Negotiation, Seat
-from backchannel.service.transcript import hours_between, hours_now, live_machine
+from backchannel.service.transcript import hours_between, live_machine
 
 PARTY_KINDS = ("proposal", "accept", "reject", "note")
 RELAY_KINDS = ("proposal", "accept", "reject", "note")
@@ -258,9 +258,16 @@ def _keep(db: Session, negotiation: Negotiation) -> None:
         states.keep(negotiation.id, head.seq, head.hash, state)
 
 
-def _at(negotiation: Negotiation, message: Message) -> float:
-    """A stored message's hour, as a replay of the stored messages applies its move."""
-    return hours_between(negotiation.created_at, message.created_at)
+def _clock(negotiation: Negotiation) -> tuple[datetime, float]:
+    """Now, and the negotiation's hour now. A move is checked and applied at this hour and its
+    message stored with this moment, so a replay of the stored messages applies it at the same
+    hour (the state a write keeps is the state a replay gives)."""
+    moment = datetime.now(UTC)
+    return moment, _hours(negotiation, moment)
+
+
+def _hours(negotiation: Negotiation, moment: datetime) -> float:
+    return hours_between(negotiation.created_at, moment)
 
 
 def _check_move(rules: RelayMachine, move: Move, now: float) -> None:
@@ -283,11 +290,11 @@ def start(db: Session, negotiation: Negotiation) -> None:
     model = scenario(db, negotiation)
     for item in seats(db, negotiation):
         if item.agent and item.party_id == model.first_mover:
-            now, rules = hours_now(negotiation), machine(db, negotiation, model)
+            (moment, now), rules = _clock(negotiation), machine(db, negotiation, model)
             outcome = agents.opening(
                 rules, item.party_id, item.agent, negotiation.seed, item.id, now
             )
-            _move(db, negotiation, model, rules, Propose(item.party_id, outcome), now)
+            _move(db, negotiation, model, rules, Propose(item.party_id, outcome), moment)
 
 
 def party_message(
@@ -303,16 +310,16 @@ def party_message(
     model = scenario(db, negotiation)
     outcome = _outcome_for(db, negotiation, model, party_id, kind, terms)
     rules = _live_state(db, negotiation, model).machine
+    moment, now = _clock(negotiation)
     if kind == "note":
-        message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
+        message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text, moment)
         _keep(db, negotiation)
         return message
-    now = hours_now(negotiation)
     assert outcome is not None  # a proposal, acceptance or rejection names its package
     move = Propose(party_id, outcome) if kind == "proposal" else Respond(party_id, kind, outcome)  # type: ignore[arg-type]
     _check_move(rules, move, now)
-    message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
-    _settle(db, negotiation, model, rules, move, _at(negotiation, message))
+    message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text, moment)
+    _settle(db, negotiation, model, rules, move, now)
     _keep(db, negotiation)
     return message
 
@@ -343,7 +350,7 @@ def relay(
         raise ServiceError(422, "a proposal needs terms", "give a value for every issue")
     outcome = outcome_of(model, terms) if terms is not None else None
     edited = source is not None and (outcome != source.outcome or text != source.text)
-    now, rules = hours_now(negotiation), _live_state(db, negotiation, model).machine
+    (moment, now), rules = _clock(negotiation), _live_state(db, negotiation, model).machine
     passed = None
     if kind in ("proposal", "accept", "reject"):
         sender = source.sender if source is not None else MEDIATOR
@@ -351,12 +358,12 @@ def relay(
         passed = Pass(recipient, kind, sender, sent, outcome)  # type: ignore[arg-type]
         _check_move(rules, passed, now)
     message = _store(
-        db, negotiation, MEDIATOR, recipient, kind, model, outcome, text, source, edited
+        db, negotiation, MEDIATOR, recipient, kind, model, outcome, text, moment, source, edited
     )
     if passed is not None:
-        rules.apply(passed, _at(negotiation, message))
+        rules.apply(passed, now)
     if target.agent and kind == "proposal" and not rules.is_over:
-        _agent_answers(db, negotiation, model, rules, target, now)
+        _agent_answers(db, negotiation, model, rules, target, moment)
     _keep(db, negotiation)
     return message
 
@@ -367,17 +374,18 @@ def _agent_answers(
     model: Scenario,
     rules: RelayMachine,
     target: Seat,
-    now: float,
+    moment: datetime,
 ) -> None:
     """An agent seat answers what was just passed to it, through the same machine."""
+    now = _hours(negotiation, moment)
     party, strategy = target.party_id, target.agent or ""
     move = agents.answer(rules, party, strategy, negotiation.seed, target.id, now)
     passed = rules.last_passed(party)
     assert passed is not None
     answer: Move = Respond(party, "accept" if move.accept else "reject", passed)
-    _move(db, negotiation, model, rules, answer, now)
+    _move(db, negotiation, model, rules, answer, moment)
     if move.counter is not None and rules.refusal(Propose(party, move.counter), now) is None:
-        _move(db, negotiation, model, rules, Propose(party, move.counter), now)
+        _move(db, negotiation, model, rules, Propose(party, move.counter), moment)
 
 
 def _move(
@@ -386,13 +394,14 @@ def _move(
     model: Scenario,
     rules: RelayMachine,
     move: Propose | Respond,
-    now: float,
+    moment: datetime,
 ) -> None:
     """An agent seat's move: checked, stored as its message, applied."""
+    now = _hours(negotiation, moment)
     _check_move(rules, move, now)
     kind = "proposal" if isinstance(move, Propose) else move.answer
-    message = _store(db, negotiation, move.party, MEDIATOR, kind, model, move.outcome, "")
-    _settle(db, negotiation, model, rules, move, _at(negotiation, message))
+    _store(db, negotiation, move.party, MEDIATOR, kind, model, move.outcome, "", moment)
+    _settle(db, negotiation, model, rules, move, now)
 
 
 def _settle(
@@ -472,6 +481,7 @@ def _store(
     model: Scenario,
     outcome: int | None,
     text: str,
+    moment: datetime,
     source: Message | None = None,
     edited: bool = False,
 ) -> Message:
@@ -489,7 +499,7 @@ def _store(
         number=number,
         party_number=party_number,
         edited=edited,
-        created_at=datetime.now(UTC),  # known before the flush: the move is applied at it
+        created_at=moment,  # the moment the move was checked and applied at
     )
     db.add(message)
     db.flush()
