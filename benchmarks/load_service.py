@@ -207,6 +207,11 @@ def main() -> None:
         f"({1000 * server_cpu / (2 * len(latencies)):.2f} ms per acknowledged write), "
         f"load generator {own_cpu:.1f} s, of {2 * elapsed:.1f} s on 2 cores"
     )
+    print(
+        "machine load average (1, 5, 15 min) at the end: "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + f" on {os.cpu_count()} cores (a shared machine slows every figure above)"
+    )
     print(f"server stopped {stopped}")
     check = subprocess.run(
         [

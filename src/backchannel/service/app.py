@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from backchannel.service import eventlog, keys
 from backchannel.service.deps import WriteQueues
 from backchannel.service.errors import ServiceError, install_handlers
+from backchannel.service.livestate import LiveStates
 from backchannel.service.routes import (
     assistant,
     drafts,
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             on_commit=(lambda heads: eventlog.write_anchor(anchor, heads)) if anchor else None,
         )
     app.state.write_queues = WriteQueues(app.state.sessionmaker, group)
+    app.state.live_states = LiveStates()
     app.state.sessions = Sessions(
         keys.cookie_keys(settings), settings.session_hours, secure=settings.cookie_secure
     )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from backchannel.service import eventlog, live
+from backchannel.service import eventlog, live, livestate
 from backchannel.service.errors import ServiceError
 from backchannel.service.security import MEDIATOR, Sessions
 from backchannel.service.storage.group_commit import GroupCommit
@@ -54,6 +55,13 @@ class WriteQueues:
             found = locks[key] = asyncio.Lock()
         return found
 
+    @property
+    def writes_in_turn(self) -> bool:
+        """Whether a writer's database work runs on the event loop: with the group commit a
+        writer holds the database's only write turn, so nothing could run beside it, and the
+        hop to a worker thread and back cost more CPU than most writes."""
+        return self.group is not None
+
     @asynccontextmanager
     async def session(self, negotiation_id: str | None) -> AsyncIterator[Session]:
         """A session to write with, once it is this writer's turn. Leaving it (after the
@@ -83,10 +91,24 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     queues: WriteQueues = state.write_queues
     async with queues.session(request.path_params.get("negotiation_id")) as session:
         session.info[RETENTION_KEY] = state.settings.idempotency_hours
+        session.info[livestate.SESSION_KEY] = state.live_states
         yield session
 
 
 Db = Annotated[Session, Depends(get_db, scope="function")]
+
+Result = TypeVar("Result")
+
+
+async def run_db(request: Request, work: Callable[[], Result]) -> Result:
+    """Run a request's database work: a writer holding the group commit's turn runs it on the
+    event loop (``WriteQueues.writes_in_turn``); readers, and writers on a database with
+    concurrent writers, run it in a worker thread so that waiting on the database blocks
+    nobody else."""
+    queues: WriteQueues = request.app.state.write_queues
+    if queues.writes_in_turn and request.method not in ("GET", "HEAD"):
+        return work()
+    return await run_in_threadpool(work)
 
 
 @dataclass(frozen=True)
@@ -142,20 +164,25 @@ def _revoked() -> ServiceError:
     )
 
 
+async def caller_of(negotiation_id: str, request: Request, db: Db) -> Caller:
+    """``current_caller`` as a dependency, run where the request's database work runs."""
+    return await run_db(request, lambda: current_caller(negotiation_id, request, db))
+
+
 # The two checks below are coroutines on purpose: they do no I/O, and a plain function
 # dependency would cost a round trip through the thread pool on every request.
-async def require_mediator(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+async def require_mediator(caller: Annotated[Caller, Depends(caller_of)]) -> Caller:
     if caller.role != MEDIATOR:
         raise ServiceError(403, "only the mediator may do this", "ask the mediator")
     return caller
 
 
-async def require_party(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+async def require_party(caller: Annotated[Caller, Depends(caller_of)]) -> Caller:
     if caller.role != "party":
         raise ServiceError(403, "only a party may do this", "open a party's invitation link")
     return caller
 
 
-Member = Annotated[Caller, Depends(current_caller)]
+Member = Annotated[Caller, Depends(caller_of)]
 Mediator = Annotated[Caller, Depends(require_mediator)]
 Party = Annotated[Caller, Depends(require_party)]

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backchannel.service.storage.group_commit import DEFERRED_HEADS
@@ -59,19 +59,49 @@ def start_chain(session: Session, negotiation_id: str) -> None:
     session.flush()
 
 
-def lock(session: Session, negotiation_id: str) -> LogHead | None:
+@dataclass
+class Head:
+    """A negotiation's head as this transaction locked and moved it."""
+
+    seq: int
+    hash: str
+
+
+# The statements of every write, built once: building and compiling ORM statements (and
+# flushing an entry object) cost more than running them.
+_heads, _entries = LogHead.__table__, LogEntry.__table__
+_LOCK = (
+    select(_heads.c.seq, _heads.c.hash)
+    .where(_heads.c.negotiation_id == bindparam("negotiation"))
+    .with_for_update()
+)
+_ADD = insert(_entries)
+_MOVE = (
+    update(_heads)
+    .where(_heads.c.negotiation_id == bindparam("negotiation"))
+    .values(seq=bindparam("seq"), hash=bindparam("hash"))
+)
+
+
+def lock(session: Session, negotiation_id: str) -> Head | None:
     """Lock the negotiation's head until the transaction ends (``SELECT ... FOR UPDATE``; on
     SQLite the transaction already holds the database's write lock). Call it before reading
     anything a write depends on: later reads then see every earlier committed write."""
     kept = session.info.setdefault("locked_heads", {})
     if negotiation_id not in kept:
-        query = select(LogHead).where(LogHead.negotiation_id == negotiation_id).with_for_update()
-        kept[negotiation_id] = session.execute(query).scalar_one_or_none()
+        row = session.execute(_LOCK, {"negotiation": negotiation_id}).one_or_none()
+        kept[negotiation_id] = None if row is None else Head(int(row.seq), str(row.hash))
     return kept[negotiation_id]  # type: ignore[no-any-return]
 
 
-def append(session: Session, negotiation_id: str, kind: str, data: dict[str, Any]) -> LogEntry:
-    """Add an entry inside the caller's transaction (which must commit before acknowledging)."""
+def locked_head(session: Session, negotiation_id: str) -> Head | None:
+    """The negotiation's head if this transaction holds its lock (read no row to find out)."""
+    return session.info.get("locked_heads", {}).get(negotiation_id)  # type: ignore[no-any-return]
+
+
+def append(session: Session, negotiation_id: str, kind: str, data: dict[str, Any]) -> str:
+    """Add an entry inside the caller's transaction (which must commit before acknowledging);
+    its hash."""
     head = lock(session, negotiation_id)
     if head is None:
         raise LookupError(f"negotiation {negotiation_id} has no log")
@@ -85,20 +115,21 @@ def append(session: Session, negotiation_id: str, kind: str, data: dict[str, Any
             "data": data,
         }
     )
-    entry = LogEntry(
-        negotiation_id=negotiation_id,
-        seq=seq,
-        kind=kind,
-        audience=audience(kind, data),
-        body=body,
-        prev_hash=head.hash,
-        hash=chain_hash(head.hash, body),
-    )
-    session.add(entry)
-    head.seq, head.hash = seq, entry.hash
-    session.info.setdefault(HEADS_KEY, {})[negotiation_id] = (seq, entry.hash)
-    session.flush()
-    return entry
+    digest = chain_hash(head.hash, body)
+    entry = {
+        "negotiation_id": negotiation_id,
+        "seq": seq,
+        "kind": kind,
+        "audience": audience(kind, data),
+        "body": body,
+        "prev_hash": head.hash,
+        "hash": digest,
+    }
+    session.execute(_ADD, entry)
+    session.execute(_MOVE, {"negotiation": negotiation_id, "seq": seq, "hash": digest})
+    head.seq, head.hash = seq, digest
+    session.info.setdefault(HEADS_KEY, {})[negotiation_id] = (seq, digest)
+    return digest
 
 
 def install(factory: sessionmaker[Session], anchor: Path | None) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -23,6 +24,7 @@ from backchannel.scenario.model import Scenario
 from backchannel.service import agents, eventlog
 from backchannel.service.errors import ServiceError
 from backchannel.service.eventlog import canonical
+from backchannel.service.livestate import SESSION_KEY, TAKEN_KEY, LiveState, LiveStates
 from backchannel.service.record import spec_digest
 from backchannel.service.scenarios import (
     cached_scenario,
@@ -34,7 +36,7 @@ from backchannel.service.scenarios import (
 )
 from backchannel.service.security import MEDIATOR, new_token, token_hash
 from backchannel.service.storage.models import Draft, Message, Negotiation, Seat
-from backchannel.service.transcript import hours_now, live_machine
+from backchannel.service.transcript import hours_between, live_machine
 
 PARTY_KINDS = ("proposal", "accept", "reject", "note")
 RELAY_KINDS = ("proposal", "accept", "reject", "note")
@@ -144,6 +146,9 @@ def message_numbered(db: Session, negotiation: Negotiation, number: int) -> Mess
 def _next_numbers(db: Session, negotiation: Negotiation, party: str) -> tuple[int, int]:
     """The next message's number in the negotiation and in the party's room (the caller holds
     the negotiation's lock, so no other writer can take the same numbers)."""
+    state = _taken(db, negotiation)
+    if state is not None:
+        return state.next_numbers(party)
     in_negotiation = Message.negotiation_id == negotiation.id
     in_room = (Message.sender == party) | (Message.recipient == party)
     query = select(func.count(), func.count().filter(in_room)).where(in_negotiation)
@@ -213,6 +218,58 @@ def machine(db: Session, negotiation: Negotiation, model: Scenario | None = None
     return live_machine(model, negotiation, seats(db, negotiation), messages(db, negotiation))
 
 
+def _live_state(db: Session, negotiation: Negotiation, model: Scenario) -> LiveState:
+    """The machine and message counts for a write: the state the previous write kept if the
+    log head (locked by this write) is still where it left it, else rebuilt from the stored
+    messages. The write changes it as it goes; ``_keep`` hands it back."""
+    state = _taken(db, negotiation)
+    if state is not None and state.model is model:
+        return state
+    head = eventlog.locked_head(db, negotiation.id)
+    states: LiveStates | None = db.info.get(SESSION_KEY)
+    if head is not None and states is not None:
+        state = states.take(negotiation.id, head.seq, head.hash)
+    if state is None or state.model is not model:
+        rows = messages(db, negotiation)
+        counts: dict[str, int] = {"all": len(rows)}
+        for row in rows:
+            party = row.recipient if row.sender == MEDIATOR else row.sender
+            counts[party] = counts.get(party, 0) + 1
+        rules = live_machine(model, negotiation, seats(db, negotiation), rows)
+        state = LiveState(model, rules, counts)
+    if head is not None:
+        db.info.setdefault(TAKEN_KEY, {})[negotiation.id] = (head, state)
+    return state
+
+
+def _taken(db: Session, negotiation: Negotiation) -> LiveState | None:
+    """The state this write took, while the transaction that took it still holds the lock."""
+    found = db.info.get(TAKEN_KEY, {}).get(negotiation.id)
+    if found is None or found[0] is not eventlog.locked_head(db, negotiation.id):
+        return None
+    return found[1]  # type: ignore[no-any-return]
+
+
+def _keep(db: Session, negotiation: Negotiation) -> None:
+    """Hand the state this write leaves back, under the head it moved the log to."""
+    state, head = _taken(db, negotiation), eventlog.locked_head(db, negotiation.id)
+    states: LiveStates | None = db.info.get(SESSION_KEY)
+    if state is not None and head is not None and states is not None:
+        states.keep(negotiation.id, head.seq, head.hash, state)
+
+
+def _clock(negotiation: Negotiation) -> tuple[datetime, float]:
+    """Now, and the negotiation's hour now. A move is checked and applied at this hour and its
+    message stored with this moment, so a replay of the stored messages applies it at the same
+    hour (the state a write keeps is the state a replay gives)."""
+    moment = datetime.now(UTC)
+    return moment, _hours(negotiation, moment)
+
+
+def _hours(negotiation: Negotiation, moment: datetime) -> float:
+    return hours_between(negotiation.created_at, moment)
+
+
 def _check_move(rules: RelayMachine, move: Move, now: float) -> None:
     refused = rules.refusal(move, now)
     if refused is not None:
@@ -233,11 +290,11 @@ def start(db: Session, negotiation: Negotiation) -> None:
     model = scenario(db, negotiation)
     for item in seats(db, negotiation):
         if item.agent and item.party_id == model.first_mover:
-            now, rules = hours_now(negotiation), machine(db, negotiation, model)
+            (moment, now), rules = _clock(negotiation), machine(db, negotiation, model)
             outcome = agents.opening(
                 rules, item.party_id, item.agent, negotiation.seed, item.id, now
             )
-            _move(db, negotiation, model, rules, Propose(item.party_id, outcome), now)
+            _move(db, negotiation, model, rules, Propose(item.party_id, outcome), moment)
 
 
 def party_message(
@@ -252,14 +309,18 @@ def party_message(
     _require_status(negotiation, "open", action="send messages")
     model = scenario(db, negotiation)
     outcome = _outcome_for(db, negotiation, model, party_id, kind, terms)
+    rules = _live_state(db, negotiation, model).machine
+    moment, now = _clock(negotiation)
     if kind == "note":
-        return _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
-    now, rules = hours_now(negotiation), machine(db, negotiation, model)
+        message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text, moment)
+        _keep(db, negotiation)
+        return message
     assert outcome is not None  # a proposal, acceptance or rejection names its package
     move = Propose(party_id, outcome) if kind == "proposal" else Respond(party_id, kind, outcome)  # type: ignore[arg-type]
     _check_move(rules, move, now)
-    message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text)
+    message = _store(db, negotiation, party_id, MEDIATOR, kind, model, outcome, text, moment)
     _settle(db, negotiation, model, rules, move, now)
+    _keep(db, negotiation)
     return message
 
 
@@ -289,7 +350,7 @@ def relay(
         raise ServiceError(422, "a proposal needs terms", "give a value for every issue")
     outcome = outcome_of(model, terms) if terms is not None else None
     edited = source is not None and (outcome != source.outcome or text != source.text)
-    now, rules = hours_now(negotiation), machine(db, negotiation, model)
+    (moment, now), rules = _clock(negotiation), _live_state(db, negotiation, model).machine
     passed = None
     if kind in ("proposal", "accept", "reject"):
         sender = source.sender if source is not None else MEDIATOR
@@ -297,12 +358,13 @@ def relay(
         passed = Pass(recipient, kind, sender, sent, outcome)  # type: ignore[arg-type]
         _check_move(rules, passed, now)
     message = _store(
-        db, negotiation, MEDIATOR, recipient, kind, model, outcome, text, source, edited
+        db, negotiation, MEDIATOR, recipient, kind, model, outcome, text, moment, source, edited
     )
     if passed is not None:
         rules.apply(passed, now)
     if target.agent and kind == "proposal" and not rules.is_over:
-        _agent_answers(db, negotiation, model, rules, target, now)
+        _agent_answers(db, negotiation, model, rules, target, moment)
+    _keep(db, negotiation)
     return message
 
 
@@ -312,17 +374,18 @@ def _agent_answers(
     model: Scenario,
     rules: RelayMachine,
     target: Seat,
-    now: float,
+    moment: datetime,
 ) -> None:
     """An agent seat answers what was just passed to it, through the same machine."""
+    now = _hours(negotiation, moment)
     party, strategy = target.party_id, target.agent or ""
     move = agents.answer(rules, party, strategy, negotiation.seed, target.id, now)
     passed = rules.last_passed(party)
     assert passed is not None
     answer: Move = Respond(party, "accept" if move.accept else "reject", passed)
-    _move(db, negotiation, model, rules, answer, now)
+    _move(db, negotiation, model, rules, answer, moment)
     if move.counter is not None and rules.refusal(Propose(party, move.counter), now) is None:
-        _move(db, negotiation, model, rules, Propose(party, move.counter), now)
+        _move(db, negotiation, model, rules, Propose(party, move.counter), moment)
 
 
 def _move(
@@ -331,12 +394,13 @@ def _move(
     model: Scenario,
     rules: RelayMachine,
     move: Propose | Respond,
-    now: float,
+    moment: datetime,
 ) -> None:
     """An agent seat's move: checked, stored as its message, applied."""
+    now = _hours(negotiation, moment)
     _check_move(rules, move, now)
     kind = "proposal" if isinstance(move, Propose) else move.answer
-    _store(db, negotiation, move.party, MEDIATOR, kind, model, move.outcome, "")
+    _store(db, negotiation, move.party, MEDIATOR, kind, model, move.outcome, "", moment)
     _settle(db, negotiation, model, rules, move, now)
 
 
@@ -417,6 +481,7 @@ def _store(
     model: Scenario,
     outcome: int | None,
     text: str,
+    moment: datetime,
     source: Message | None = None,
     edited: bool = False,
 ) -> Message:
@@ -434,6 +499,7 @@ def _store(
         number=number,
         party_number=party_number,
         edited=edited,
+        created_at=moment,  # the moment the move was checked and applied at
     )
     db.add(message)
     db.flush()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 
 from backchannel.service import live, presenters, safety
-from backchannel.service.deps import Caller, Db, Mediator, Party
+from backchannel.service.deps import Caller, Db, Mediator, Party, run_db
 from backchannel.service.idempotency import IdempotencyKey, fingerprint, once
 from backchannel.service.scenarios import outcome_of, terms_of, utility
 from backchannel.service.schemas import (
@@ -83,7 +83,8 @@ def _minimal(prefer: str | None) -> bool:
 
 
 @router.post("/messages", status_code=201)
-def send(
+async def send(
+    request: Request,
     body: PartyMessageIn,
     caller: Party,
     db: Db,
@@ -111,17 +112,23 @@ def send(
         def ack() -> ActionAckOut:
             return ActionAckOut(id=act().party_number, status=caller.negotiation.status)
 
-        return once(db, caller, key, fingerprint("messages-minimal", body), ActionAckOut, ack)
+        return await run_db(
+            request,
+            lambda: once(db, caller, key, fingerprint("messages-minimal", body), ActionAckOut, ack),
+        )
 
     def room() -> PartyRoomOut:
         act()
         return presenters.party_room(db, caller.negotiation, party)
 
-    return once(db, caller, key, fingerprint("messages", body), PartyRoomOut, room)
+    return await run_db(
+        request, lambda: once(db, caller, key, fingerprint("messages", body), PartyRoomOut, room)
+    )
 
 
 @router.post("/relay", status_code=201)
-def relay(
+async def relay(
+    request: Request,
     body: RelayIn,
     caller: Mediator,
     db: Db,
@@ -140,10 +147,15 @@ def relay(
         def ack() -> ActionAckOut:
             return ActionAckOut(id=act().number, status=caller.negotiation.status)
 
-        return once(db, caller, key, fingerprint("relay-minimal", body), ActionAckOut, ack)
+        return await run_db(
+            request,
+            lambda: once(db, caller, key, fingerprint("relay-minimal", body), ActionAckOut, ack),
+        )
 
     def view() -> MediatorViewOut:
         act()
         return presenters.mediator_view(db, caller.negotiation)
 
-    return once(db, caller, key, fingerprint("relay", body), MediatorViewOut, view)
+    return await run_db(
+        request, lambda: once(db, caller, key, fingerprint("relay", body), MediatorViewOut, view)
+    )

@@ -1,0 +1,98 @@
+"""The state a write keeps (relay machine, message counts) is the state a replay of the stored
+messages gives, and it is used only while nobody else has written to the negotiation."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from backchannel.service import eventlog, live
+from backchannel.service.livestate import LiveStates
+from backchannel.service.storage.models import Negotiation
+
+from .conftest import World, ok, package
+
+
+def _room(world: World) -> dict:
+    return ok(world.clients["us"].get(world.path("/api/negotiations/{id}/room")))
+
+
+def _propose_and_pass(world: World, option: int) -> None:
+    base = world.path("/api/negotiations/{id}")
+    terms = package(_room(world), option)
+    proposal = {"kind": "proposal", "terms": terms, "confirm_below_walkaway": True}
+    sent = ok(world.clients["us"].post(f"{base}/messages", json=proposal), 201)
+    assert sent["messages"][-1]["kind"] == "proposal"
+    number = int(ok(world.clients["mediator"].get(base))["messages"][-1]["id"])
+    ok(world.clients["mediator"].post(f"{base}/relay", json={"to": "iran", "source": number}), 201)
+
+
+def _states(app: FastAPI) -> LiveStates:
+    return app.state.live_states  # type: ignore[no-any-return]
+
+
+def _assert_kept_state_is_the_replay(world: World) -> None:
+    kept = _states(world.app).kept(world.id)
+    assert kept is not None, "the last write kept its state"
+    seq, head_hash, state = kept
+    with world.app.state.sessionmaker() as db:
+        head = eventlog.lock(db, world.id)
+        assert head is not None and (head.seq, head.hash) == (seq, head_hash)
+        negotiation = db.get(Negotiation, world.id)
+        assert negotiation is not None
+        replayed = live.machine(db, negotiation)
+        kept_machine = state.machine
+        for name in ("positions", "received", "sent", "shown", "rounds", "now", "agreement"):
+            assert getattr(kept_machine, name) == getattr(replayed, name), name
+        assert kept_machine.transcript.events == replayed.transcript.events
+        rows = live.messages(db, negotiation)
+        assert state.counts["all"] == len(rows)
+        for party in ("us", "iran"):
+            own = [m for m in rows if party in (m.sender, m.recipient)]
+            assert state.counts.get(party, 0) == len(own), party
+        db.rollback()
+
+
+def test_the_kept_state_is_the_state_a_replay_gives(world: World) -> None:
+    states = _states(world.app)
+    hits = states.hits
+    for option in range(3):
+        _propose_and_pass(world, option)
+    assert states.hits > hits, "later writes used the state the write before kept"
+    _assert_kept_state_is_the_replay(world)
+
+
+def test_a_write_made_elsewhere_moves_the_head_and_the_kept_state_is_not_used(
+    world: World,
+) -> None:
+    _propose_and_pass(world, 0)
+    states = _states(world.app)
+    # Another server process writes: its own session, without this process's kept states.
+    with world.app.state.sessionmaker() as other:
+        eventlog.lock(other, world.id)
+        negotiation = other.get(Negotiation, world.id)
+        assert negotiation is not None
+        theirs = live.party_message(other, negotiation, "us", "note", None, "from elsewhere")
+        other.commit()
+        numbers = (theirs.number, theirs.party_number)
+    misses = states.misses
+    _propose_and_pass(world, 2)
+    assert states.misses > misses, "the head moved: the kept state was rebuilt, not used"
+    messages = ok(world.clients["mediator"].get(world.path("/api/negotiations/{id}")))["messages"]
+    ids = [int(m["id"]) for m in messages]
+    assert ids == list(range(1, len(ids) + 1)), "numbered without gaps or repeats"
+    assert numbers[0] in ids and ids[-1] == numbers[0] + 2
+    _assert_kept_state_is_the_replay(world)
+
+
+def test_a_refused_write_keeps_nothing_and_the_next_write_is_right(world: World) -> None:
+    _propose_and_pass(world, 1)
+    base = world.path("/api/negotiations/{id}")
+    refused = world.clients["mediator"].post(f"{base}/relay", json={"to": "iran", "source": 999})
+    assert refused.status_code == 404
+    # Refused by the machine itself, after the write took the kept state: nothing was passed
+    # to this party, so it has nothing to reject.
+    terms = package(_room(world), 0)
+    rejected = world.clients["us"].post(f"{base}/messages", json={"kind": "reject", "terms": terms})
+    assert rejected.status_code == 409, rejected.text
+    _propose_and_pass(world, 0)
+    _assert_kept_state_is_the_replay(world)
