@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -43,9 +44,11 @@ async def writer(
     number: int,
     queued: int = 0,
     fail: bool = False,
+    then: Callable[[], object] | None = None,
 ) -> None:
     """Insert one row and commit it; the first writer holds its turn until ``queued`` others
-    wait, so that they all land in one batch."""
+    wait, so that they all land in one batch. ``then`` is scheduled on the loop just before the
+    writer gives up its turn (it runs before the writer woken next)."""
     async with commit.member() as session:
         while queued and commit._batch().waiting < queued:
             await asyncio.sleep(0.001)
@@ -57,6 +60,8 @@ async def writer(
             session.commit()
 
         await run_in_threadpool(work)
+        if then is not None:
+            asyncio.get_running_loop().call_soon(then)
 
 
 async def all_writers(commit: GroupCommit, count: int, **options: bool) -> list[object]:
@@ -242,12 +247,13 @@ def test_a_batch_left_open_by_a_cancelled_waiter_is_still_committed(tmp_path: Pa
     commit, database = group(tmp_path)
 
     async def run() -> None:
-        first = asyncio.ensure_future(writer(commit, 1, queued=1))
+        # The first leaves its batch open for the second, and the second is cancelled after
+        # the turn has passed to it but before it runs: deterministic, whatever the timing.
+        first = asyncio.ensure_future(writer(commit, 1, queued=1, then=lambda: second.cancel()))
         second = asyncio.ensure_future(writer(commit, 2))
-        while not commit._batch().members:  # the first has left its batch open for the second
-            await asyncio.sleep(0.001)
-        second.cancel()
         await asyncio.wait_for(first, timeout=30)
+        with pytest.raises(asyncio.CancelledError):
+            await second
 
     asyncio.run(run())
     assert stored(database) == [1]
