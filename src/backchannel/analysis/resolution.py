@@ -19,8 +19,15 @@ _SCALE = 1e12
 
 
 def snap(values: np.ndarray) -> np.ndarray:
-    """``values`` rounded to the nearest multiple of ``RESOLUTION`` (as floats)."""
-    return np.rint(np.asarray(values, dtype=float) * _SCALE) / _SCALE
+    """``values`` rounded to the nearest multiple of ``RESOLUTION`` (as floats).
+
+    In place on one new array: on the 10^6-outcome spaces analysis meets, the temporaries of
+    ``np.rint(values * scale) / scale`` cost three times the arithmetic."""
+    scaled = np.multiply(values, _SCALE, dtype=float)
+    if not isinstance(scaled, np.ndarray):  # a scalar in, a scalar out
+        return np.rint(scaled) / _SCALE
+    np.rint(scaled, out=scaled)
+    return np.divide(scaled, _SCALE, out=scaled)
 
 
 GRID_LIMIT = 1e6  # utilities up to this size fit the integer grid with room for their sums
