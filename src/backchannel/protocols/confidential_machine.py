@@ -38,7 +38,7 @@ from backchannel.protocols.mediated_machine import (
     IllegalMediatedMove,
     MediatedMachine,
 )
-from backchannel.protocols.transcript import Event, Transcript
+from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
 
 RED_LINES = "no package satisfies every side's red lines"
@@ -144,17 +144,6 @@ class ConfidentialMachine(MediatedMachine):
         return None
 
     # -- moves -------------------------------------------------------------------------------
-    def apply(self, move: ConfidentialMove, at_hours: float) -> list[Event]:
-        """Make ``move`` at ``at_hours``: its events (also recorded), the ending included.
-        ``IllegalMediatedMove`` when the rules refuse it."""
-        refused = self.refusal(move, at_hours)
-        if refused is not None:
-            raise IllegalMediatedMove(refused)
-        events = self.transcript.events
-        first = len(events)
-        self.play(move, at_hours)
-        return events[first:]
-
     def play(self, move: ConfidentialMove, at_hours: float) -> None:
         """:meth:`apply` without asking :meth:`refusal`: for the step engine, whose moves are
         legal by construction; the contract test replays every run's moves through

@@ -26,8 +26,9 @@ collapse, the ending); the driver records the messages it carries over the chann
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -69,7 +70,7 @@ class IllegalMediatedMove(ValueError):
     """A move the rules of mediation do not allow now; the message says why."""
 
 
-class MediatedMachine:
+class MediatedMachine(ABC):
     """The shared state and rules of a mediated negotiation; subclasses add their moves."""
 
     protocol = "mediated"
@@ -115,6 +116,25 @@ class MediatedMachine:
         )
 
     # -- the state ---------------------------------------------------------------------------
+    @abstractmethod
+    def refusal(self, move: Any, at_hours: float) -> str | None:
+        """Why the rules refuse ``move`` at ``at_hours``, or None; each machine says."""
+
+    @abstractmethod
+    def play(self, move: Any, at_hours: float) -> None:
+        """Make ``move`` unchecked, recording its events; each machine says how."""
+
+    def apply(self, move: Any, at_hours: float) -> list[Event]:
+        """Make ``move`` at ``at_hours``: its events (also recorded), the ending included.
+        ``IllegalMediatedMove`` when the rules refuse it."""
+        refused = self.refusal(move, at_hours)
+        if refused is not None:
+            raise IllegalMediatedMove(refused)
+        events = self.transcript.events
+        first = len(events)
+        self.play(move, at_hours)
+        return events[first:]
+
     @property
     def is_over(self) -> bool:
         return self.transcript.result is not None

@@ -31,7 +31,7 @@ from backchannel.protocols.mediated_machine import (
     IllegalMediatedMove,
     MediatedMachine,
 )
-from backchannel.protocols.transcript import Event, Transcript
+from backchannel.protocols.transcript import Transcript
 from backchannel.scenario.model import Scenario
 
 
@@ -92,17 +92,6 @@ class SingleTextMachine(MediatedMachine):
         return self._opening_refusal(at_hours)
 
     # -- moves -------------------------------------------------------------------------------
-    def apply(self, move: SingleTextMove, at_hours: float) -> list[Event]:
-        """Make ``move`` at ``at_hours``: its events (also recorded), the ending included.
-        ``IllegalMediatedMove`` when the rules refuse it."""
-        refused = self.refusal(move, at_hours)
-        if refused is not None:
-            raise IllegalMediatedMove(refused)
-        events = self.transcript.events
-        first = len(events)
-        self.play(move, at_hours)
-        return events[first:]
-
     def play(self, move: SingleTextMove, at_hours: float) -> None:
         """:meth:`apply` without asking :meth:`refusal`: for the step engine, whose moves are
         legal by construction; the contract test replays every run's moves through
