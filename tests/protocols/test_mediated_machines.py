@@ -22,7 +22,8 @@ from backchannel.protocols.confidential_machine import (
     Propose,
 )
 from backchannel.protocols.deadline import IN_TRANSIT, PASSED, ROUND_LIMIT
-from backchannel.protocols.mediated_machine import LOST, Answer, IllegalMediatedMove
+from backchannel.protocols.mediated_machine import LOST, Answer
+from backchannel.protocols.relay import IllegalMove
 from backchannel.protocols.runner import RunOptions, prepare_run
 from backchannel.protocols.single_text_machine import FirstDraft, PutText, SingleTextMachine
 from backchannel.protocols.transcript import Transcript
@@ -64,7 +65,7 @@ def test_single_text_refuses_moves_out_of_turn_with_a_reason() -> None:
     assert "no first draft" in machine.refusal(Answer("a", 50, True), 1.0)
     machine.apply(FirstDraft(50, "middle", "hill-climbing"), 0.0)
     assert "already on the table" in machine.refusal(FirstDraft(60, "middle", "x"), 0.0)
-    with pytest.raises(IllegalMediatedMove, match="nothing to answer"):
+    with pytest.raises(IllegalMove, match="nothing to answer"):
         machine.apply(Answer("a", 50, True), 1.0)
     machine.apply(PutText(40), 0.0)
     assert "waiting for a, b" in machine.refusal(PutText(30), 0.0)

@@ -25,7 +25,7 @@ A round every party accepted *as sent* settles the package; all accepting change
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from backchannel.agents.base import Strategy
@@ -35,7 +35,6 @@ from backchannel.protocols.mediated_machine import (
     CHANGED_TEXT,
     Answer,
     Chance,
-    IllegalMediatedMove,
     MediatedMachine,
 )
 from backchannel.protocols.transcript import Transcript
@@ -235,16 +234,3 @@ class ConfidentialMachine(MediatedMachine):
             improved=improved,
         )
         self.end(better if improved else self.settled, AGREEMENT, done)
-
-
-def replay(
-    machine: ConfidentialMachine, moves: Iterable[tuple[ConfidentialMove, float]]
-) -> list[str]:
-    """Apply stored moves in order; the reasons of those the rules refuse (left out)."""
-    refused = []
-    for move, at in moves:
-        try:
-            machine.apply(move, at)
-        except IllegalMediatedMove as error:
-            refused.append(str(error))
-    return refused

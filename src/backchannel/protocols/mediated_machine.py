@@ -38,6 +38,7 @@ from backchannel.protocols.alternating import Side
 from backchannel.protocols.breakdown import Hazard, collapse
 from backchannel.protocols.clock import TimelineClock, timeline_event
 from backchannel.protocols.deadline import PASSED, ROUND_LIMIT, ending_time, in_time
+from backchannel.protocols.relay import IllegalMove
 from backchannel.protocols.resumption import resume_talks
 from backchannel.protocols.settlement import conclude
 from backchannel.protocols.transcript import Event, Transcript
@@ -64,10 +65,6 @@ class Answer(NamedTuple):
     accepts: bool = False
     prefers: bool = False
     late: str | None = None
-
-
-class IllegalMediatedMove(ValueError):
-    """A move the rules of mediation do not allow now; the message says why."""
 
 
 class MediatedMachine(ABC):
@@ -126,10 +123,10 @@ class MediatedMachine(ABC):
 
     def apply(self, move: Any, at_hours: float) -> list[Event]:
         """Make ``move`` at ``at_hours``: its events (also recorded), the ending included.
-        ``IllegalMediatedMove`` when the rules refuse it."""
+        ``IllegalMove`` saying why when the rules refuse it."""
         refused = self.refusal(move, at_hours)
         if refused is not None:
-            raise IllegalMediatedMove(refused)
+            raise IllegalMove(refused)
         events = self.transcript.events
         first = len(events)
         self.play(move, at_hours)

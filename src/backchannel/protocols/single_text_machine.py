@@ -19,7 +19,7 @@ stands when the votes adopt it (every party, by default) and the mediator notes 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from backchannel.agents.base import Strategy
@@ -28,7 +28,6 @@ from backchannel.protocols.mediated_machine import (
     CHANGED_TEXT,
     Answer,
     Chance,
-    IllegalMediatedMove,
     MediatedMachine,
 )
 from backchannel.protocols.transcript import Transcript
@@ -142,14 +141,3 @@ class SingleTextMachine(MediatedMachine):
         if adopted:
             self.draft = self.amendment
         self._after_refusal(self.began, now)  # the draft was not accepted
-
-
-def replay(machine: SingleTextMachine, moves: Iterable[tuple[SingleTextMove, float]]) -> list[str]:
-    """Apply stored moves in order; the reasons of those the rules refuse (left out)."""
-    refused = []
-    for move, at in moves:
-        try:
-            machine.apply(move, at)
-        except IllegalMediatedMove as error:
-            refused.append(str(error))
-    return refused
