@@ -42,14 +42,24 @@ def post_notes(base: str, negotiation: str, clients: list[httpx.Client], notes: 
         c.timeout = httpx.Timeout(300.0)
         start.wait()
         for n in range(notes):
-            try:
-                answer = c.post(
-                    f"/api/negotiations/{negotiation}/messages",
-                    json={"kind": "note", "text": f"writer {who} note {n}"},
-                )
+            # A kept-alive connection the server closes as the client reuses it fails in
+            # transport without an answer; a client sends again with the same key, and the
+            # service acts once (the numbering check below would see a second note).
+            key = f"writer-{who}-note-{n}"
+            status = 0
+            for _attempt in range(3):
+                try:
+                    answer = c.post(
+                        f"/api/negotiations/{negotiation}/messages",
+                        json={"kind": "note", "text": f"writer {who} note {n}"},
+                        headers={"Idempotency-Key": key},
+                    )
+                except httpx.TimeoutException:
+                    break  # unanswered for minutes: a jam, never retried
+                except httpx.TransportError:
+                    continue
                 status = answer.status_code
-            except httpx.TransportError:
-                status = 0
+                break
             with lock:
                 statuses.append(status)
 
