@@ -2,11 +2,27 @@
 
 Starts ``backchannel serve`` on a loopback port (a fresh SQLite file unless --database-url is
 given), opens N negotiations of the flagship scenario, and has one worker per negotiation post
-offers (a party's proposal, then the mediator passing it on) as fast as the server answers.
-Reports throughput and the p50/p99 latency of posting an offer, then checks the event log.
+offers (a party's proposal, then the mediator passing it on). Reports throughput and the p50/p99
+latency of posting an offer, then checks the event log.
+
+Two ways to load it:
+
+- closed loop (the default): each worker posts its next offer as soon as the previous one was
+  passed on, so the server runs flat out; this measures its capacity (offers/s). With N workers
+  each waiting for the others' turns, every request waits about N / throughput: this mode
+  measures queueing, not the latency a user sees at a given load;
+- open loop (``--rate R``): offers arrive on a fixed schedule, R per second across all
+  negotiations, whether or not earlier ones were answered; each offer's latency is counted from
+  its scheduled time, so a server that falls behind is charged for the wait (no coordinated
+  omission). This measures the latency at a given load.
+
+The workers speak HTTP/1.1 over kept-alive sockets with asyncio, so the load generator takes
+little of the two cores it shares with the server; ``--http-client httpx`` uses one httpx
+client and thread per negotiation instead (the earlier generator, about 1.5 ms of CPU a request).
 
     python benchmarks/load_service.py                      # 20 negotiations x 25 offers
     python benchmarks/load_service.py --negotiations 50 --offers 40
+    python benchmarks/load_service.py --negotiations 50 --offers 40 --rate 200
     python benchmarks/load_service.py --database-url postgresql+pg8000://...
 
 Bounded: at most --negotiations x --offers offers, and it stops after --max-seconds.
@@ -15,6 +31,8 @@ Bounded: at most --negotiations x --offers offers, and it stops after --max-seco
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -105,30 +123,142 @@ def open_negotiation(base: str) -> dict:
 
 
 def play(negotiation: dict, offers: int, seed: int, stop_at: float) -> list[float]:
-    """Post offers and pass each on; the latency of each offer's POST, in seconds."""
-    rng = np.random.default_rng(seed)
-    base = f"/api/negotiations/{negotiation['id']}"
+    """Post offers and pass each on with httpx; the latency of each offer's POST, in seconds."""
     latencies = []
-    for offer in range(offers):
+    for offer, terms in enumerate(packages(negotiation, offers, seed)):
         if time.monotonic() > stop_at:
             break
-        terms = {
-            issue: values[int(rng.integers(len(values)))]
-            for issue, values in zip(negotiation["issues"], negotiation["options"], strict=True)
-        }
         began = time.perf_counter()
         answer = negotiation["party"].post(
-            f"{base}/messages",
-            json={"kind": "proposal", "terms": terms, "confirm_below_walkaway": True},
+            f"/api/negotiations/{negotiation['id']}/messages", json=proposal(terms)
         )
         latencies.append(time.perf_counter() - began)
         answer.raise_for_status()
-        # Each offer is followed by its relay: offer k (from 0) is the negotiation's message
-        # 2k + 1 as the mediator numbers them.
         negotiation["mediator"].post(
-            f"{base}/relay", json={"to": "iran", "source": 2 * offer + 1}
+            f"/api/negotiations/{negotiation['id']}/relay", json=relay_of(offer)
         ).raise_for_status()
     return latencies
+
+
+def packages(negotiation: dict, offers: int, seed: int) -> list[dict[str, str]]:
+    """The random packages one negotiation's party proposes, one per offer."""
+    rng = np.random.default_rng(seed)
+    return [
+        {
+            issue: values[int(rng.integers(len(values)))]
+            for issue, values in zip(negotiation["issues"], negotiation["options"], strict=True)
+        }
+        for _ in range(offers)
+    ]
+
+
+def proposal(terms: dict[str, str]) -> dict:
+    return {"kind": "proposal", "terms": terms, "confirm_below_walkaway": True}
+
+
+def relay_of(offer: int) -> dict:
+    """Offer k (from 0) is the negotiation's message 2k + 1 as the mediator numbers them: each
+    offer is followed by its relay."""
+    return {"to": "iran", "source": 2 * offer + 1}
+
+
+class Connection:
+    """One kept-alive HTTP/1.1 connection speaking for one caller (its cookies and headers).
+
+    Plain asyncio: a request costs the load generator a few tens of microseconds of CPU, so
+    nearly all of the machine is left to the server being measured."""
+
+    def __init__(self, base: str, caller: httpx.Client) -> None:
+        self.host, port = base.removeprefix("http://").split(":")
+        self.port = int(port)
+        cookies = "; ".join(f"{c.name}={c.value}" for c in caller.cookies.jar)
+        extra = {
+            k: v
+            for k, v in caller.headers.items()
+            if k.lower() in ("authorization", "x-csrf-token", "prefer")
+        }
+        lines = [f"Host: {self.host}:{self.port}", f"Cookie: {cookies}"]
+        lines += [f"{k}: {v}" for k, v in extra.items()]
+        lines += ["Content-Type: application/json"]
+        self.headers = "\r\n".join(lines)
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, document: dict) -> tuple[int, bytes]:
+        """The status and body of one POST (reconnecting if the server closed the socket)."""
+        body = json.dumps(document).encode()
+        head = f"POST {path} HTTP/1.1\r\n{self.headers}\r\nContent-Length: {len(body)}\r\n\r\n"
+        if self.writer is None or self.reader is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.writer.write(head.encode() + body)
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = raw.decode("latin-1").split("\r\n")
+        fields = dict(
+            (name.strip().lower(), value.strip())
+            for name, _, value in (line.partition(":") for line in header_lines if line)
+        )
+        if "content-length" not in fields:
+            raise SystemExit(f"the server answered without a Content-Length: {status_line}")
+        answer = await self.reader.readexactly(int(fields["content-length"]))
+        if fields.get("connection", "").lower() == "close":
+            self.writer.close()
+            self.reader = self.writer = None
+        return int(status_line.split()[1]), answer
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def play_async(
+    base: str, negotiation: dict, offers: int, seed: int, stop_at: float, times: list[float] | None
+) -> list[float]:
+    """One negotiation's offers, each passed on; the latency of each offer's POST, in seconds.
+
+    ``times`` are the offers' scheduled moments (open loop; latency counts from the schedule),
+    or None to post each offer as soon as the previous one was passed on (closed loop)."""
+    party, mediator = (
+        Connection(base, negotiation["party"]),
+        Connection(base, negotiation["mediator"]),
+    )
+    path = f"/api/negotiations/{negotiation['id']}"
+    latencies = []
+    try:
+        for offer, terms in enumerate(packages(negotiation, offers, seed)):
+            if time.monotonic() > stop_at:
+                break
+            began = time.perf_counter()
+            if times is not None:
+                await asyncio.sleep(max(0.0, times[offer] - began))
+                began = times[offer]
+            status, answer = await party.post(f"{path}/messages", proposal(terms))
+            latencies.append(time.perf_counter() - began)
+            if status >= 300:
+                raise SystemExit(f"posting an offer answered {status}: {answer[:300]!r}")
+            status, answer = await mediator.post(f"{path}/relay", relay_of(offer))
+            if status >= 300:
+                raise SystemExit(f"passing an offer on answered {status}: {answer[:300]!r}")
+    finally:
+        party.close()
+        mediator.close()
+    return latencies
+
+
+async def run_all(
+    base: str, negotiations: list[dict], offers: int, seeds: list[int], stop_at: float, rate: float
+) -> list[list[float]]:
+    """Every negotiation's worker at once, closed loop, or open loop at ``rate`` offers/s."""
+    start = time.perf_counter() + 0.2
+    schedules: list[list[float] | None] = [None] * len(negotiations)
+    if rate > 0:
+        each = len(negotiations) / rate  # seconds between one negotiation's offers
+        phases = np.random.default_rng(seeds[0] if seeds else 0).uniform(0, each, len(seeds))
+        schedules = [[start + phase + k * each for k in range(offers)] for phase in phases]
+    runs = [
+        play_async(base, negotiation, offers, seed, stop_at, schedule)
+        for negotiation, seed, schedule in zip(negotiations, seeds, schedules, strict=True)
+    ]
+    return list(await asyncio.gather(*runs))
 
 
 def cpu_of(server: psutil.Process) -> float:
@@ -163,6 +293,18 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL only)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="open loop: offers per second across all negotiations (0: closed loop, flat out)",
+    )
+    parser.add_argument(
+        "--http-client",
+        choices=["asyncio", "httpx"],
+        default="asyncio",
+        help="the load generator: kept-alive asyncio sockets, or one httpx client per thread",
+    )
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="backchannel-load-")
     database_url = args.database_url or f"sqlite:///{Path(folder) / 'load.db'}"
@@ -175,11 +317,18 @@ def main() -> None:
         own_cpu = time.process_time()
         began = time.perf_counter()
         stop_at = time.monotonic() + args.max_seconds
-        with ThreadPoolExecutor(max_workers=len(negotiations)) as pool:
-            results = list(
-                pool.map(
-                    lambda pair: play(pair[0], args.offers, int(pair[1]), stop_at),
-                    zip(negotiations, seeds, strict=True),
+        if args.http_client == "httpx":
+            with ThreadPoolExecutor(max_workers=len(negotiations)) as pool:
+                results = list(
+                    pool.map(
+                        lambda pair: play(pair[0], args.offers, int(pair[1]), stop_at),
+                        zip(negotiations, seeds, strict=True),
+                    )
+                )
+        else:
+            results = asyncio.run(
+                run_all(
+                    base, negotiations, args.offers, [int(s) for s in seeds], stop_at, args.rate
                 )
             )
         elapsed = time.perf_counter() - began
@@ -189,9 +338,10 @@ def main() -> None:
         stopped = stop(process)
     latencies = np.array([x for run in results for x in run]) * 1000
     backend = database_url.split(":", 1)[0]
+    load = f"open loop at {args.rate:g} offers/s" if args.rate > 0 else "closed loop (flat out)"
     print(
         f"backend: {backend}; {len(negotiations)} concurrent negotiations; "
-        f"{args.workers} server process(es)"
+        f"{args.workers} server process(es); {load}; generator {args.http_client}"
     )
     print(f"offers posted: {len(latencies)} (each also passed on) in {elapsed:.1f} s")
     print(

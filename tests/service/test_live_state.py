@@ -44,7 +44,32 @@ def _assert_kept_state_is_the_replay(world: World) -> None:
         for name in ("positions", "received", "sent", "shown", "rounds", "now", "agreement"):
             assert getattr(kept_machine, name) == getattr(replayed, name), name
         assert kept_machine.transcript.events == replayed.transcript.events
+        assert state.rows is not None, "the write kept the negotiation's row and seats"
+        kept_negotiation, kept_seats = state.rows
+        for name in ("status", "agreement", "mediator_generation", "mediator_token_hash", "seed"):
+            assert getattr(kept_negotiation, name) == getattr(negotiation, name), name
+        seat_fields = (
+            "id",
+            "party_id",
+            "generation",
+            "token_hash",
+            "agent",
+            "joined",
+            "preferences",
+        )
+        fresh_seats = [
+            tuple(getattr(s, f) for f in seat_fields) for s in live.seats(db, negotiation)
+        ]
+        assert [tuple(getattr(s, f) for f in seat_fields) for s in kept_seats] == fresh_seats
         rows = live.messages(db, negotiation)
+        by_number = {m.number: m for m in rows}
+        assert state.recent, "the latest messages are remembered"
+        message_fields = ("id", "sender", "recipient", "kind", "outcome", "terms", "text")
+        message_fields += ("source_id", "party_number", "edited")
+        for number, message in state.recent.items():
+            stored = by_number[number]
+            for name in message_fields:
+                assert getattr(message, name) == getattr(stored, name), (number, name)
         assert state.counts["all"] == len(rows)
         for party in ("us", "iran"):
             own = [m for m in rows if party in (m.sender, m.recipient)]

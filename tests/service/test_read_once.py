@@ -28,7 +28,7 @@ def test_reads_are_shared_within_a_transaction_and_renewed_after_it(world) -> No
             assert live.seats(db, negotiation) == seats
             assert len(statements) == reads, "the second look costs no query"
             note = live.party_message(db, negotiation, "us", "note", None, "own write")
-            assert live.messages(db, negotiation)[-1] is note, "its own write shows at once"
+            assert live.messages(db, negotiation)[-1].id == note.id, "its own write shows at once"
             db.commit()
             with factory() as other:
                 theirs = live.party_message(

@@ -140,9 +140,11 @@ def current_caller(negotiation_id: str, request: Request, db: Db) -> Caller:
     grant = sessions.grant(db, request, negotiation_id)
     if grant is None:
         raise no_access()
-    if request.method not in ("GET", "HEAD"):
+    if request.method in ("GET", "HEAD"):
+        negotiation = db.get(Negotiation, negotiation_id)
+    else:
         eventlog.lock(db, negotiation_id)
-    negotiation = db.get(Negotiation, negotiation_id)
+        negotiation = live.negotiation_for_write(db, negotiation_id)
     if negotiation is None:
         raise no_access()
     if grant.role == MEDIATOR:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from backchannel.agents.registry import strategy_names
@@ -80,30 +80,71 @@ def create(db: Session, spec: dict[str, Any]) -> tuple[Negotiation, str, dict[st
     return negotiation, mediator_token, tokens
 
 
+# The statements of every write, built once: SQLAlchemy then finds their compiled form by a
+# kept cache key instead of building and hashing a new statement each time.
+_SEATS = select(Seat).where(Seat.negotiation_id == bindparam("negotiation")).order_by(Seat.id)
+_NUMBERED = select(Message).where(
+    Message.negotiation_id == bindparam("negotiation"), Message.number == bindparam("number")
+)
+_ADD_MESSAGE = insert(Message.__table__)
+
+
 def seats(db: Session, negotiation: Negotiation) -> list[Seat]:
     """The negotiation's seats, read once per request (seats are only added by ``create``)."""
     return list(
-        _read_once(
-            db,
-            ("seats", negotiation.id),
-            lambda: select(Seat).where(Seat.negotiation_id == negotiation.id).order_by(Seat.id),
-        )
+        _read_once(db, ("seats", negotiation.id), lambda: _SEATS, {"negotiation": negotiation.id})
     )
 
 
-def _read_once(db: Session, key: tuple[object, ...], query: Callable[[], Select]) -> list:
+def _read_once(
+    db: Session,
+    key: tuple[object, ...],
+    query: Callable[[], Select],
+    parameters: dict[str, object] | None = None,
+) -> list:
     """Rows of ``query``, read once per transaction (a request reads the same seats and
     messages several times); ``_store`` forgets the messages it changes. The rows are the
     session's own objects, so changes made to them in this transaction show."""
     transaction = db.get_transaction()
     kept = db.info.get("read_once")
     if kept is None or transaction is None or kept[0] is not transaction:
-        rows = list(db.execute(query()).scalars())  # begins the transaction if none has
+        rows = list(db.execute(query(), parameters).scalars())  # begins the transaction
         kept = db.info["read_once"] = (db.get_transaction(), {})
         kept[1][key] = rows
     elif key not in kept[1]:
-        kept[1][key] = list(db.execute(query()).scalars())
+        kept[1][key] = list(db.execute(query(), parameters).scalars())
     return kept[1][key]
+
+
+def _remember(db: Session, key: tuple[object, ...], rows: list) -> None:
+    """Hand ``_read_once`` rows this transaction already has (it begins if none has)."""
+    transaction = db.get_transaction() or db.begin()
+    kept = db.info.get("read_once")
+    if kept is None or kept[0] is not transaction:
+        kept = db.info["read_once"] = (transaction, {})
+    kept[1][key] = rows
+
+
+def negotiation_for_write(db: Session, negotiation_id: str) -> Negotiation | None:
+    """The negotiation's row for a write that holds the lock of its log head.
+
+    If the previous write left its state at this very head, nothing changed since (every
+    change to a negotiation or its seats moves the head), so the row and seats it left are
+    attached to this session as they are, with no query; otherwise they are read."""
+    head = eventlog.locked_head(db, negotiation_id)
+    states: LiveStates | None = db.info.get(SESSION_KEY)
+    if head is None or states is None or _taken_at(db, negotiation_id, head) is not None:
+        return db.get(Negotiation, negotiation_id)
+    state = states.take(negotiation_id, head.seq, head.hash)
+    if state is None:
+        return db.get(Negotiation, negotiation_id)
+    db.info.setdefault(TAKEN_KEY, {})[negotiation_id] = (head, state)
+    if state.rows is None:
+        return db.get(Negotiation, negotiation_id)
+    negotiation, seat_rows = state.rows
+    db.add_all([negotiation, *seat_rows])
+    _remember(db, ("seats", negotiation_id), seat_rows)
+    return negotiation
 
 
 def seat(db: Session, negotiation: Negotiation, party_id: str) -> Seat:
@@ -137,10 +178,11 @@ def messages(db: Session, negotiation: Negotiation, party: str | None = None) ->
 
 def message_numbered(db: Session, negotiation: Negotiation, number: int) -> Message | None:
     """The negotiation's message with this number (as the mediator sees them numbered)."""
-    query = select(Message).where(
-        Message.negotiation_id == negotiation.id, Message.number == number
-    )
-    return db.execute(query).scalar_one_or_none()
+    state = _taken(db, negotiation)
+    if state is not None and number in state.recent:
+        return state.recent[number]
+    parameters = {"negotiation": negotiation.id, "number": number}
+    return db.execute(_NUMBERED, parameters).scalar_one_or_none()
 
 
 def _next_numbers(db: Session, negotiation: Negotiation, party: str) -> tuple[int, int]:
@@ -244,17 +286,23 @@ def _live_state(db: Session, negotiation: Negotiation, model: Scenario) -> LiveS
 
 def _taken(db: Session, negotiation: Negotiation) -> LiveState | None:
     """The state this write took, while the transaction that took it still holds the lock."""
-    found = db.info.get(TAKEN_KEY, {}).get(negotiation.id)
-    if found is None or found[0] is not eventlog.locked_head(db, negotiation.id):
+    return _taken_at(db, negotiation.id, eventlog.locked_head(db, negotiation.id))
+
+
+def _taken_at(db: Session, negotiation_id: str, head: eventlog.Head | None) -> LiveState | None:
+    found = db.info.get(TAKEN_KEY, {}).get(negotiation_id)
+    if found is None or head is None or found[0] is not head:
         return None
     return found[1]  # type: ignore[no-any-return]
 
 
 def _keep(db: Session, negotiation: Negotiation) -> None:
-    """Hand the state this write leaves back, under the head it moved the log to."""
+    """Hand the state this write leaves back, under the head it moved the log to, with the
+    negotiation's row and seats as this write leaves them."""
     state, head = _taken(db, negotiation), eventlog.locked_head(db, negotiation.id)
     states: LiveStates | None = db.info.get(SESSION_KEY)
     if state is not None and head is not None and states is not None:
+        state.rows = (negotiation, seats(db, negotiation))
         states.keep(negotiation.id, head.seq, head.hash, state)
 
 
@@ -487,22 +535,27 @@ def _store(
 ) -> Message:
     party = recipient if sender == MEDIATOR else sender
     number, party_number = _next_numbers(db, negotiation, party)
-    message = Message(
-        negotiation_id=negotiation.id,
-        sender=sender,
-        recipient=recipient,
-        kind=kind,
-        outcome=outcome,
-        terms=terms_of(model, outcome) if outcome is not None else None,
-        text=text,
-        source_id=source.id if source is not None else None,
-        number=number,
-        party_number=party_number,
-        edited=edited,
-        created_at=moment,  # the moment the move was checked and applied at
-    )
-    db.add(message)
-    db.flush()
+    values = {
+        "negotiation_id": negotiation.id,
+        "sender": sender,
+        "recipient": recipient,
+        "kind": kind,
+        "outcome": outcome,
+        "terms": terms_of(model, outcome) if outcome is not None else None,
+        "text": text,
+        "source_id": source.id if source is not None else None,
+        "number": number,
+        "party_number": party_number,
+        "edited": edited,
+        "created_at": moment,  # the moment the move was checked and applied at
+    }
+    # One prebuilt INSERT, not the ORM's unit of work: the message is never changed in this
+    # transaction, and reading it back (``messages``) loads it like any stored one.
+    added = db.execute(_ADD_MESSAGE, values)
+    message = Message(id=added.inserted_primary_key[0], **values)  # type: ignore[index]
+    state = _taken(db, negotiation)
+    if state is not None:
+        state.remember(message)
     if "read_once" in db.info:
         kept = db.info["read_once"][1]
         for key in [k for k in kept if k[:2] == ("messages", negotiation.id)]:

@@ -25,9 +25,13 @@ from dataclasses import dataclass, field
 
 from backchannel.protocols.relay import RelayMachine
 from backchannel.scenario.model import Scenario
+from backchannel.service.storage.models import Message, Negotiation, Seat
 
 SESSION_KEY = "live_states"
 """``session.info`` key: the :class:`LiveStates` of the server a write session belongs to."""
+
+RECENT_MESSAGES = 8
+"""How many of a negotiation's latest messages its kept state remembers."""
 
 TAKEN_KEY = "live_states_taken"
 """``session.info`` key: the states this session's write took, by negotiation id."""
@@ -41,6 +45,19 @@ class LiveState:
     machine: RelayMachine
     counts: dict[str, int] = field(default_factory=dict)
     """How many messages the negotiation holds ("all") and each party's room holds."""
+    rows: tuple[Negotiation, list[Seat]] | None = None
+    """The negotiation's row and its seats as the write left them (loaded objects, detached
+    once its session closed): the next write at the same head attaches them instead of reading
+    them again."""
+
+    recent: dict[int, Message] = field(default_factory=dict)
+    """The latest messages stored, by number (messages never change once stored): the
+    mediator usually passes on the message just received, and finds it here."""
+
+    def remember(self, message: Message) -> None:
+        self.recent[message.number] = message
+        while len(self.recent) > RECENT_MESSAGES:
+            del self.recent[min(self.recent)]
 
     def next_numbers(self, party: str) -> tuple[int, int]:
         """Number the next message, in the negotiation and in ``party``'s room, and count it."""
@@ -81,6 +98,12 @@ class LiveStates:
         """The head and state kept for a negotiation, left in place (to inspect it)."""
         with self._lock:
             return self._kept.get(negotiation_id)
+
+    def clear(self) -> None:
+        """Forget every kept state: for a change made to the database outside the service,
+        which does not move the log head (the next writes read everything again)."""
+        with self._lock:
+            self._kept.clear()
 
     def __len__(self) -> int:
         return len(self._kept)

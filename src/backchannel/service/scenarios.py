@@ -146,13 +146,15 @@ def compiled(spec: dict[str, Any], key: str | None = None) -> Scenario:
 def outcome_of(scenario: Scenario, terms: dict[str, Any]) -> int:
     """The outcome index of a complete package; a 422 names the issue and its options."""
     space = scenario.space
-    unknown = [key for key in terms if key not in space.issue_ids]
-    if unknown:
-        raise ServiceError(
-            422,
-            f"'{unknown[0]}' is not an issue of this negotiation",
-            f"use the issues: {', '.join(space.issue_ids)}",
-        )
+    if len(terms) != len(space.issues) or any(key not in terms for key in space.issue_ids):
+        unknown = [key for key in terms if key not in space.issue_ids]
+        if unknown:
+            raise ServiceError(
+                422,
+                f"'{unknown[0]}' is not an issue of this negotiation",
+                f"use the issues: {', '.join(space.issue_ids)}",
+            )
+    positions = []
     for issue in space.issues:
         if issue.id not in terms:
             raise ServiceError(
@@ -161,14 +163,14 @@ def outcome_of(scenario: Scenario, terms: dict[str, Any]) -> int:
                 f"choose one of: {', '.join(issue.labels)}",
             )
         try:
-            issue.index_of(terms[issue.id])
+            positions.append(issue.index_of(terms[issue.id]))
         except (KeyError, ValueError, TypeError):
             raise ServiceError(
                 422,
                 f"'{terms[issue.id]}' is not an option of issue '{issue.id}'",
                 f"choose one of: {', '.join(issue.labels)}",
             ) from None
-    return space.index(terms)
+    return int(np.ravel_multi_index(positions, space.shape))
 
 
 def terms_of(scenario: Scenario, index: int) -> dict[str, Any]:
