@@ -49,6 +49,8 @@ import psutil
 SERVE = "from backchannel.cli.main import main; main()"
 HOST = "127.0.0.1"
 OPERATOR = "load-test-operator-token-0123456789"
+KEEP_ALIVE_SECONDS = 4.0
+"""A kept-alive socket idle longer than this is replaced (uvicorn closes them after 5 s)."""
 
 
 def free_port() -> int:
@@ -183,13 +185,17 @@ class Connection:
         self.headers = "\r\n".join(lines)
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.used = 0.0
 
     async def post(self, path: str, document: dict) -> tuple[int, bytes]:
         """The status and body of one POST (reconnecting if the server closed the socket)."""
         body = json.dumps(document).encode()
         head = f"POST {path} HTTP/1.1\r\n{self.headers}\r\nContent-Length: {len(body)}\r\n\r\n"
+        if self.writer is not None and time.monotonic() - self.used > KEEP_ALIVE_SECONDS:
+            self.close()  # the server may be closing it just now: never reuse a stale socket
         if self.writer is None or self.reader is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.used = time.monotonic()
         self.writer.write(head.encode() + body)
         raw = await self.reader.readuntil(b"\r\n\r\n")
         status_line, *header_lines = raw.decode("latin-1").split("\r\n")
@@ -201,13 +207,13 @@ class Connection:
             raise SystemExit(f"the server answered without a Content-Length: {status_line}")
         answer = await self.reader.readexactly(int(fields["content-length"]))
         if fields.get("connection", "").lower() == "close":
-            self.writer.close()
-            self.reader = self.writer = None
+            self.close()
         return int(status_line.split()[1]), answer
 
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+        self.reader = self.writer = None
 
 
 async def play_async(

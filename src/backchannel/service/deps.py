@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +20,9 @@ from backchannel.service.errors import ServiceError
 from backchannel.service.security import MEDIATOR, Sessions
 from backchannel.service.storage.group_commit import GroupCommit
 from backchannel.service.storage.models import Negotiation, Seat
+
+WRITER_THREADS = 8
+"""Worker threads for writers' database work on a database with concurrent writers."""
 
 RETENTION_KEY = "idempotency_hours"
 """``session.info`` key: how long stored idempotent answers are kept, in hours."""
@@ -40,6 +45,9 @@ class WriteQueues:
     def __init__(self, factory: sessionmaker[Session], group: GroupCommit | None) -> None:
         self.factory = factory
         self.group = group
+        self._threads: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, anyio.CapacityLimiter
+        ] = weakref.WeakKeyDictionary()
         self._locks: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, weakref.WeakValueDictionary[str, asyncio.Lock]
         ] = weakref.WeakKeyDictionary()
@@ -53,6 +61,16 @@ class WriteQueues:
         found = locks.get(key)
         if found is None:
             found = locks[key] = asyncio.Lock()
+        return found
+
+    def threads(self) -> anyio.CapacityLimiter:
+        """The worker threads writers run their database work in (a database with concurrent
+        writers): a few, not one per waiting writer. Python runs one thread at a time, and
+        forty threads taking turns spent more CPU handing the interpreter over than writing."""
+        loop = asyncio.get_running_loop()
+        found = self._threads.get(loop)
+        if found is None:
+            found = self._threads[loop] = anyio.CapacityLimiter(WRITER_THREADS)
         return found
 
     @property
@@ -106,9 +124,11 @@ async def run_db(request: Request, work: Callable[[], Result]) -> Result:
     concurrent writers, run it in a worker thread so that waiting on the database blocks
     nobody else."""
     queues: WriteQueues = request.app.state.write_queues
-    if queues.writes_in_turn and request.method not in ("GET", "HEAD"):
+    if request.method in ("GET", "HEAD"):
+        return await run_in_threadpool(work)
+    if queues.writes_in_turn:
         return work()
-    return await run_in_threadpool(work)
+    return await anyio.to_thread.run_sync(work, limiter=queues.threads())
 
 
 @dataclass(frozen=True)
@@ -137,14 +157,15 @@ def current_caller(negotiation_id: str, request: Request, db: Db) -> Caller:
     A request that may write locks the negotiation's log head first, so what it reads next is
     what the previous writer committed (also across server processes)."""
     sessions: Sessions = request.app.state.sessions
-    grant = sessions.grant(db, request, negotiation_id)
+    writes = request.method not in ("GET", "HEAD")
+    grant = sessions.grant(db, request, negotiation_id, lock=writes)
     if grant is None:
         raise no_access()
-    if request.method in ("GET", "HEAD"):
-        negotiation = db.get(Negotiation, negotiation_id)
-    else:
-        eventlog.lock(db, negotiation_id)
+    if writes:
+        eventlog.lock(db, negotiation_id)  # taken with the grant: no statement
         negotiation = live.negotiation_for_write(db, negotiation_id)
+    else:
+        negotiation = db.get(Negotiation, negotiation_id)
     if negotiation is None:
         raise no_access()
     if grant.role == MEDIATOR:

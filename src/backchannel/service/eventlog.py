@@ -78,9 +78,16 @@ _LOCK = (
 _ADD = insert(_entries)
 _MOVE = (
     update(_heads)
-    .where(_heads.c.negotiation_id == bindparam("negotiation"))
-    .values(seq=bindparam("seq"), hash=bindparam("hash"))
+    .where(_heads.c.negotiation_id == bindparam("entry_negotiation_id"))
+    .values(seq=bindparam("entry_seq"), hash=bindparam("entry_hash"))
 )
+_ADD_AND_MOVE = _MOVE.add_cte(
+    insert(_entries)
+    .values({column.name: bindparam(f"entry_{column.name}") for column in _entries.columns})
+    .cte("added")
+)
+"""Both in one statement where the database allows a data-modifying WITH (PostgreSQL): one
+round trip fewer per write."""
 
 
 def lock(session: Session, negotiation_id: str) -> Head | None:
@@ -92,6 +99,14 @@ def lock(session: Session, negotiation_id: str) -> Head | None:
         row = session.execute(_LOCK, {"negotiation": negotiation_id}).one_or_none()
         kept[negotiation_id] = None if row is None else Head(int(row.seq), str(row.hash))
     return kept[negotiation_id]  # type: ignore[no-any-return]
+
+
+def held(session: Session, negotiation_id: str, seq: int, head_hash: str) -> Head:
+    """Record a head whose lock this transaction took with a statement of its own (the access
+    check reads the grant and locks the head in one round trip: ``security.Sessions``)."""
+    head = Head(int(seq), str(head_hash))
+    session.info.setdefault("locked_heads", {})[negotiation_id] = head
+    return head
 
 
 def locked_head(session: Session, negotiation_id: str) -> Head | None:
@@ -125,8 +140,12 @@ def append(session: Session, negotiation_id: str, kind: str, data: dict[str, Any
         "prev_hash": head.hash,
         "hash": digest,
     }
-    session.execute(_ADD, entry)
-    session.execute(_MOVE, {"negotiation": negotiation_id, "seq": seq, "hash": digest})
+    named = {f"entry_{name}": value for name, value in entry.items()}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_ADD_AND_MOVE, named)
+    else:
+        session.execute(_ADD, entry)
+        session.execute(_MOVE, named)
     head.seq, head.hash = seq, digest
     session.info.setdefault(HEADS_KEY, {})[negotiation_id] = (seq, digest)
     return digest

@@ -27,7 +27,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backchannel.service.storage.models import BrowserSession, SessionGrant
+from backchannel.service import eventlog
+from backchannel.service.storage.models import BrowserSession, LogHead, SessionGrant
 
 SESSION_COOKIE = "bc_session"
 CSRF_COOKIE = "bc_csrf"
@@ -76,6 +77,17 @@ _GRANT = (
 """A caller's grant in one negotiation, with its session's expiry: one statement, built once
 (every request checks a grant; building and compiling the ORM query each time cost more than
 running it)."""
+_heads = LogHead.__table__
+_GRANT_AND_LOCK = (
+    select(*_GRANT.selected_columns, _heads.c.seq, _heads.c.hash)
+    .select_from(_GRANT.get_final_froms()[0])
+    .join(_heads, _heads.c.negotiation_id == _grants.c.negotiation_id)
+    .where(_grants.c.session_id == bindparam("session"))
+    .where(_grants.c.negotiation_id == bindparam("negotiation"))
+    .with_for_update(of=_heads)
+)
+"""The grant, and the lock of the negotiation's log head for a request that writes: one round
+trip instead of two (on PostgreSQL through pg8000 a statement costs three)."""
 
 
 class Sessions:
@@ -118,13 +130,22 @@ class Sessions:
             return None
         return found
 
-    def grant(self, db: Session, request: Request, negotiation_id: str) -> Grant | None:
-        """The caller's grant in one negotiation (one indexed lookup)."""
+    def grant(
+        self, db: Session, request: Request, negotiation_id: str, lock: bool = False
+    ) -> Grant | None:
+        """The caller's grant in one negotiation (one indexed lookup). With ``lock`` (a request
+        that writes) the same statement locks the negotiation's log head, as
+        ``eventlog.lock`` would, if the caller has a grant there."""
         id_hash = self._id_hash(request)
         if id_hash is None:
             return None
-        row = db.execute(_GRANT, {"session": id_hash, "negotiation": negotiation_id}).one_or_none()
-        if row is None or _aware(row.expires_at) <= datetime.now(UTC):
+        parameters = {"session": id_hash, "negotiation": negotiation_id}
+        row = db.execute(_GRANT_AND_LOCK if lock else _GRANT, parameters).one_or_none()
+        if row is None:
+            return None
+        if lock:
+            eventlog.held(db, negotiation_id, row.seq, row.hash)
+        if _aware(row.expires_at) <= datetime.now(UTC):
             return None
         return Grant(negotiation_id, row.role, row.party, row.generation)
 

@@ -13,6 +13,11 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+POOL_SIZE = 40
+"""Database connections one server process keeps open (PostgreSQL and other servers)."""
+POOL_OVERFLOW = 8
+"""More connections it may open for a burst beyond that, closed again after use."""
+
 
 def make_engine(url: str, immediate: bool = True) -> Engine:
     """An engine; SQLite runs in WAL mode with ``synchronous=FULL`` so commits survive a crash.
@@ -21,11 +26,16 @@ def make_engine(url: str, immediate: bool = True) -> Engine:
     its start, so two writers never fail on upgrading a read lock; readers use plain ``BEGIN``.
     """
     if not url.startswith("sqlite"):
+        # Connections are kept, not opened per burst: a writer holds its connection for the
+        # whole request, and with 10 kept (and 20 more opened and closed as needed), 50 writers
+        # at once made PostgreSQL start a new backend process for most of their requests (a
+        # tenth of the service's CPU, more of the database's). ``serve --workers N`` may use
+        # N x (POOL_SIZE + POOL_OVERFLOW) connections; PostgreSQL allows 100 by default.
         return create_engine(
             url,
             pool_pre_ping=True,
-            pool_size=10,
-            max_overflow=20,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
             json_deserializer=load_json,
         )
     _ensure_folder(url)
