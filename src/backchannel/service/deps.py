@@ -46,7 +46,7 @@ class WriteQueues:
         self.factory = factory
         self.group = group
         self._threads: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, anyio.CapacityLimiter
+            asyncio.AbstractEventLoop, tuple[asyncio.Semaphore, anyio.CapacityLimiter]
         ] = weakref.WeakKeyDictionary()
         self._locks: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, weakref.WeakValueDictionary[str, asyncio.Lock]
@@ -67,10 +67,16 @@ class WriteQueues:
         """The worker threads writers run their database work in (a database with concurrent
         writers): a few, not one per waiting writer. Python runs one thread at a time, and
         forty threads taking turns spent more CPU handing the interpreter over than writing."""
+        return self._for_loop()[1]
+
+    def _for_loop(self) -> tuple[asyncio.Semaphore, anyio.CapacityLimiter]:
         loop = asyncio.get_running_loop()
         found = self._threads.get(loop)
         if found is None:
-            found = self._threads[loop] = anyio.CapacityLimiter(WRITER_THREADS)
+            found = self._threads[loop] = (
+                asyncio.Semaphore(WRITER_THREADS),
+                anyio.CapacityLimiter(WRITER_THREADS),
+            )
         return found
 
     @property
@@ -89,7 +95,12 @@ class WriteQueues:
                 yield session
             return
         lock = self.lock(negotiation_id)
-        async with lock if lock is not None else nullcontext():
+        # A writer holds one of the writer slots from its first statement to its last: only
+        # slot holders run in the writer threads, so each always finds a thread, and at most
+        # WRITER_THREADS connections wait on writers between their thread hops. (Holding a
+        # connection while waiting for a thread, fifty writers emptied the pool, and a thread
+        # then waited for a connection: seconds-long stalls.)
+        async with lock if lock is not None else nullcontext(), self._for_loop()[0]:
             with self.factory() as session:
                 yield session
 
