@@ -68,3 +68,19 @@ def test_running_analyze_imports_no_other_command_module() -> None:
     loaded = json.loads(done.stderr.strip().splitlines()[-1])
     others = {f"backchannel.cli.{m}" for m in MODULES} - {"backchannel.cli.analyze"}
     assert others.isdisjoint(loaded), loaded
+
+
+def test_main_freezes_the_objects_it_made_before_the_process_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from backchannel.cli.main import main
+
+    monkeypatch.setattr(sys, "argv", ["backchannel", "--version"])
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
