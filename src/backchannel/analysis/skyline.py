@@ -28,7 +28,9 @@ from backchannel.analysis.resolution import grid_units
 BLOCK = 1024  # candidates checked together
 CHUNK = 1024  # frontier points they are checked against at once
 PIVOTS = 48  # frontier points that first remove what they dominate from the whole set
-PIVOTS_2D = 12  # two parties need fewer: the rest of the frontier is a sorted scan
+PIVOTS_2D = 24  # two parties need fewer: the rest of the frontier is a sorted scan
+SAMPLE_2D = 17  # two parties' pivots are the best of every 17th row (a prime: no issue's size
+# lines up with it), a sixteenth of the arithmetic, and nearly as strong
 ROWS = 8192  # rows checked against the pivots at once
 PRUNE_FROM = 50_000  # fewer rows than this: no pruning first (it would cost more)
 
@@ -117,10 +119,15 @@ def best_rows(columns: list[np.ndarray], count: int) -> list[int]:
 
 def _dominated_by_pivots_2d(utilities: np.ndarray) -> np.ndarray:
     """Two parties: along the pivots sorted by the first utility the second falls, so the
-    pivot that could dominate a row is the first one at least as good for the first party."""
+    pivot that could dominate a row is the first one at least as good for the first party.
+
+    The pivots are the best rows of a sample (every ``SAMPLE_2D``-th row): any row of the set
+    may remove the rows it dominates, and the best of a sample is close enough to the frontier
+    to remove nearly as many as the frontier's own points, at a sixteenth of the cost."""
     first = np.ascontiguousarray(utilities[:, 0])  # one column at a time: 1-D gathers and tests
     second = np.ascontiguousarray(utilities[:, 1])
-    pivots = utilities[best_rows([first, second], PIVOTS_2D)]
+    sampled = best_rows([first[::SAMPLE_2D], second[::SAMPLE_2D]], PIVOTS_2D)
+    pivots = utilities[[row * SAMPLE_2D for row in sampled]]
     pivots = pivots[np.lexsort((-pivots[:, 1], pivots[:, 0]))]
     keep = np.ones(len(pivots), dtype=bool)  # the pivots' own staircase, second utility falling
     best = -np.inf
