@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backchannel.agents.registry import strategy_names
 from backchannel.cli import choices
 from backchannel.experiments.executors import BACKENDS
 from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE
@@ -16,3 +17,4 @@ def test_help_names_match_the_engine() -> None:
     assert tuple(VARIANTS) == choices.VARIANTS
     assert choices.DEFAULT_CHUNK_SIZE == DEFAULT_CHUNK_SIZE
     assert choices.DEFAULT_SCENARIO == DEFAULT_SCENARIO
+    assert list(choices.STRATEGIES) == strategy_names()

@@ -12,3 +12,13 @@ VARIANTS = ("lossless", "undistorted", "faithful", "loss=P", "noise=P")
 DEFAULT_CHUNK_SIZE = 128
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 SCENARIO_HELP = "Scenario file or bundled name."
+# The built-in strategies: a scenario naming one is checked without importing them all.
+STRATEGIES = (
+    "boulware",
+    "conceder",
+    "equilibrium",
+    "hardliner",
+    "linear",
+    "opponent-model",
+    "tit-for-tat",
+)
