@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backchannel.analysis.pareto import frontier_order, pareto_indices, pareto_mask
+from backchannel.analysis.pareto import frontier_order, pareto_indices, pareto_mask_of_columns
+from backchannel.analysis.resolution import snap
 from backchannel.analysis.solutions import (
-    agreeable_mask,
     every_column,
     ideal_point,
     kalai_smorodinsky_index,
@@ -57,15 +57,21 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
     zopa_size = 0
     kept_indices: list[np.ndarray] = []
     kept_utilities: list[np.ndarray] = []
-    for indices, utilities, allowed in utility_chunks(scenario, chunk_size):
-        agreeable = agreeable_mask(utilities, reservations, allowed)
+    floors = snap(np.asarray(reservations, dtype=float))
+    for start, utilities, allowed in utility_chunks(scenario, chunk_size):
+        # Party by party, as agreeable_mask does it: each column snapped once, contiguous, and
+        # reused for the frontier (snapping is per value, so the rows' snapped values are the
+        # snapped rows); no full-size copy of the matrix is made.
+        columns = [snap(utilities[:, k]) for k in range(utilities.shape[1])]
+        agreeable = np.array(allowed, dtype=bool)  # a copy: the red-line mask is kept as is
+        for column, floor in zip(columns, floors, strict=True):
+            agreeable &= column >= floor
         zopa_size += int(agreeable.sum())
         rows = np.flatnonzero(agreeable)
+        local = rows[pareto_mask_of_columns([column.take(rows) for column in columns])]
+        kept_indices.append(start + local)
         # ``take`` along rows: numpy's fancy indexing of a 2-D array is several times slower
-        # (11 ms against 1.5 ms for a million rows of two parties).
-        local = rows[pareto_mask(np.take(utilities, rows, axis=0))]
-        kept_indices.append(indices[local])
-        kept_utilities.append(utilities[local])
+        kept_utilities.append(np.take(utilities, local, axis=0))
     candidates = np.concatenate(kept_indices)
     values = np.concatenate(kept_utilities) if kept_utilities else np.zeros((0, len(reservations)))
     if len(kept_indices) == 1:  # one chunk: its frontier is the whole frontier, only order it
@@ -95,23 +101,19 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
 
 def utility_chunks(
     scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Yield ``(indices, utilities, allowed-by-all)`` blocks covering the whole space."""
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Yield ``(first index, utilities, allowed-by-all)`` blocks covering the whole space (a
+    block's outcomes are numbered from its first index on)."""
     space = scenario.space
     if space.size <= chunk_size:
-        yield (
-            np.arange(space.size, dtype=np.int64),
-            scenario.utilities,
-            every_column(scenario.allowed),
-        )
+        yield 0, scenario.utilities, every_column(scenario.allowed)
         return
     for start, positions in space.chunks(chunk_size):
-        indices = np.arange(start, start + len(positions), dtype=np.int64)
         utilities = np.stack([p.utility.evaluate(positions) for p in scenario.parties], axis=1)
         allowed = np.ones(len(positions), dtype=bool)
         for party in scenario.parties:
             allowed &= party.utility.allowed(positions)
-        yield indices, utilities, allowed
+        yield start, utilities, allowed
 
 
 def outcome_utilities(scenario: Scenario, index: int) -> np.ndarray:

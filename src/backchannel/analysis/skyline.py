@@ -79,7 +79,9 @@ def without_dominated(utilities: np.ndarray, frontier_of) -> np.ndarray:
     if len(utilities) < PRUNE_FROM:
         return frontier_of(utilities)
     if utilities.shape[1] == 2:
-        dominated_rows = _dominated_by_pivots_2d(utilities)
+        dominated_rows = dominated_by_pivots_2d(
+            np.ascontiguousarray(utilities[:, 0]), np.ascontiguousarray(utilities[:, 1])
+        )
     else:
         grid = grid_units(utilities)
         dominated_rows = _dominated_by_pivots(grid, grid.sum(axis=1))
@@ -117,17 +119,19 @@ def best_rows(columns: list[np.ndarray], count: int) -> list[int]:
     return sorted(best)
 
 
-def _dominated_by_pivots_2d(utilities: np.ndarray) -> np.ndarray:
+def dominated_by_pivots_2d(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Two parties: along the pivots sorted by the first utility the second falls, so the
     pivot that could dominate a row is the first one at least as good for the first party.
 
     The pivots are the best rows of a sample (every ``SAMPLE_2D``-th row): any row of the set
     may remove the rows it dominates, and the best of a sample is close enough to the frontier
-    to remove nearly as many as the frontier's own points, at a sixteenth of the cost."""
-    first = np.ascontiguousarray(utilities[:, 0])  # one column at a time: 1-D gathers and tests
-    second = np.ascontiguousarray(utilities[:, 1])
-    sampled = best_rows([first[::SAMPLE_2D], second[::SAMPLE_2D]], PIVOTS_2D)
-    pivots = utilities[[row * SAMPLE_2D for row in sampled]]
+    to remove nearly as many as the frontier's own points, at a sixteenth of the cost. The
+    parties' utilities come as two contiguous columns: 1-D gathers and tests are the fast ones.
+    """
+    sampled = [
+        row * SAMPLE_2D for row in best_rows([first[::SAMPLE_2D], second[::SAMPLE_2D]], PIVOTS_2D)
+    ]
+    pivots = np.column_stack((first[sampled], second[sampled]))
     pivots = pivots[np.lexsort((-pivots[:, 1], pivots[:, 0]))]
     keep = np.ones(len(pivots), dtype=bool)  # the pivots' own staircase, second utility falling
     best = -np.inf
