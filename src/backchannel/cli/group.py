@@ -19,6 +19,7 @@ from typer._click import exceptions as click
 from typer.core import TyperGroup
 
 from backchannel.cli.lean_help import import_lean_renderer
+from backchannel.cli.plain_values import take_plain_values
 
 # How a value is named in help: an option's declared metavar wins, then the type's name here.
 TYPE_NAMES = {"int": "N", "float": "NUMBER", "str": "TEXT", "Path": "PATH"}
@@ -62,10 +63,13 @@ def _usage_error(error: click.UsageError, prog_name: str) -> None:
 
 
 def _tidy_help(command: Any) -> None:
-    """Show ``--seed N`` rather than ``--seed <int>``, and nothing for a flag."""
+    """Show ``--seed N`` rather than ``--seed <int>``, and nothing for a flag; and let plain
+    values skip Typer's coercion (``cli.plain_values``)."""
     helper = command.get_help_option(Context(command))
     if helper is not None and not getattr(helper, "_tidied", False):
         helper.process_value = _help_value(helper)
+    for parameter in command.params:
+        take_plain_values(parameter)
     for parameter in [*command.params, *([helper] if helper is not None else [])]:
         if getattr(parameter, "_tidied", False):
             continue
