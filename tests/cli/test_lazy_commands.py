@@ -84,3 +84,26 @@ def test_main_freezes_the_objects_it_made_before_the_process_ends(
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize(("given", "kept"), [(None, "1"), ("2", "2")])
+def test_main_starts_numpy_without_blas_threads_unless_told(
+    given: str | None, kept: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from backchannel.cli.main import main
+
+    if given is None:
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", given)
+    monkeypatch.setattr(sys, "argv", ["backchannel", "--version"])
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert os.environ["OPENBLAS_NUM_THREADS"] == kept
+    finally:
+        import gc
+
+        gc.unfreeze()
