@@ -80,18 +80,3 @@ def test_utilities_over_the_space_are_the_per_outcome_sums_bit_for_bit(
     whole, each = utility.over_space(space), utility.evaluate(every)
     assert whole.shape == (space.size,)
     assert whole.tobytes() == each.tobytes()
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.lists(st.integers(1, 5), min_size=1, max_size=5), st.integers(0, 2**16))
-def test_utilities_written_into_a_matrix_column_are_the_same(sizes: list[int], seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    space = make_space(sizes)
-    utility = LinearAdditiveUtility(
-        rng.dirichlet(np.ones(len(sizes))), tuple(rng.random(n) for n in sizes)
-    )
-    matrix = np.full((space.size, 3), -1.0)
-    returned = utility.over_space(space, out=matrix[:, 1])
-    assert matrix[:, 1].tobytes() == utility.over_space(space).tobytes()
-    assert (matrix[:, [0, 2]] == -1.0).all()  # only its own column was written
-    assert np.shares_memory(returned, matrix)

@@ -160,13 +160,8 @@ class Scenario:
 
     @cached_property
     def utilities(self) -> np.ndarray:
-        """Utility of every outcome for every party, shape ``(outcomes, parties)``; each party's
-        column is summed in place (no per-party array to stack: at 10^6 outcomes the copies
-        cost more than the sums)."""
-        matrix = np.empty((self.space.size, len(self.parties)), dtype=float)
-        for column, party in enumerate(self.parties):
-            party.utility.over_space(self.space, out=matrix[:, column])
-        return matrix
+        """Utility of every outcome for every party, shape ``(outcomes, parties)``."""
+        return np.stack([p.utility.over_space(self.space) for p in self.parties], axis=1)
 
     @cached_property
     def allowed(self) -> np.ndarray:

@@ -57,27 +57,17 @@ class LinearAdditiveUtility:
                 ok &= ~mask[positions[:, column]]
         return ok
 
-    def over_space(self, space: OutcomeSpace, out: np.ndarray | None = None) -> np.ndarray:
-        """Utility of every outcome in index order (written into ``out``, a 1-D array of the
-        space's size such as a column of a matrix, when given).
+    def over_space(self, space: OutcomeSpace) -> np.ndarray:
+        """Utility of every outcome in index order.
 
         The sum grows one issue at a time (an outer sum with the next issue's table), so only
         the last step is as large as the space: one pass over it instead of one per issue.
         Each outcome's sum is taken in the same order as before (0, then issue by issue), so
         the floats are the same."""
-        tables = self._weighted  # type: ignore[attr-defined]
         total = np.zeros((), dtype=float)
-        for table in tables[:-1]:
+        for table in self._weighted:  # type: ignore[attr-defined]
             total = np.add.outer(total, table)
-        if out is None:
-            return (np.add.outer(total, tables[-1]) if tables else total).reshape(space.size)
-        grid = out.view()
-        grid.shape = space.shape  # a view of ``out`` or an error, never a silent copy
-        if tables:
-            np.add(total[..., None], tables[-1], out=grid)
-        else:
-            grid[...] = total
-        return out
+        return total.reshape(space.size)
 
     def allowed_over_space(self, space: OutcomeSpace) -> np.ndarray:
         """Red-line mask of every outcome in index order."""
