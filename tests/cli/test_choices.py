@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from backchannel.agents.registry import strategy_names
+import json
+import subprocess
+import sys
+
 from backchannel.cli import choices
 from backchannel.experiments.executors import BACKENDS
 from backchannel.experiments.plan import DEFAULT_CHUNK_SIZE
@@ -17,4 +20,16 @@ def test_help_names_match_the_engine() -> None:
     assert tuple(VARIANTS) == choices.VARIANTS
     assert choices.DEFAULT_CHUNK_SIZE == DEFAULT_CHUNK_SIZE
     assert choices.DEFAULT_SCENARIO == DEFAULT_SCENARIO
-    assert list(choices.STRATEGIES) == strategy_names()
+
+
+def test_the_built_in_strategies_are_the_registry_s() -> None:
+    """In a fresh process: tests register strategies of their own in this one."""
+    code = (
+        "import json\n"
+        "from backchannel.agents.registry import strategy_names\n"
+        "print(json.dumps(strategy_names()))"
+    )
+    listed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert list(choices.STRATEGIES) == json.loads(listed.stdout)
