@@ -107,3 +107,21 @@ def test_main_starts_numpy_without_blas_threads_unless_told(
         import gc
 
         gc.unfreeze()
+
+
+def test_the_version_alone_imports_no_command_module() -> None:
+    probe = (
+        "import json, sys\n"
+        "sys.argv = ['backchannel', '--version']\n"
+        "from backchannel.cli.main import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps([m for m in sys.modules if m.startswith('backchannel.cli.')]), "
+        "file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.startswith("backchannel ")
+    loaded = json.loads(done.stderr.strip().splitlines()[-1])
+    assert {f"backchannel.cli.{m}" for m in MODULES}.isdisjoint(loaded), loaded
