@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backchannel.analysis.pareto import frontier_order, pareto_indices, pareto_mask_of_columns
-from backchannel.analysis.resolution import snap
+from backchannel.analysis.resolution import snap, snap_in_place
 from backchannel.analysis.solutions import (
     every_column,
     ideal_point,
@@ -24,6 +24,7 @@ from backchannel.analysis.solutions import (
 from backchannel.scenario.model import Scenario
 
 IN_MEMORY_LIMIT = 1 << 22
+BLOCK = 1 << 16  # rows tested against the reservation values at once
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,19 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
     kept_utilities: list[np.ndarray] = []
     floors = snap(np.asarray(reservations, dtype=float))
     for start, utilities, allowed in utility_chunks(scenario, chunk_size):
-        # Party by party, as agreeable_mask does it: each column snapped once, contiguous, and
-        # reused for the frontier (snapping is per value, so the rows' snapped values are the
-        # snapped rows); no full-size copy of the matrix is made.
-        columns = [snap(utilities[:, k]) for k in range(utilities.shape[1])]
+        # Party by party, as agreeable_mask does it, a block of rows at a time (small buffers,
+        # reused); then each party's agreeable utilities as one contiguous column, snapped in
+        # place (snapping is per value: the rows' snapped values are the snapped rows), for
+        # the frontier. No full-size copy of the matrix is made.
         agreeable = np.array(allowed, dtype=bool)  # a copy: the red-line mask is kept as is
-        for column, floor in zip(columns, floors, strict=True):
-            agreeable &= column >= floor
+        for first in range(0, len(utilities), BLOCK):
+            part = slice(first, first + BLOCK)
+            for party, floor in enumerate(floors):
+                agreeable[part] &= snap(utilities[part, party]) >= floor
         zopa_size += int(agreeable.sum())
         rows = np.flatnonzero(agreeable)
-        local = rows[pareto_mask_of_columns([column.take(rows) for column in columns])]
+        columns = [snap_in_place(np.take(utilities[:, k], rows)) for k in range(len(floors))]
+        local = rows[pareto_mask_of_columns(columns)]
         kept_indices.append(start + local)
         # ``take`` along rows: numpy's fancy indexing of a 2-D array is several times slower
         kept_utilities.append(np.take(utilities, local, axis=0))
