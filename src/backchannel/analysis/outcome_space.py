@@ -59,23 +59,21 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
     kept_indices: list[np.ndarray] = []
     kept_utilities: list[np.ndarray] = []
     floors = snap(np.asarray(reservations, dtype=float))
-    for start, utilities, allowed in utility_chunks(scenario, chunk_size):
+    for start, utilities, allowed in column_chunks(scenario, chunk_size):
         # Party by party, as agreeable_mask does it, a block of rows at a time (small buffers,
         # reused); then each party's agreeable utilities as one contiguous column, snapped in
         # place (snapping is per value: the rows' snapped values are the snapped rows), for
-        # the frontier. No full-size copy of the matrix is made.
+        # the frontier. No copy of the whole utility matrix is made.
         agreeable = np.array(allowed, dtype=bool)  # a copy: the red-line mask is kept as is
-        for first in range(0, len(utilities), BLOCK):
+        for first in range(0, len(agreeable), BLOCK):
             part = slice(first, first + BLOCK)
-            for party, floor in enumerate(floors):
-                agreeable[part] &= snap(utilities[part, party]) >= floor
+            for column, floor in zip(utilities, floors, strict=True):
+                agreeable[part] &= snap(column[part]) >= floor
         zopa_size += int(agreeable.sum())
         rows = np.flatnonzero(agreeable)
-        columns = [snap_in_place(np.take(utilities[:, k], rows)) for k in range(len(floors))]
-        local = rows[pareto_mask_of_columns(columns)]
+        local = rows[pareto_mask_of_columns([snap_in_place(c.take(rows)) for c in utilities])]
         kept_indices.append(start + local)
-        # ``take`` along rows: numpy's fancy indexing of a 2-D array is several times slower
-        kept_utilities.append(np.take(utilities, local, axis=0))
+        kept_utilities.append(np.column_stack([column.take(local) for column in utilities]))
     candidates = np.concatenate(kept_indices)
     values = np.concatenate(kept_utilities) if kept_utilities else np.zeros((0, len(reservations)))
     if len(kept_indices) == 1:  # one chunk: its frontier is the whole frontier, only order it
@@ -118,6 +116,24 @@ def utility_chunks(
         for party in scenario.parties:
             allowed &= party.utility.allowed(positions)
         yield start, utilities, allowed
+
+
+def column_chunks(
+    scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT
+) -> Iterator[tuple[int, list[np.ndarray], np.ndarray]]:
+    """:func:`utility_chunks` with each party's utilities as a column of its own. A space in
+    one chunk takes them from the scenario's utility matrix when it is already built, and
+    otherwise from each party's utility function, without building the matrix (at 10^6
+    outcomes, 16 MB that nothing else in an analysis reads)."""
+    space = scenario.space
+    if space.size > chunk_size or "utilities" in vars(scenario):  # the cached matrix
+        for start, utilities, allowed in utility_chunks(scenario, chunk_size):
+            yield start, [utilities[:, k] for k in range(utilities.shape[1])], allowed
+        return
+    allowed = np.ones(space.size, dtype=bool)
+    for party in scenario.parties:
+        allowed &= party.utility.allowed_over_space(space)
+    yield 0, [party.utility.over_space(space) for party in scenario.parties], allowed
 
 
 def outcome_utilities(scenario: Scenario, index: int) -> np.ndarray:
