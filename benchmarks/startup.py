@@ -1,11 +1,15 @@
 """Start-up of the command line: how long ``backchannel --help`` and friends take, end to end.
 
-Run: ``python benchmarks/startup.py [--repeat N] [--src PATH]``. Each command runs in a fresh
-interpreter (as from the shell) ``N`` times; the table gives the fastest and the median time.
-``--src`` times another checkout's ``src`` folder (e.g. an older commit unpacked with
-``git archive COMMIT src | tar -x -C /tmp/before``) for a before/after comparison. Each
-command first runs once untimed with the bytecode cache allowed (``installed_env``), so the
-times are those of an installed copy, not of compiling the package from source.
+Run: ``python benchmarks/startup.py [--repeat N] [--src PATH] [--against PATH] [--analyze DIR]``.
+Each command runs in a fresh interpreter (as from the shell) ``N`` times; the table gives the
+fastest and the median wall time and the fastest and median CPU time (user + system of the
+child: steadier than the wall clock on a busy machine). ``--src`` times another checkout's
+``src`` folder (e.g. an older commit unpacked with ``git archive COMMIT src | tar -x -C
+/tmp/before``). ``--against`` times a second ``src`` folder in the same run, the two taking
+turns command by command, and adds the ratios (this one over the other). ``--analyze`` adds
+``backchannel analyze DIR`` (e.g. a GENIUS folder). Each command first runs once untimed with
+the bytecode cache allowed (``installed_env``), so the times are those of an installed copy,
+not of compiling the package from source.
 """
 
 from __future__ import annotations
@@ -52,21 +56,45 @@ def installed_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+def summary(runs: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """Fastest and median wall time, fastest and median CPU time."""
+    walls, cpus = [wall for wall, _ in runs], [cpu for _, cpu in runs]
+    return min(walls), statistics.median(walls), min(cpus), statistics.median(cpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--src", type=Path, default=Path(__file__).parents[1] / "src")
+    parser.add_argument("--against", type=Path, help="another src folder, timed in turns")
+    parser.add_argument("--analyze", type=Path, help="also time `backchannel analyze DIR`")
     options = parser.parse_args()
+    sources = [options.src] + ([options.against] if options.against else [])
+    commands = COMMANDS + ([["analyze", str(options.analyze)]] if options.analyze else [])
     print(f"src: {options.src.resolve()}; load average {os.getloadavg()[0]:.1f}")
-    print("| command | fastest s | median s | CPU s (fastest) |")
-    print("| --- | ---: | ---: | ---: |")
-    for args in COMMANDS:
-        timed(args, options.src)  # fills the bytecode cache, as a user's first run does
-        runs = [timed(args, options.src) for _ in range(options.repeat)]
-        walls = [wall for wall, _ in runs]
-        cpu = min(cpu for _, cpu in runs)
+    if options.against:
+        print(f"against: {options.against.resolve()} (ratios: src / against)")
+        print("| command | wall s, fastest | wall s, median | CPU s, fastest | CPU s, median |")
+    else:
+        print("| command | fastest s | median s | CPU s (fastest) | CPU s (median) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for args in commands:
+        for src in sources:
+            timed(args, src)  # fills the bytecode cache, as a user's first run does
+        runs: list[list[tuple[float, float]]] = [[] for _ in sources]
+        for _ in range(options.repeat):
+            for number, src in enumerate(sources):  # taking turns: a passing load hits both
+                runs[number].append(timed(args, src))
         label = "backchannel " + " ".join(args)
-        print(f"| `{label}` | {min(walls):.3f} | {statistics.median(walls):.3f} | {cpu:.3f} |")
+        figures = [summary(r) for r in runs]
+        if options.against:
+            cells = [
+                f"{mine:.3f} / {theirs:.3f} ({mine / theirs:.2f})"
+                for mine, theirs in zip(figures[0], figures[1], strict=True)
+            ]
+        else:
+            cells = [f"{value:.3f}" for value in figures[0]]
+        print(f"| `{label}` | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

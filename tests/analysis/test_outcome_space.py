@@ -160,3 +160,23 @@ def test_analysis_does_not_depend_on_the_order_of_the_issues(case) -> None:
     better = (values[None, :, :] > values[:, None, :]).any(axis=2)
     expected = rows[~(at_least & better).any(axis=1)]
     assert sorted(plain.frontier.tolist()) == sorted(expected.tolist())
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_scenarios())
+def test_the_analysis_is_the_same_from_the_utility_functions_or_the_built_matrix(
+    scenario: Scenario,
+) -> None:
+    """One chunk reads each party's utilities from its function unless the scenario's utility
+    matrix is already built; both give the same analysis, array for array."""
+    from_functions = analyze_space(scenario)
+    assert "utilities" not in vars(scenario)  # the matrix was not built for it
+    scenario.utilities  # noqa: B018 - build the cached matrix
+    from_matrix = analyze_space(scenario)
+    for field in ("outcome_count", "zopa_size", "nash", "kalai_smorodinsky", "utilitarian"):
+        assert getattr(from_functions, field) == getattr(from_matrix, field)
+    for field in ("frontier", "frontier_utilities", "ideal"):
+        mine, theirs = getattr(from_functions, field), getattr(from_matrix, field)
+        assert (mine is None) == (theirs is None)
+        if mine is not None:
+            assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes()

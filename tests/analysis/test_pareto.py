@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from backchannel.analysis.pareto import pareto_indices, pareto_mask
-from backchannel.analysis.resolution import snap
+from backchannel.analysis.resolution import snap, snap_in_place
 
 
 def brute_force_mask(utilities: np.ndarray) -> np.ndarray:
@@ -78,3 +78,12 @@ def test_float_noise_does_not_make_a_frontier_point() -> None:
     for first, second in ((low, high), (high, low)):
         utilities = np.array([[0.627, first], [0.624, second]])
         assert pareto_mask(utilities).tolist() == [True, False]
+
+
+def test_snapping_in_place_gives_the_same_floats() -> None:
+    rng = np.random.default_rng(3)
+    values = np.concatenate([rng.random(1000), [0.6349999999999999, 0.635, 1.0, 0.0, 1e-13]])
+    expected = snap(values)
+    mine = values.copy()
+    assert snap_in_place(mine) is mine
+    assert mine.tobytes() == expected.tobytes()

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from backchannel.analysis import skyline
-from backchannel.analysis.pareto import pareto_mask
+from backchannel.analysis.pareto import pareto_mask, pareto_mask_of_columns
+from backchannel.analysis.resolution import snap
 from backchannel.analysis.skyline import skyline_mask
 
 
@@ -68,3 +69,18 @@ def test_a_larger_total_on_the_grid_is_a_strict_gain() -> None:
     utilities = np.vstack([base, base + step, base])
     assert skyline_mask(utilities).tolist() == [False, True, False]
     assert skyline_mask(np.vstack([base, base])).tolist() == [True, True]
+
+
+@pytest.mark.parametrize("parties", [2, 3])
+def test_the_frontier_of_snapped_columns_is_the_frontier_of_the_matrix(
+    parties, monkeypatch
+) -> None:
+    monkeypatch.setattr(skyline, "PRUNE_FROM", 0)  # the pruned two-party path even when small
+    rng = np.random.default_rng(parties)
+    for utilities in (
+        rng.random((700, parties)),
+        np.round(rng.random((700, parties)), 1),  # ties and exact copies
+        np.zeros((0, parties)),
+    ):
+        columns = [snap(utilities[:, k]) for k in range(parties)]
+        assert pareto_mask_of_columns(columns).tolist() == brute_force(utilities).tolist()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 from typer.testing import CliRunner
 
 from backchannel.cli.main import app
-from backchannel.cli.scenarios import bundled_listings
+from backchannel.cli.scenarios import (
+    LISTING_FILE,
+    bundled_listings,
+    listing_document,
+    listings_from_files,
+)
 from backchannel.scenario.loader import bundled_names, load_scenario
 
 
@@ -19,6 +26,15 @@ def test_the_quick_listing_agrees_with_the_compiled_scenarios() -> None:
         assert row.issues == len(scenario.space.issues)
         assert row.outcomes == scenario.space.size
         assert row.intermediaries == tuple(i.name for i in scenario.channel.intermediaries)
+
+
+def test_the_listing_file_is_the_one_the_yaml_files_give() -> None:
+    """After adding or editing a bundled scenario, write the file again:
+    ``python -c "from backchannel.cli.scenarios import write_listing_file; write_listing_file()"``.
+    """
+    assert bundled_listings() == listings_from_files()
+    folder = resources.files("backchannel") / "scenario" / "bundled"
+    assert (folder / LISTING_FILE).read_text("utf-8") == listing_document(listings_from_files())
 
 
 def test_scenarios_lists_every_bundled_one() -> None:

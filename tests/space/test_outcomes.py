@@ -62,3 +62,21 @@ def test_index_and_outcome_round_trip() -> None:
 def test_numeric_range_includes_its_end_despite_rounding() -> None:
     issue = NumericIssue.from_range("x", "x", 0.0, 0.3, 0.1)
     assert issue.values == (0.0, 0.1, 0.2, 0.3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 7), min_size=1, max_size=6), st.integers(0, 2**16))
+def test_utilities_over_the_space_are_the_per_outcome_sums_bit_for_bit(
+    sizes: list[int], seed: int
+) -> None:
+    """The whole-space sum grows issue by issue; each outcome's float must be the one that
+    ``evaluate`` (a sum in issue order) gives, not merely close to it."""
+    rng = np.random.default_rng(seed)
+    space = make_space(sizes)
+    utility = LinearAdditiveUtility(
+        rng.dirichlet(np.ones(len(sizes))), tuple(rng.random(n) for n in sizes)
+    )
+    every = space.positions(np.arange(space.size))
+    whole, each = utility.over_space(space), utility.evaluate(every)
+    assert whole.shape == (space.size,)
+    assert whole.tobytes() == each.tobytes()

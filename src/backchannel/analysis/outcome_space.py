@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backchannel.analysis.pareto import frontier_order, pareto_indices, pareto_mask
+from backchannel.analysis.pareto import frontier_order, pareto_indices, pareto_mask_of_columns
+from backchannel.analysis.resolution import snap, snap_in_place
 from backchannel.analysis.solutions import (
-    agreeable_mask,
     every_column,
     ideal_point,
     kalai_smorodinsky_index,
@@ -24,6 +24,7 @@ from backchannel.analysis.solutions import (
 from backchannel.scenario.model import Scenario
 
 IN_MEMORY_LIMIT = 1 << 22
+BLOCK = 1 << 16  # rows tested against the reservation values at once
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,22 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
     zopa_size = 0
     kept_indices: list[np.ndarray] = []
     kept_utilities: list[np.ndarray] = []
-    for indices, utilities, allowed in utility_chunks(scenario, chunk_size):
-        agreeable = agreeable_mask(utilities, reservations, allowed)
+    floors = snap(np.asarray(reservations, dtype=float))
+    for start, utilities, allowed in column_chunks(scenario, chunk_size):
+        # Party by party, as agreeable_mask does it, a block of rows at a time (small buffers,
+        # reused); then each party's agreeable utilities as one contiguous column, snapped in
+        # place (snapping is per value: the rows' snapped values are the snapped rows), for
+        # the frontier. No copy of the whole utility matrix is made.
+        agreeable = np.array(allowed, dtype=bool)  # a copy: the red-line mask is kept as is
+        for first in range(0, len(agreeable), BLOCK):
+            part = slice(first, first + BLOCK)
+            for column, floor in zip(utilities, floors, strict=True):
+                agreeable[part] &= snap(column[part]) >= floor
         zopa_size += int(agreeable.sum())
         rows = np.flatnonzero(agreeable)
-        local = rows[pareto_mask(utilities[rows])]
-        kept_indices.append(indices[local])
-        kept_utilities.append(utilities[local])
+        local = rows[pareto_mask_of_columns([snap_in_place(c.take(rows)) for c in utilities])]
+        kept_indices.append(start + local)
+        kept_utilities.append(np.column_stack([column.take(local) for column in utilities]))
     candidates = np.concatenate(kept_indices)
     values = np.concatenate(kept_utilities) if kept_utilities else np.zeros((0, len(reservations)))
     if len(kept_indices) == 1:  # one chunk: its frontier is the whole frontier, only order it
@@ -93,23 +103,37 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
 
 def utility_chunks(
     scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Yield ``(indices, utilities, allowed-by-all)`` blocks covering the whole space."""
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Yield ``(first index, utilities, allowed-by-all)`` blocks covering the whole space (a
+    block's outcomes are numbered from its first index on)."""
     space = scenario.space
     if space.size <= chunk_size:
-        yield (
-            np.arange(space.size, dtype=np.int64),
-            scenario.utilities,
-            every_column(scenario.allowed),
-        )
+        yield 0, scenario.utilities, every_column(scenario.allowed)
         return
     for start, positions in space.chunks(chunk_size):
-        indices = np.arange(start, start + len(positions), dtype=np.int64)
         utilities = np.stack([p.utility.evaluate(positions) for p in scenario.parties], axis=1)
         allowed = np.ones(len(positions), dtype=bool)
         for party in scenario.parties:
             allowed &= party.utility.allowed(positions)
-        yield indices, utilities, allowed
+        yield start, utilities, allowed
+
+
+def column_chunks(
+    scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT
+) -> Iterator[tuple[int, list[np.ndarray], np.ndarray]]:
+    """:func:`utility_chunks` with each party's utilities as a column of its own. A space in
+    one chunk takes them from the scenario's utility matrix when it is already built, and
+    otherwise from each party's utility function, without building the matrix (at 10^6
+    outcomes, 16 MB that nothing else in an analysis reads)."""
+    space = scenario.space
+    if space.size > chunk_size or "utilities" in vars(scenario):  # the cached matrix
+        for start, utilities, allowed in utility_chunks(scenario, chunk_size):
+            yield start, [utilities[:, k] for k in range(utilities.shape[1])], allowed
+        return
+    allowed = np.ones(space.size, dtype=bool)
+    for party in scenario.parties:
+        allowed &= party.utility.allowed_over_space(space)
+    yield 0, [party.utility.over_space(space) for party in scenario.parties], allowed
 
 
 def outcome_utilities(scenario: Scenario, index: int) -> np.ndarray:

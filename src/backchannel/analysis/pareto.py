@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from backchannel.analysis import skyline
 from backchannel.analysis.resolution import snap
-from backchannel.analysis.skyline import skyline_mask, without_dominated
+from backchannel.analysis.skyline import dominated_by_pivots_2d, skyline_mask, without_dominated
 
 
 def pareto_mask(utilities: np.ndarray) -> np.ndarray:
@@ -26,6 +27,19 @@ def pareto_mask(utilities: np.ndarray) -> np.ndarray:
     if utilities.shape[1] == 2:  # a few frontier points first remove what they dominate
         return without_dominated(utilities, _pareto_mask_2d)
     return _pareto_mask_nd(utilities)
+
+
+def pareto_mask_of_columns(columns: list[np.ndarray]) -> np.ndarray:
+    """:func:`pareto_mask` of the matrix whose columns (one per party) are ``columns``, already
+    snapped to the resolution. Two parties are pruned and scanned column by column, without
+    building the matrix (at 10^6 outcomes its copies cost more than the scan)."""
+    if len(columns) != 2 or len(columns[0]) < max(skyline.PRUNE_FROM, 1):
+        return pareto_mask(np.column_stack(columns) if columns else np.zeros((0, 0)))
+    first, second = (np.asarray(column, dtype=float) for column in columns)
+    rows = np.flatnonzero(~dominated_by_pivots_2d(first, second))
+    mask = np.zeros(len(first), dtype=bool)
+    mask[rows] = _pareto_mask_2d(np.column_stack((first[rows], second[rows])))
+    return mask
 
 
 def pareto_indices(utilities: np.ndarray) -> np.ndarray:

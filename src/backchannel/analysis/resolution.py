@@ -30,6 +30,13 @@ def snap(values: np.ndarray) -> np.ndarray:
     return np.divide(scaled, _SCALE, out=scaled)
 
 
+def snap_in_place(values: np.ndarray) -> np.ndarray:
+    """:func:`snap` of a float array of one's own, written over it (no new array)."""
+    np.multiply(values, _SCALE, out=values)
+    np.rint(values, out=values)
+    return np.divide(values, _SCALE, out=values)
+
+
 GRID_LIMIT = 1e6  # utilities up to this size fit the integer grid with room for their sums
 
 

@@ -77,7 +77,7 @@ def zopa_sizes(scenario: Scenario, reservations: np.ndarray) -> np.ndarray:
     reservations = snap(reservations)
     floor = reservations.min(axis=0)
     sizes = np.zeros(len(reservations), dtype=np.int64)
-    for _indices, utilities, allowed in utility_chunks(scenario):
+    for _start, utilities, allowed in utility_chunks(scenario):
         utilities = snap(utilities)
         keep = allowed & (utilities >= floor).all(axis=1)  # only these can ever be agreeable
         candidates = utilities[keep]

@@ -12,3 +12,14 @@ VARIANTS = ("lossless", "undistorted", "faithful", "loss=P", "noise=P")
 DEFAULT_CHUNK_SIZE = 128
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 SCENARIO_HELP = "Scenario file or bundled name."
+# Built-in strategies: a scenario naming one is checked without importing them all (a name
+# not listed here is looked up in the registry, so a new strategy needs no entry).
+STRATEGIES = (
+    "boulware",
+    "conceder",
+    "equilibrium",
+    "hardliner",
+    "linear",
+    "opponent-model",
+    "tit-for-tat",
+)

@@ -6,7 +6,7 @@ Nothing here imports the engine at module level: ``backchannel --help`` must sta
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from backchannel.cli.choices import DEFAULT_SCENARIO, PLOT_SUFFIXES
+from backchannel.cli.choices import DEFAULT_SCENARIO, PLOT_SUFFIXES, STRATEGIES
 
 if TYPE_CHECKING:
     from backchannel.scenario.model import Scenario
@@ -150,10 +150,30 @@ def working(message: str, enabled: bool = True) -> Iterator[None]:
 
 
 def open_scenario(reference: str | None) -> Scenario:
-    from backchannel.agents.registry import strategy_names
     from backchannel.scenario.loader import load_scenario
 
-    return load_scenario(reference or DEFAULT_SCENARIO, strategy_names())
+    return load_scenario(reference or DEFAULT_SCENARIO, KnownStrategies())
+
+
+class KnownStrategies(Collection[str]):
+    """The strategy names a scenario may use, for checking it: a built-in name is known without
+    importing every strategy (``choices.STRATEGIES``); any other is looked up in the registry,
+    which holds the built-in ones and those loaded with ``--load``."""
+
+    def __contains__(self, name: object) -> bool:
+        return name in STRATEGIES or name in _registered()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_registered())
+
+    def __len__(self) -> int:
+        return len(_registered())
+
+
+def _registered() -> list[str]:
+    from backchannel.agents.registry import strategy_names
+
+    return strategy_names()
 
 
 def print_json(document: Any) -> None:

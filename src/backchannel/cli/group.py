@@ -18,12 +18,19 @@ from typer._click import Context, echo
 from typer._click import exceptions as click
 from typer.core import TyperGroup
 
+from backchannel.cli.lean_help import import_lean_renderer
+from backchannel.cli.plain_values import take_plain_values
+
 # How a value is named in help: an option's declared metavar wins, then the type's name here.
 TYPE_NAMES = {"int": "N", "float": "NUMBER", "str": "TEXT", "Path": "PATH"}
 
 
 class BackchannelGroup(TyperGroup):
     """Every ``backchannel`` command, with errors for people instead of Click's frames."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        import_lean_renderer()  # also when help is shown for want of a command
+        super().format_help(ctx, formatter)
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         standalone = extra.pop("standalone_mode", True)
@@ -56,10 +63,13 @@ def _usage_error(error: click.UsageError, prog_name: str) -> None:
 
 
 def _tidy_help(command: Any) -> None:
-    """Show ``--seed N`` rather than ``--seed <int>``, and nothing for a flag."""
+    """Show ``--seed N`` rather than ``--seed <int>``, and nothing for a flag; and let plain
+    values skip Typer's coercion (``cli.plain_values``)."""
     helper = command.get_help_option(Context(command))
     if helper is not None and not getattr(helper, "_tidied", False):
         helper.process_value = _help_value(helper)
+    for parameter in command.params:
+        take_plain_values(parameter)
     for parameter in [*command.params, *([helper] if helper is not None else [])]:
         if getattr(parameter, "_tidied", False):
             continue
@@ -74,6 +84,8 @@ def _help_value(helper: Any) -> Any:
     (a third of the time ``COMMAND --help`` takes)."""
 
     def process_value(ctx: Any, value: Any) -> Any:
+        if value:  # help is about to be drawn
+            import_lean_renderer()
         return helper.callback(ctx, helper, value) if helper.callback is not None else value
 
     return process_value

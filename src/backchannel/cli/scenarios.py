@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -24,20 +26,55 @@ class Listing:
     intermediaries: tuple[str, ...]
 
 
+LISTING_FILE = "listing.json"
+
+
 def bundled_listings() -> list[Listing]:
-    """The bundled scenarios as listed: the YAML read with the C parser, no validation (the
-    bundled files are validated by the tests), so the list appears at once."""
+    """The bundled scenarios as listed, from ``bundled/listing.json``: neither YAML nor the
+    schema is loaded, so the list appears at once. ``tests/cli/test_scenarios.py`` checks the
+    file against the compiled scenarios; ``write_listing_file`` writes it again."""
+    text = (_bundled_folder() / LISTING_FILE).read_text("utf-8")
+    return [
+        Listing(
+            name=row["name"],
+            title=row["title"],
+            parties=tuple(row["parties"]),
+            issues=row["issues"],
+            outcomes=row["outcomes"],
+            intermediaries=tuple(row["intermediaries"]),
+        )
+        for row in json.loads(text)
+    ]
+
+
+def listings_from_files() -> list[Listing]:
+    """The listing read from the bundled YAML files themselves (C parser, no validation)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    # Through the top package: importing ``backchannel.scenario`` would compile-load its engine.
-    folder = resources.files("backchannel") / "scenario" / "bundled"
+    folder = _bundled_folder()
     # Keyed and sorted by name without the suffix, as ``bundled_names`` sorts ("iran-us" before
     # "iran-us-2025", which a sort by file name would reverse).
     files = {p.name.rsplit(".", 1)[0]: p for p in folder.iterdir() if p.name.endswith(".yaml")}
     return [
         _listing(name, yaml.load(files[name].read_text("utf-8"), loader)) for name in sorted(files)
     ]
+
+
+def listing_document(listings: list[Listing]) -> str:
+    """``listing.json``'s text for ``listings``."""
+    return json.dumps([asdict(row) for row in listings], indent=1, ensure_ascii=False) + "\n"
+
+
+def write_listing_file() -> None:
+    """Write ``bundled/listing.json`` from the YAML files (after adding or editing one)."""
+    path = Path(str(_bundled_folder() / LISTING_FILE))
+    path.write_text(listing_document(listings_from_files()), "utf-8")
+
+
+def _bundled_folder() -> Any:
+    # Through the top package: importing ``backchannel.scenario`` would compile-load its engine.
+    return resources.files("backchannel") / "scenario" / "bundled"
 
 
 def _listing(name: str, data: dict[str, Any]) -> Listing:

@@ -23,7 +23,7 @@ from backchannel.scenario.limits import (
     parse_yaml,
 )
 from backchannel.scenario.model import Scenario
-from backchannel.scenario.schema import ScenarioSpec
+from backchannel.scenario.schema import ScenarioSpec, validate_scenario
 
 if TYPE_CHECKING:
     import yaml  # imported where a YAML file is read: GENIUS and JSON need none
@@ -86,7 +86,7 @@ def _spec_and_lines(
         lines = {key[1:]: line for key, line in lines.items() if key[:1] == ("scenario",)}
     data = _scenario_of_transcript(data)
     try:
-        spec = ScenarioSpec.model_validate(data)
+        spec = validate_scenario(data)
     except ValidationError as error:
         problems = _without_union_noise(
             [_problem_from_pydantic(e, lines, data) for e in error.errors()]

@@ -58,11 +58,16 @@ class LinearAdditiveUtility:
         return ok
 
     def over_space(self, space: OutcomeSpace) -> np.ndarray:
-        """Utility of every outcome in index order, by broadcasting one table per issue."""
-        total = np.zeros(space.shape, dtype=float)
-        for column, table in enumerate(self._weighted):  # type: ignore[attr-defined]
-            total += table.reshape(_axis_shape(len(space.shape), column))
-        return total.reshape(-1)
+        """Utility of every outcome in index order.
+
+        The sum grows one issue at a time (an outer sum with the next issue's table), so only
+        the last step is as large as the space: one pass over it instead of one per issue.
+        Each outcome's sum is taken in the same order as before (0, then issue by issue), so
+        the floats are the same."""
+        total = np.zeros((), dtype=float)
+        for table in self._weighted:  # type: ignore[attr-defined]
+            total = np.add.outer(total, table)
+        return total.reshape(space.size)
 
     def allowed_over_space(self, space: OutcomeSpace) -> np.ndarray:
         """Red-line mask of every outcome in index order."""

@@ -20,7 +20,7 @@ from backchannel.scenario.genius.domain import read_domain
 from backchannel.scenario.genius.names import identifier, unique_identifiers
 from backchannel.scenario.genius.profile import read_profile
 from backchannel.scenario.genius.xmltree import parse_file
-from backchannel.scenario.schema import ScenarioSpec
+from backchannel.scenario.schema import ScenarioSpec, validate_scenario
 
 DOMAIN_TAG = "negotiation_template"
 PROFILE_TAG = "utility_space"
@@ -76,7 +76,7 @@ def read_genius(
         "negotiation": {"deadline_days": deadline, "max_rounds": options.rounds},
     }
     try:
-        return ScenarioSpec.model_validate(data)
+        return validate_scenario(data)
     except ValidationError as error:
         problems = [
             Problem(format_path(tuple(e["loc"])), str(e["msg"]), "check this value in the files")
