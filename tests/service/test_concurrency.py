@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from backchannel.service.storage.db import POOL_OVERFLOW, POOL_SIZE
+
 from .server import SERVE, Server, browser, join
 
 WORKER_THREADS = 40  # the server's thread pool (anyio's default)
@@ -32,11 +34,16 @@ def open_negotiation(base: str, parties: int) -> tuple[str, httpx.Client, list[h
 
 def post_notes(base: str, negotiation: str, clients: list[httpx.Client], notes: int) -> list[int]:
     """Every client posts ``notes`` notes at once; the status of each answer (0: no answer)."""
+    return post_notes_to(base, [(negotiation, c) for c in clients], notes)
+
+
+def post_notes_to(base: str, writers: list[tuple[str, httpx.Client]], notes: int) -> list[int]:
+    """Every (negotiation, client) pair posts ``notes`` notes at once; each answer's status."""
     statuses: list[int] = []
     lock = threading.Lock()
-    start = threading.Barrier(len(clients))
+    start = threading.Barrier(len(writers))
 
-    def write(c: httpx.Client, who: int) -> None:
+    def write(negotiation: str, c: httpx.Client, who: int) -> None:
         # A jam leaves writers unanswered for good; a busy machine only slows them, so each
         # answer may take minutes here (the default 30 s lost one of 180 on a loaded CI box).
         c.timeout = httpx.Timeout(300.0)
@@ -63,7 +70,10 @@ def post_notes(base: str, negotiation: str, clients: list[httpx.Client], notes: 
             with lock:
                 statuses.append(status)
 
-    threads = [threading.Thread(target=write, args=(c, i)) for i, c in enumerate(clients)]
+    threads = [
+        threading.Thread(target=write, args=(negotiation, c, i))
+        for i, (negotiation, c) in enumerate(writers)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -79,6 +89,24 @@ def test_more_writers_than_threads_are_all_answered(tmp_path: Path) -> None:
         assert statuses.count(201) == 3 * WRITERS, sorted(set(statuses))
         view = mediator.get(f"/api/negotiations/{negotiation}").json()
         assert [m["id"] for m in view["messages"]] == list(range(1, 3 * WRITERS + 1))
+    finally:
+        server.kill()
+
+
+def test_more_writers_than_connections_are_all_answered_on_postgresql(postgres: str) -> None:
+    """On PostgreSQL each negotiation writes on its own; with more negotiations writing at once
+    than the server keeps connections and writer threads, every write is still answered, and
+    each negotiation's messages are numbered without gaps."""
+    server = Server(postgres)
+    try:
+        count = POOL_SIZE + POOL_OVERFLOW + 4
+        opened = [open_negotiation(server.base, 1) for _ in range(count)]
+        writers = [(negotiation, seats[0]) for negotiation, _, seats in opened]
+        statuses = post_notes_to(server.base, writers, 3)
+        assert statuses.count(201) == 3 * count, sorted(set(statuses))
+        for negotiation, mediator, _ in opened:
+            view = mediator.get(f"/api/negotiations/{negotiation}").json()
+            assert [m["id"] for m in view["messages"]] == [1, 2, 3]
     finally:
         server.kill()
 
