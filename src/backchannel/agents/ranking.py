@@ -44,18 +44,21 @@ class Ranking:
     def __init__(self, view: PartyView) -> None:
         utilities, acceptable, space = view.utilities, view.acceptable, view.space
         self.utilities, self.acceptable, self.space = utilities, acceptable, space
-        rows = np.flatnonzero(acceptable)
-        best_first = rows[best_first_order(utilities[rows])]  # ties: lower index first
+        self.probe = probe_of(utilities)
+        best_first = derived_order(utilities, acceptable, self.probe)
+        if best_first is None:
+            rows = np.flatnonzero(acceptable)
+            best_first = rows[best_first_order(utilities[rows])]  # ties: lower index first
         negated = -utilities[best_first]  # ascending
-        self.size = len(rows)
+        self.size = len(best_first)
         self.best_first_array = best_first
         self.best_first: list[int] | np.ndarray = best_first
         self.negated: list[float] | np.ndarray = negated
         if self.size <= LIST_LIMIT:
             self.best_first, self.negated = best_first.tolist(), negated.tolist()
-        self.best = float(utilities[best_first[0]]) if len(rows) else 0.0
+        self.best = float(utilities[best_first[0]]) if self.size else 0.0
         self._tables: tuple[np.ndarray, ...] | None = None
-        self._tables_fit = tables_fit(space, len(rows))
+        self._tables_fit = tables_fit(space, self.size)
         # what it holds: two arrays, two lists (an entry and a number each); tables once built
         self.footprint = self.size * (16 + (80 if self.size <= LIST_LIMIT else 0))
         self._latest: tuple[int, np.ndarray] | None = None
@@ -159,6 +162,38 @@ def best_first_order(values: np.ndarray) -> np.ndarray:
         members = order[places]
         order[places] = members[np.lexsort((members, -ranked[places]))]
     return order
+
+
+def probe_of(utilities: np.ndarray) -> tuple[object, ...]:
+    """A cheap fingerprint of a utility array: rankings over arrays with different ones cannot
+    share an order, and only those with the same one are compared in full."""
+    size = len(utilities)
+    if size == 0:
+        return (0,)
+    return (size, float(utilities[0]), float(utilities[size // 2]), float(utilities[-1]))
+
+
+def derived_order(
+    utilities: np.ndarray, acceptable: np.ndarray, probe: tuple[object, ...]
+) -> np.ndarray | None:
+    """The best-first order of the ``acceptable`` outcomes taken from a kept ranking over equal
+    utilities whose acceptable outcomes include them, or None.
+
+    A timeline that moves a walk-away value gives a party new arrays with the same utilities
+    and fewer (or the same) acceptable outcomes; every version of a ``whatif`` sweep does the
+    same. Keeping only the acceptable entries of that ranking's order keeps them best first,
+    ties by index: a pass over the outcomes instead of a sort (a sweep of the 2026 flagship
+    sorted 92 times, 8 of its 19 seconds)."""
+    for kept in reversed(_RANKINGS.values()):
+        if kept.probe != probe or len(kept.acceptable) != len(acceptable):
+            continue
+        if kept.utilities is not utilities and not np.array_equal(kept.utilities, utilities):
+            continue
+        if np.any(acceptable & ~kept.acceptable):
+            continue
+        order = kept.best_first_array
+        return order[acceptable[order]]
+    return None
 
 
 def _position(ascending: list[float] | np.ndarray, value: float, side: str) -> int:
