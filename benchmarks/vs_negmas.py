@@ -23,8 +23,8 @@ same numbers.
   timings, taking turns (one timing at 10^6).
 * ``backchannel analyze`` of the 10^6-outcome GENIUS folder in a new process, end to end
   (start-up, reading the XML, analysis, printing), best of three after one untimed run that
-  fills Python's bytecode cache as an installed copy has it; and frontier + Nash of three and
-  five parties (one timing each), against NegMAS's Pareto + Nash in this process.
+  fills Python's bytecode cache as an installed copy has it; and frontier + Nash of three, five
+  and six parties (one timing each), against NegMAS's Pareto + Nash in this process.
 * peak memory of each task (``tracemalloc``, measured in a separate pass so it does not slow
   the timings).
 """
@@ -321,6 +321,7 @@ def main() -> None:
     if "parties" in parts:
         rows.append(many_parties(3, (10, 10, 10, 10, 10)))
         rows.append(many_parties(5, (10, 10, 10, 8, 6, 5)))  # ANAC 2015's five-party size
+        rows.append(many_parties(6, (10, 10, 10, 10, 10)))
     print()
     print("| task | Backchannel | NegMAS | speed-up | peak MiB (ours / NegMAS) |")
     print("| --- | ---: | ---: | ---: | ---: |")

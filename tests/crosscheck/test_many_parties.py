@@ -1,4 +1,4 @@
-"""Three to five parties: Backchannel's frontier (the skyline) equals NegMAS's, point for point.
+"""Three to six parties: Backchannel's frontier (the skyline) equals NegMAS's, point for point.
 
 The scenarios are made by NegMAS (random linear-additive utility functions, one per party),
 written by NegMAS as GENIUS XML and read by Backchannel. The Nash point is checked against the
@@ -56,7 +56,7 @@ def distinct(points: np.ndarray) -> np.ndarray:
     return rounded[np.lexsort(rounded.T[::-1])]
 
 
-@pytest.mark.parametrize("parties", [3, 4, 5])
+@pytest.mark.parametrize("parties", [3, 4, 5, 6])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_frontier_equals_negmas_and_nash_maximises_the_product(tmp_path, parties, seed):
     from negmas.preferences import pareto_frontier
