@@ -32,9 +32,14 @@ def test_the_listing_file_is_the_one_the_yaml_files_give() -> None:
     """After adding or editing a bundled scenario, write the file again:
     ``python -c "from backchannel.cli.scenarios import write_listing_file; write_listing_file()"``.
     """
-    assert bundled_listings() == listings_from_files()
+    fix = (
+        "write it again: python -c 'from backchannel.cli.scenarios import write_listing_file; "
+        "write_listing_file()'"
+    )
+    assert bundled_listings() == listings_from_files(), fix
     folder = resources.files("backchannel") / "scenario" / "bundled"
-    assert (folder / LISTING_FILE).read_text("utf-8") == listing_document(listings_from_files())
+    written = (folder / LISTING_FILE).read_text("utf-8")
+    assert written == listing_document(listings_from_files()), fix
 
 
 def test_scenarios_lists_every_bundled_one() -> None:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from backchannel.analysis.pareto import frontier_order, pareto_indices, pareto_mask_of_columns
-from backchannel.analysis.resolution import snap, snap_in_place
+from backchannel.analysis.resolution import snap_in_place
 from backchannel.analysis.solutions import (
+    agreeable_of_columns,
     every_column,
     ideal_point,
     kalai_smorodinsky_index,
@@ -24,7 +25,6 @@ from backchannel.analysis.solutions import (
 from backchannel.scenario.model import Scenario
 
 IN_MEMORY_LIMIT = 1 << 22
-BLOCK = 1 << 16  # rows tested against the reservation values at once
 
 
 @dataclass(frozen=True)
@@ -58,17 +58,12 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
     zopa_size = 0
     kept_indices: list[np.ndarray] = []
     kept_utilities: list[np.ndarray] = []
-    floors = snap(np.asarray(reservations, dtype=float))
     for start, utilities, allowed in column_chunks(scenario, chunk_size):
-        # Party by party, as agreeable_mask does it, a block of rows at a time (small buffers,
-        # reused); then each party's agreeable utilities as one contiguous column, snapped in
-        # place (snapping is per value: the rows' snapped values are the snapped rows), for
-        # the frontier. No copy of the whole utility matrix is made.
-        agreeable = np.array(allowed, dtype=bool)  # a copy: the red-line mask is kept as is
-        for first in range(0, len(agreeable), BLOCK):
-            part = slice(first, first + BLOCK)
-            for column, floor in zip(utilities, floors, strict=True):
-                agreeable[part] &= snap(column[part]) >= floor
+        # Each party's agreeable utilities then as one contiguous column, snapped in place
+        # (snapping is per value: the rows' snapped values are the snapped rows), for the
+        # frontier. No copy of the whole utility matrix is made.
+        agreeable = agreeable_of_columns(utilities, reservations, len(allowed))
+        agreeable &= allowed
         zopa_size += int(agreeable.sum())
         rows = np.flatnonzero(agreeable)
         local = rows[pareto_mask_of_columns([snap_in_place(c.take(rows)) for c in utilities])]

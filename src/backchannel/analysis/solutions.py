@@ -15,20 +15,33 @@ import numpy as np
 
 from backchannel.analysis.resolution import snap
 
+BLOCK = 1 << 16  # rows compared with the reservation values at once
+
 
 def agreeable_mask(
     utilities: np.ndarray, reservations: np.ndarray, allowed: np.ndarray | None = None
 ) -> np.ndarray:
-    """Outcomes every party weakly prefers to walking away (and no red line excludes).
-
-    Party by party: one column snapped and compared at a time, not the whole matrix (the
-    same comparisons in a third of the memory traffic)."""
-    utilities, floors = np.asarray(utilities), snap(np.asarray(reservations, dtype=float))
-    mask = np.ones(len(utilities), dtype=bool)
-    for column, floor in enumerate(floors):
-        mask &= snap(utilities[:, column]) >= floor
+    """Outcomes every party weakly prefers to walking away (and no red line excludes)."""
+    utilities = np.asarray(utilities)
+    columns = [utilities[:, k] for k in range(utilities.shape[1])]
+    mask = agreeable_of_columns(columns, reservations, len(utilities))
     if allowed is not None:
         mask &= every_column(allowed) if np.ndim(allowed) == 2 else np.asarray(allowed)
+    return mask
+
+
+def agreeable_of_columns(
+    columns: list[np.ndarray], reservations: np.ndarray, rows: int
+) -> np.ndarray:
+    """:func:`agreeable_mask` (without red lines) of ``rows`` outcomes whose utilities come as
+    one column per party: party by party, a block of rows at a time (small buffers, reused;
+    the same comparisons as on the whole matrix, in a fraction of the memory traffic)."""
+    floors = snap(np.asarray(reservations, dtype=float))
+    mask = np.ones(rows, dtype=bool)
+    for first in range(0, rows, BLOCK):
+        part = slice(first, first + BLOCK)
+        for column, floor in zip(columns, floors, strict=True):
+            mask[part] &= snap(column[part]) >= floor
     return mask
 
 

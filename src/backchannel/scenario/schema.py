@@ -627,4 +627,3 @@ def validate_scenario(data: Any) -> ScenarioSpec:
             else:
                 os.environ[PLUGINS_OFF] = previous
     return ScenarioSpec.model_validate(data)
-

@@ -63,13 +63,11 @@ class WriteQueues:
             found = locks[key] = asyncio.Lock()
         return found
 
-    def threads(self) -> anyio.CapacityLimiter:
-        """The worker threads writers run their database work in (a database with concurrent
-        writers): a few, not one per waiting writer. Python runs one thread at a time, and
-        forty threads taking turns spent more CPU handing the interpreter over than writing."""
-        return self._for_loop()[1]
-
-    def _for_loop(self) -> tuple[asyncio.Semaphore, anyio.CapacityLimiter]:
+    def writers(self) -> tuple[asyncio.Semaphore, anyio.CapacityLimiter]:
+        """This event loop's writer slots, and the worker threads only slot holders run their
+        database work in (a database with concurrent writers): a few, not one per waiting
+        writer. Python runs one thread at a time, and forty threads taking turns spent more
+        CPU handing the interpreter over than writing."""
         loop = asyncio.get_running_loop()
         found = self._threads.get(loop)
         if found is None:
@@ -100,7 +98,7 @@ class WriteQueues:
         # WRITER_THREADS connections wait on writers between their thread hops. (Holding a
         # connection while waiting for a thread, fifty writers emptied the pool, and a thread
         # then waited for a connection: seconds-long stalls.)
-        async with lock if lock is not None else nullcontext(), self._for_loop()[0]:
+        async with lock if lock is not None else nullcontext(), self.writers()[0]:
             with self.factory() as session:
                 yield session
 
@@ -139,7 +137,7 @@ async def run_db(request: Request, work: Callable[[], Result]) -> Result:
         return await run_in_threadpool(work)
     if queues.writes_in_turn:
         return work()
-    return await anyio.to_thread.run_sync(work, limiter=queues.threads())
+    return await anyio.to_thread.run_sync(work, limiter=queues.writers()[1])
 
 
 @dataclass(frozen=True)

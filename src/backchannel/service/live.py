@@ -105,19 +105,16 @@ def _read_once(
     """Rows of ``query``, read once per transaction (a request reads the same seats and
     messages several times); ``_store`` forgets the messages it changes. The rows are the
     session's own objects, so changes made to them in this transaction show."""
-    transaction = db.get_transaction()
     kept = db.info.get("read_once")
-    if kept is None or transaction is None or kept[0] is not transaction:
-        rows = list(db.execute(query(), parameters).scalars())  # begins the transaction
-        kept = db.info["read_once"] = (db.get_transaction(), {})
-        kept[1][key] = rows
-    elif key not in kept[1]:
-        kept[1][key] = list(db.execute(query(), parameters).scalars())
-    return kept[1][key]
+    if kept is not None and kept[0] is db.get_transaction() and key in kept[1]:
+        return kept[1][key]  # type: ignore[no-any-return]
+    rows = list(db.execute(query(), parameters).scalars())  # begins the transaction if none has
+    _remember(db, key, rows)
+    return rows
 
 
 def _remember(db: Session, key: tuple[object, ...], rows: list) -> None:
-    """Hand ``_read_once`` rows this transaction already has (it begins if none has)."""
+    """Keep ``rows`` as this transaction's read of ``key`` (it begins if none has)."""
     transaction = db.get_transaction() or db.begin()
     kept = db.info.get("read_once")
     if kept is None or kept[0] is not transaction:
@@ -132,14 +129,9 @@ def negotiation_for_write(db: Session, negotiation_id: str) -> Negotiation | Non
     change to a negotiation or its seats moves the head), so the row and seats it left are
     attached to this session as they are, with no query; otherwise they are read."""
     head = eventlog.locked_head(db, negotiation_id)
-    states: LiveStates | None = db.info.get(SESSION_KEY)
-    if head is None or states is None or _taken_at(db, negotiation_id, head) is not None:
-        return db.get(Negotiation, negotiation_id)
-    state = states.take(negotiation_id, head.seq, head.hash)
-    if state is None:
-        return db.get(Negotiation, negotiation_id)
-    db.info.setdefault(TAKEN_KEY, {})[negotiation_id] = (head, state)
-    if state.rows is None:
+    taken_before = _taken_at(db, negotiation_id, head) is not None  # its rows are read already
+    state = None if taken_before else _take(db, negotiation_id)
+    if state is None or state.rows is None:
         return db.get(Negotiation, negotiation_id)
     negotiation, seat_rows = state.rows
     db.add_all([negotiation, *seat_rows])
@@ -264,23 +256,32 @@ def _live_state(db: Session, negotiation: Negotiation, model: Scenario) -> LiveS
     """The machine and message counts for a write: the state the previous write kept if the
     log head (locked by this write) is still where it left it, else rebuilt from the stored
     messages. The write changes it as it goes; ``_keep`` hands it back."""
-    state = _taken(db, negotiation)
+    state = _take(db, negotiation.id)
     if state is not None and state.model is model:
         return state
+    rows = messages(db, negotiation)
+    counts: dict[str, int] = {"all": len(rows)}
+    for row in rows:
+        party = row.recipient if row.sender == MEDIATOR else row.sender
+        counts[party] = counts.get(party, 0) + 1
+    state = LiveState(model, live_machine(model, negotiation, seats(db, negotiation), rows), counts)
     head = eventlog.locked_head(db, negotiation.id)
-    states: LiveStates | None = db.info.get(SESSION_KEY)
-    if head is not None and states is not None:
-        state = states.take(negotiation.id, head.seq, head.hash)
-    if state is None or state.model is not model:
-        rows = messages(db, negotiation)
-        counts: dict[str, int] = {"all": len(rows)}
-        for row in rows:
-            party = row.recipient if row.sender == MEDIATOR else row.sender
-            counts[party] = counts.get(party, 0) + 1
-        rules = live_machine(model, negotiation, seats(db, negotiation), rows)
-        state = LiveState(model, rules, counts)
     if head is not None:
         db.info.setdefault(TAKEN_KEY, {})[negotiation.id] = (head, state)
+    return state
+
+
+def _take(db: Session, negotiation_id: str) -> LiveState | None:
+    """The state kept at the head this write locked, taken from the server's kept states once
+    per write (later calls in the same write get the same state); None if none was kept."""
+    head = eventlog.locked_head(db, negotiation_id)
+    taken = _taken_at(db, negotiation_id, head)
+    states: LiveStates | None = db.info.get(SESSION_KEY)
+    if taken is not None or head is None or states is None:
+        return taken
+    state = states.take(negotiation_id, head.seq, head.hash)
+    if state is not None:
+        db.info.setdefault(TAKEN_KEY, {})[negotiation_id] = (head, state)
     return state
 
 

@@ -146,14 +146,14 @@ def compiled(spec: dict[str, Any], key: str | None = None) -> Scenario:
 def outcome_of(scenario: Scenario, terms: dict[str, Any]) -> int:
     """The outcome index of a complete package; a 422 names the issue and its options."""
     space = scenario.space
-    if len(terms) != len(space.issues) or any(key not in terms for key in space.issue_ids):
-        unknown = [key for key in terms if key not in space.issue_ids]
-        if unknown:
-            raise ServiceError(
-                422,
-                f"'{unknown[0]}' is not an issue of this negotiation",
-                f"use the issues: {', '.join(space.issue_ids)}",
-            )
+    issue_ids = space.issue_ids
+    unknown = [key for key in terms if key not in issue_ids]
+    if unknown:
+        raise ServiceError(
+            422,
+            f"'{unknown[0]}' is not an issue of this negotiation",
+            f"use the issues: {', '.join(issue_ids)}",
+        )
     positions = []
     for issue in space.issues:
         if issue.id not in terms:

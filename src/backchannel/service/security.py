@@ -79,11 +79,8 @@ _GRANT = (
 running it)."""
 _heads = LogHead.__table__
 _GRANT_AND_LOCK = (
-    select(*_GRANT.selected_columns, _heads.c.seq, _heads.c.hash)
-    .select_from(_GRANT.get_final_froms()[0])
+    _GRANT.add_columns(_heads.c.seq, _heads.c.hash)
     .join(_heads, _heads.c.negotiation_id == _grants.c.negotiation_id)
-    .where(_grants.c.session_id == bindparam("session"))
-    .where(_grants.c.negotiation_id == bindparam("negotiation"))
     .with_for_update(of=_heads)
 )
 """The grant, and the lock of the negotiation's log head for a request that writes: one round
