@@ -78,6 +78,7 @@ def serve(
     _require_web_extra()
     import uvicorn
 
+    from backchannel.service import heap
     from backchannel.service.app import create_app
     from backchannel.service.keys import KeyFileError, operator_token_file
     from backchannel.service.settings import LOOPBACK_HOSTS
@@ -132,6 +133,7 @@ def serve(
     else:
         console.print("Operator token: the one in BACKCHANNEL_OPERATOR_TOKEN.")
     if workers == 1:
+        heap.settle()
         config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
         uvicorn.Server(config).run(sockets=[listener])
         return

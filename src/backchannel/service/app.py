@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from backchannel.service import eventlog, keys
+from backchannel.service import eventlog, heap, keys
 from backchannel.service.deps import WriteQueues
 from backchannel.service.errors import ServiceError, install_handlers
 from backchannel.service.livestate import LiveStates
@@ -35,8 +35,11 @@ SETTINGS_ENVIRONMENT = "BACKCHANNEL_SERVE_SETTINGS"
 
 
 def create_app_from_environment() -> FastAPI:
-    """The application of one of several server processes (``serve --workers N``)."""
-    return create_app(Settings.model_validate_json(os.environ[SETTINGS_ENVIRONMENT]))
+    """The application of one of several server processes (``serve --workers N``), its heap
+    settled as ``serve`` settles a single process's."""
+    app = create_app(Settings.model_validate_json(os.environ[SETTINGS_ENVIRONMENT]))
+    heap.settle()
+    return app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
