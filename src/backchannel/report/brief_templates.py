@@ -55,9 +55,7 @@ WINDOW_CLOSES = (
     "As the timeline stands, the window closes around {date} (day {day:.0f}); "
     "it is open on {open:.0%} of the days to the deadline."
 )
-WINDOW_NEVER = (
-    "As the timeline stands, no deal is possible at any of the {samples} times sampled."
-)
+WINDOW_NEVER = "As the timeline stands, no deal is possible at any of the {samples} times sampled."
 EVENT_CLOSES = (
     "{name} ({when}) would close the window: {base:,} deals possible at the deadline become 0."
 )
@@ -66,9 +64,7 @@ EVENT_MOVES = (
     "{name} ({when}) would {verb} the zone at the deadline from {base:,} to {variant:,} deals "
     "({change:+.0%}); {rates}"
 )
-EVENT_KEEPS = (
-    "{name} ({when}) would leave the zone at the deadline at {base:,} deals; {rates}"
-)
+EVENT_KEEPS = "{name} ({when}) would leave the zone at the deadline at {base:,} deals; {rates}"
 EVENT_RATE_MOVES = "the agreement rate would go from {base_rate} to {rate}."
 EVENT_RATE_UNCLEAR = (
     "the runs cannot tell its effect on the agreement rate apart from chance: without it "

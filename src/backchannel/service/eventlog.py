@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backchannel.service.storage.group_commit import DEFERRED_HEADS
 from backchannel.service.storage.models import LogEntry, LogHead
+from backchannel.service.storage.prepared import Prepared
 
 GENESIS = "0" * 64
 MEDIATOR = "mediator"
@@ -75,16 +76,20 @@ _LOCK = (
     .where(_heads.c.negotiation_id == bindparam("negotiation"))
     .with_for_update()
 )
-_ADD = insert(_entries)
-_MOVE = (
+_MOVE_STATEMENT = (
     update(_heads)
     .where(_heads.c.negotiation_id == bindparam("entry_negotiation_id"))
     .values(seq=bindparam("entry_seq"), hash=bindparam("entry_hash"))
 )
-_ADD_AND_MOVE = _MOVE.add_cte(
-    insert(_entries)
-    .values({column.name: bindparam(f"entry_{column.name}") for column in _entries.columns})
-    .cte("added")
+_ADD = Prepared(insert(_entries), "add_entry")
+_MOVE = Prepared(_MOVE_STATEMENT, "move_head")
+_ADD_AND_MOVE = Prepared(
+    _MOVE_STATEMENT.add_cte(
+        insert(_entries)
+        .values({column.name: bindparam(f"entry_{column.name}") for column in _entries.columns})
+        .cte("added")
+    ),
+    "add_entry_and_move_head",
 )
 """Both in one statement where the database allows a data-modifying WITH (PostgreSQL): one
 round trip fewer per write."""
@@ -142,10 +147,10 @@ def append(session: Session, negotiation_id: str, kind: str, data: dict[str, Any
     }
     named = {f"entry_{name}": value for name, value in entry.items()}
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_ADD_AND_MOVE, named)
+        _ADD_AND_MOVE.rows(session, named)
     else:
-        session.execute(_ADD, entry)
-        session.execute(_MOVE, named)
+        _ADD.rows(session, entry)
+        _MOVE.rows(session, named)
     head.seq, head.hash = seq, digest
     session.info.setdefault(HEADS_KEY, {})[negotiation_id] = (seq, digest)
     return digest

@@ -36,6 +36,7 @@ from backchannel.service.scenarios import (
 )
 from backchannel.service.security import MEDIATOR, new_token, token_hash
 from backchannel.service.storage.models import Draft, Message, Negotiation, Seat
+from backchannel.service.storage.prepared import Prepared
 from backchannel.service.transcript import hours_between, live_machine
 
 PARTY_KINDS = ("proposal", "accept", "reject", "note")
@@ -86,7 +87,7 @@ _SEATS = select(Seat).where(Seat.negotiation_id == bindparam("negotiation")).ord
 _NUMBERED = select(Message).where(
     Message.negotiation_id == bindparam("negotiation"), Message.number == bindparam("number")
 )
-_ADD_MESSAGE = insert(Message.__table__)
+_ADD_MESSAGE = Prepared(insert(Message.__table__).returning(Message.__table__.c.id), "add_message")
 
 
 def seats(db: Session, negotiation: Negotiation) -> list[Seat]:
@@ -552,8 +553,8 @@ def _store(
     }
     # One prebuilt INSERT, not the ORM's unit of work: the message is never changed in this
     # transaction, and reading it back (``messages``) loads it like any stored one.
-    added = db.execute(_ADD_MESSAGE, values)
-    message = Message(id=added.inserted_primary_key[0], **values)  # type: ignore[index]
+    (added,) = _ADD_MESSAGE.rows(db, values)
+    message = Message(id=added.id, **values)
     state = _taken(db, negotiation)
     if state is not None:
         state.remember(message)

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backchannel.service import eventlog
 from backchannel.service.storage.models import BrowserSession, LogHead, SessionGrant
+from backchannel.service.storage.prepared import Prepared
 
 SESSION_COOKIE = "bc_session"
 CSRF_COOKIE = "bc_csrf"
@@ -68,23 +69,24 @@ CHECKED_COOKIES = 65536
 """Session cookies whose signature was checked, kept (by cookie) with their id's hash."""
 
 _grants, _sessions = SessionGrant.__table__, BrowserSession.__table__
-_GRANT = (
+_GRANT_STATEMENT = (
     select(_grants.c.role, _grants.c.party, _grants.c.generation, _sessions.c.expires_at)
     .join(_sessions, _sessions.c.id_hash == _grants.c.session_id)
     .where(_grants.c.session_id == bindparam("session"))
     .where(_grants.c.negotiation_id == bindparam("negotiation"))
 )
+_GRANT = Prepared(_GRANT_STATEMENT, "grant")
 """A caller's grant in one negotiation, with its session's expiry: one statement, built once
-(every request checks a grant; building and compiling the ORM query each time cost more than
-running it)."""
+and prepared (every request checks a grant)."""
 _heads = LogHead.__table__
-_GRANT_AND_LOCK = (
-    _GRANT.add_columns(_heads.c.seq, _heads.c.hash)
+_GRANT_AND_LOCK = Prepared(
+    _GRANT_STATEMENT.add_columns(_heads.c.seq, _heads.c.hash)
     .join(_heads, _heads.c.negotiation_id == _grants.c.negotiation_id)
-    .with_for_update(of=_heads)
+    .with_for_update(of=_heads),
+    "grant_and_lock",
 )
-"""The grant, and the lock of the negotiation's log head for a request that writes: one round
-trip instead of two (on PostgreSQL through pg8000 a statement costs three)."""
+"""The grant, and the lock of the negotiation's log head for a request that writes: one
+statement instead of two."""
 
 
 class Sessions:
@@ -137,9 +139,10 @@ class Sessions:
         if id_hash is None:
             return None
         parameters = {"session": id_hash, "negotiation": negotiation_id}
-        row = db.execute(_GRANT_AND_LOCK if lock else _GRANT, parameters).one_or_none()
-        if row is None:
+        rows = (_GRANT_AND_LOCK if lock else _GRANT).rows(db, parameters)
+        if not rows:
             return None
+        (row,) = rows
         if lock:
             eventlog.held(db, negotiation_id, row.seq, row.hash)
         if _aware(row.expires_at) <= datetime.now(UTC):

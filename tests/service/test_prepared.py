@@ -1,0 +1,167 @@
+"""Prepared statements answer exactly as the session would, on SQLite and on PostgreSQL: the
+same rows with the same Python values, the same errors, in the session's transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import bindparam, insert, literal_column, select, update
+from sqlalchemy.exc import IntegrityError
+
+from backchannel.service.storage import prepared
+from backchannel.service.storage.models import LogEntry, LogHead, Message
+from backchannel.service.storage.prepared import Prepared
+
+_messages, _entries, _heads = Message.__table__, LogEntry.__table__, LogHead.__table__
+
+
+def _negotiation_with_a_log(db) -> tuple[str, int, str]:  # type: ignore[no-untyped-def]
+    """Any negotiation that has a log head (the app's tests open many)."""
+    found = db.execute(select(_heads.c.negotiation_id, _heads.c.seq, _heads.c.hash)).first()
+    assert found is not None, "the shared app has no negotiation yet"
+    return found.negotiation_id, found.seq, found.hash
+
+
+@pytest.fixture
+def opened(world) -> FastAPI:  # type: ignore[no-untyped-def]
+    return world.app
+
+
+def test_rows_and_values_match_the_session(opened: FastAPI) -> None:
+    """A message with JSON terms, a time and a flag goes in through the prepared INSERT and
+    comes back identical through the session; its id is the one RETURNING gave."""
+    moment = datetime(2026, 12, 1, 16, 0, 5, 123456, tzinfo=UTC)
+    with opened.state.sessionmaker() as db:
+        negotiation, _, _ = _negotiation_with_a_log(db)
+        add = Prepared(insert(_messages).returning(_messages.c.id), "add_message")
+        values = {
+            "negotiation_id": negotiation,
+            "sender": "us",
+            "recipient": "mediator",
+            "kind": "note",
+            "outcome": None,
+            "terms": {"enrichment": "3.67", "sanctions": "phased"},
+            "text": "100% sure, 'quoted' and %s",
+            "source_id": None,
+            "number": 10_000,
+            "party_number": 10_000,
+            "edited": True,
+            "created_at": moment,
+        }
+        (added,) = add.rows(db, values)
+        stored = db.execute(select(Message).where(Message.id == added.id)).scalar_one()
+        assert stored.terms == values["terms"]
+        assert stored.text == values["text"]
+        assert stored.edited is True
+        assert stored.created_at.replace(tzinfo=UTC) == moment
+        read = Prepared(
+            select(_messages.c.id, _messages.c.created_at, _messages.c.terms).where(
+                _messages.c.id == bindparam("id")
+            ),
+            "read_message",
+        )
+        (row,) = read.rows(db, {"id": added.id})
+        expected = db.execute(read.statement, {"id": added.id}).one()
+        assert tuple(row) == tuple(expected)
+        assert row.terms == values["terms"]
+        db.rollback()
+        assert db.execute(select(Message).where(Message.id == added.id)).first() is None, (
+            "the prepared INSERT ran in the session's transaction"
+        )
+
+
+def test_a_broken_rule_comes_out_as_the_sessions_error(opened: FastAPI) -> None:
+    """A second log entry with the same number is refused as IntegrityError, as from the
+    session (the idempotency retry and the service's error answers rely on its type)."""
+    add = Prepared(insert(_entries), "add_entry")
+    with opened.state.sessionmaker() as db:
+        negotiation, seq, digest = _negotiation_with_a_log(db)
+        entry = {
+            "negotiation_id": negotiation,
+            "seq": seq,
+            "kind": "note",
+            "audience": "mediator",
+            "body": "{}",
+            "prev_hash": digest,
+            "hash": digest,
+        }
+        with pytest.raises(IntegrityError):
+            add.rows(db, entry)
+        db.rollback()
+
+
+def test_a_statement_without_returning_has_no_rows_and_changes_what_it_names(
+    opened: FastAPI,
+) -> None:
+    move = Prepared(
+        update(_heads)
+        .where(_heads.c.negotiation_id == bindparam("which"))
+        .values(hash=bindparam("new_hash")),
+        "move",
+    )
+    with opened.state.sessionmaker() as db:
+        negotiation, _, _ = _negotiation_with_a_log(db)
+        assert move.rows(db, {"which": negotiation, "new_hash": "changed"}) == []
+        assert db.get(LogHead, negotiation).hash == "changed"
+        db.rollback()
+
+
+def test_a_value_the_statement_needs_must_be_given(opened: FastAPI) -> None:
+    """A column with a default the session would fill in (a message's time) must be given:
+    said plainly, instead of storing a row without it."""
+    add = Prepared(insert(_messages), "add_message")
+    with opened.state.sessionmaker() as db:
+        negotiation, _, _ = _negotiation_with_a_log(db)
+        values = {"negotiation_id": negotiation, "sender": "us", "recipient": "mediator"}
+        with pytest.raises(ValueError, match=r"add_message: give a value for .*created_at"):
+            add.rows(db, values | {"kind": "note"})
+        db.rollback()
+
+
+def test_literal_percent_signs_survive_numbering() -> None:
+    """pg8000 numbers values ($1, $2); the dialect writes a literal percent sign as %%."""
+    numbered = prepared._Pg8000.placeholders("SELECT '%%' || %s, %s", 2)
+    assert numbered == "SELECT '%' || $1, $2"
+    with pytest.raises(ValueError):
+        prepared._Pg8000.placeholders("SELECT %s", 2)
+
+
+def test_each_postgresql_connection_prepares_a_statement_once(postgres: str) -> None:
+    """On PostgreSQL the statement is parsed once per connection, then only bound and run."""
+    from backchannel.service.storage.db import make_engine, session_factory
+
+    engine = make_engine(postgres)
+    try:
+        factory = session_factory(engine)
+        echo = Prepared(select(literal_column("1").label("one"), bindparam("x").label("x")), "echo")
+        with factory() as db:
+            driver = db.connection().connection.dbapi_connection
+            calls: list[str] = []
+            original = driver.prepare_statement
+
+            def counting(sql, oids):  # type: ignore[no-untyped-def]
+                calls.append(sql)
+                return original(sql, oids)
+
+            driver.prepare_statement = counting
+            first = echo.rows(db, {"x": "a"})
+            second = echo.rows(db, {"x": "b"})
+            assert [tuple(first[0]), tuple(second[0])] == [(1, "a"), (1, "b")]
+            assert len(calls) == 1
+    finally:
+        engine.dispose()
+
+
+def test_an_unknown_driver_gets_the_sessions_execution(
+    opened: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prepared, "_RUNNERS", {})
+    read = Prepared(
+        select(_heads.c.negotiation_id).where(_heads.c.negotiation_id == bindparam("id")), "head"
+    )
+    with opened.state.sessionmaker() as db:
+        negotiation, _, _ = _negotiation_with_a_log(db)
+        assert [row.negotiation_id for row in read.rows(db, {"id": negotiation})] == [negotiation]
+        assert read.rows(db, {"id": "none"}) == []
