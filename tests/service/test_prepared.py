@@ -165,3 +165,31 @@ def test_an_unknown_driver_gets_the_sessions_execution(
         negotiation, _, _ = _negotiation_with_a_log(db)
         assert [row.negotiation_id for row in read.rows(db, {"id": negotiation})] == [negotiation]
         assert read.rows(db, {"id": "none"}) == []
+
+
+def test_postgresql_commits_in_one_simple_query(
+    postgres: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write commits: pg8000's own commit takes three round trips, the engine's one."""
+    from pg8000.core import CoreConnection
+
+    from backchannel.service.storage.db import make_engine
+
+    sent: list[tuple[str, str]] = []
+    for name in ("execute_simple", "execute_unnamed"):
+        original = getattr(CoreConnection, name)
+
+        def record(self, statement, *args, _name=name, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+            sent.append((_name, statement))
+            return _original(self, statement, *args, **kwargs)
+
+        monkeypatch.setattr(CoreConnection, name, record)
+    engine = make_engine(postgres)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("CREATE TEMPORARY TABLE kept (x integer)")
+            connection.commit()
+            assert sent[-1] == ("execute_simple", "commit")
+            assert not connection.connection.dbapi_connection._in_transaction
+    finally:
+        engine.dispose()
