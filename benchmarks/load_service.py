@@ -23,6 +23,7 @@ client and thread per negotiation instead (the earlier generator, about 1.5 ms o
     python benchmarks/load_service.py                      # 20 negotiations x 25 offers
     python benchmarks/load_service.py --negotiations 50 --offers 40
     python benchmarks/load_service.py --negotiations 50 --offers 40 --rate 200
+    python benchmarks/load_service.py --negotiations 50 --offers 40 --idempotency-keys
     python benchmarks/load_service.py --database-url postgresql+pg8000://...
 
 Bounded: at most --negotiations x --offers offers, and it stops after --max-seconds.
@@ -39,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -170,7 +172,7 @@ class Connection:
     Plain asyncio: a request costs the load generator a few tens of microseconds of CPU, so
     nearly all of the machine is left to the server being measured."""
 
-    def __init__(self, base: str, caller: httpx.Client) -> None:
+    def __init__(self, base: str, caller: httpx.Client, keys: bool = False) -> None:
         self.host, port = base.removeprefix("http://").split(":")
         self.port = int(port)
         cookies = "; ".join(f"{c.name}={c.value}" for c in caller.cookies.jar)
@@ -183,6 +185,7 @@ class Connection:
         lines += [f"{k}: {v}" for k, v in extra.items()]
         lines += ["Content-Type: application/json"]
         self.headers = "\r\n".join(lines)
+        self.keys = keys  # a fresh Idempotency-Key with each action, as the browser sends
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.used = 0.0
@@ -190,7 +193,8 @@ class Connection:
     async def post(self, path: str, document: dict) -> tuple[int, bytes]:
         """The status and body of one POST (reconnecting if the server closed the socket)."""
         body = json.dumps(document).encode()
-        head = f"POST {path} HTTP/1.1\r\n{self.headers}\r\nContent-Length: {len(body)}\r\n\r\n"
+        key = f"Idempotency-Key: {uuid.uuid4().hex}\r\n" if self.keys else ""
+        head = f"POST {path} HTTP/1.1\r\n{self.headers}\r\n{key}Content-Length: {len(body)}\r\n\r\n"
         if self.writer is not None and time.monotonic() - self.used > KEEP_ALIVE_SECONDS:
             self.close()  # the server may be closing it just now: never reuse a stale socket
         if self.writer is None or self.reader is None:
@@ -217,15 +221,21 @@ class Connection:
 
 
 async def play_async(
-    base: str, negotiation: dict, offers: int, seed: int, stop_at: float, times: list[float] | None
+    base: str,
+    negotiation: dict,
+    offers: int,
+    seed: int,
+    stop_at: float,
+    times: list[float] | None,
+    keys: bool = False,
 ) -> list[float]:
     """One negotiation's offers, each passed on; the latency of each offer's POST, in seconds.
 
     ``times`` are the offers' scheduled moments (open loop; latency counts from the schedule),
     or None to post each offer as soon as the previous one was passed on (closed loop)."""
     party, mediator = (
-        Connection(base, negotiation["party"]),
-        Connection(base, negotiation["mediator"]),
+        Connection(base, negotiation["party"], keys),
+        Connection(base, negotiation["mediator"], keys),
     )
     path = f"/api/negotiations/{negotiation['id']}"
     latencies = []
@@ -251,7 +261,13 @@ async def play_async(
 
 
 async def run_all(
-    base: str, negotiations: list[dict], offers: int, seeds: list[int], stop_at: float, rate: float
+    base: str,
+    negotiations: list[dict],
+    offers: int,
+    seeds: list[int],
+    stop_at: float,
+    rate: float,
+    keys: bool = False,
 ) -> list[list[float]]:
     """Every negotiation's worker at once, closed loop, or open loop at ``rate`` offers/s."""
     start = time.perf_counter() + 0.2
@@ -261,7 +277,7 @@ async def run_all(
         phases = np.random.default_rng(seeds[0] if seeds else 0).uniform(0, each, len(seeds))
         schedules = [[start + phase + k * each for k in range(offers)] for phase in phases]
     runs = [
-        play_async(base, negotiation, offers, seed, stop_at, schedule)
+        play_async(base, negotiation, offers, seed, stop_at, schedule, keys)
         for negotiation, seed, schedule in zip(negotiations, seeds, schedules, strict=True)
     ]
     return list(await asyncio.gather(*runs))
@@ -311,7 +327,14 @@ def main() -> None:
         default="asyncio",
         help="the load generator: kept-alive asyncio sockets, or one httpx client per thread",
     )
+    parser.add_argument(
+        "--idempotency-keys",
+        action="store_true",
+        help="send a fresh Idempotency-Key with each write, as the browser pages do",
+    )
     args = parser.parse_args()
+    if args.idempotency_keys and args.http_client != "asyncio":
+        parser.error("--idempotency-keys needs the asyncio load generator")
     folder = tempfile.mkdtemp(prefix="backchannel-load-")
     database_url = args.database_url or f"sqlite:///{Path(folder) / 'load.db'}"
     process, base = start_server(database_url, str(Path(folder) / "data"), args.workers)
@@ -334,7 +357,13 @@ def main() -> None:
         else:
             results = asyncio.run(
                 run_all(
-                    base, negotiations, args.offers, [int(s) for s in seeds], stop_at, args.rate
+                    base,
+                    negotiations,
+                    args.offers,
+                    [int(s) for s in seeds],
+                    stop_at,
+                    args.rate,
+                    args.idempotency_keys,
                 )
             )
         elapsed = time.perf_counter() - began
@@ -348,6 +377,7 @@ def main() -> None:
     print(
         f"backend: {backend}; {len(negotiations)} concurrent negotiations; "
         f"{args.workers} server process(es); {load}; generator {args.http_client}"
+        + ("; an Idempotency-Key with each write" if args.idempotency_keys else "")
     )
     print(f"offers posted: {len(latencies)} (each also passed on) in {elapsed:.1f} s")
     print(

@@ -7,15 +7,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from backchannel.service import idempotency
 from backchannel.service.app import create_app
+from backchannel.service.deps import Caller
+from backchannel.service.schemas import ActionAckOut
+from backchannel.service.security import MEDIATOR
 from backchannel.service.settings import Settings
-from backchannel.service.storage.models import IdempotentRequest
+from backchannel.service.storage.models import IdempotentRequest, Negotiation
 from backchannel.service.uploads import MEGABYTE, Budget
 
-from .conftest import ok
+from .conftest import _settings, make_world, ok
 from .postgres import free_port
 
 
@@ -104,3 +107,40 @@ def test_serve_refuses_a_bad_upload_budget_with_the_setting_named() -> None:
     result = CliRunner().invoke(cli, ["serve", "--upload-memory-mb", "8", "--port", port])
     assert result.exit_code != 0
     assert "upload_memory_mb" in result.output
+
+
+def test_a_key_stored_meanwhile_by_another_process_is_answered_as_stored(postgres: str) -> None:
+    """Two server processes act on one key at once (PostgreSQL): the one whose answer is stored
+    second finds the key taken when it stores its own, rolls back, and replays the stored one."""
+    app = create_app(_settings(postgres))
+    world = make_world(app)
+    factory = app.state.sessionmaker
+    stored = ActionAckOut(id=1, status="open")
+    with factory() as db:
+        caller = Caller(db.get(Negotiation, world.id), MEDIATOR, None, None)
+
+        def act_while_the_other_process_stores() -> ActionAckOut:
+            with factory() as other:
+                other.execute(
+                    insert(IdempotentRequest.__table__),
+                    {
+                        "negotiation_id": world.id,
+                        "caller": "mediator",
+                        "key": "meanwhile-key",
+                        "fingerprint": "same request",
+                        "response": stored.model_dump(mode="json"),
+                        "created_at": datetime.now(UTC),
+                    },
+                )
+                other.commit()
+            return ActionAckOut(id=2, status="open")
+
+        answer = idempotency.once(
+            db,
+            caller,
+            "meanwhile-key",
+            "same request",
+            ActionAckOut,
+            act_while_the_other_process_stores,
+        )
+    assert answer == stored

@@ -19,17 +19,18 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Header
 from pydantic import BaseModel
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backchannel.service.deps import RETENTION_KEY, Caller
 from backchannel.service.errors import ServiceError
 from backchannel.service.storage.models import IdempotentRequest
+from backchannel.service.storage.prepared import Prepared
 
 Answer = TypeVar("Answer", bound=BaseModel)
 
@@ -65,17 +66,25 @@ def _oldest_kept(db: Session) -> datetime:
     return datetime.now(UTC) - timedelta(hours=float(db.info.get(RETENTION_KEY, DEFAULT_HOURS)))
 
 
-def _stored(db: Session, caller: Caller, key: str) -> IdempotentRequest | None:
+_answers = IdempotentRequest.__table__
+_FIND = Prepared(
+    select(_answers.c.id, _answers.c.fingerprint, _answers.c.response, _answers.c.created_at)
+    .where(_answers.c.negotiation_id == bindparam("negotiation"))
+    .where(_answers.c.caller == bindparam("caller"))
+    .where(_answers.c.key == bindparam("key")),
+    "stored_answer",
+)
+_FORGET = Prepared(delete(_answers).where(_answers.c.id == bindparam("id")), "forget_answer")
+_KEEP = Prepared(insert(_answers), "keep_answer")
+"""Prepared: a browser sends a key with every action, so every write runs one or two of them."""
+
+
+def _stored(db: Session, caller: Caller, key: str) -> Any | None:
     """The answer stored under ``key``; one past its retention is deleted, not replayed."""
-    query = select(IdempotentRequest).where(
-        IdempotentRequest.negotiation_id == caller.negotiation.id,
-        IdempotentRequest.caller == _who(caller),
-        IdempotentRequest.key == key,
-    )
-    found = db.execute(query).scalar_one_or_none()
+    parameters = {"negotiation": caller.negotiation.id, "caller": _who(caller), "key": key}
+    found = next(iter(_FIND.rows(db, parameters)), None)
     if found is not None and _aware(found.created_at) < _oldest_kept(db):
-        db.delete(found)
-        db.flush()
+        _FORGET.rows(db, {"id": found.id})
         return None
     return found
 
@@ -100,7 +109,7 @@ def _forget_expired_now_and_then(db: Session) -> None:
     forget_expired(db)
 
 
-def _replay(found: IdempotentRequest, print_: str, schema: type[Answer]) -> Answer:
+def _replay(found: Any, print_: str, schema: type[Answer]) -> Answer:
     if found.fingerprint != print_:
         raise ServiceError(
             422,
@@ -128,16 +137,18 @@ def once(
         return _replay(found, print_, schema)
     answer = action()
     _forget_expired_now_and_then(db)
-    db.add(
-        IdempotentRequest(
-            negotiation_id=caller.negotiation.id,
-            caller=_who(caller),
-            key=key,
-            fingerprint=print_,
-            response=answer.model_dump(mode="json"),
-        )
-    )
     try:
+        _KEEP.rows(
+            db,
+            {
+                "negotiation_id": caller.negotiation.id,
+                "caller": _who(caller),
+                "key": key,
+                "fingerprint": print_,
+                "response": answer.model_dump(mode="json"),
+                "created_at": datetime.now(UTC),
+            },
+        )
         db.commit()
     except IntegrityError:  # the same key, committed meanwhile by another server process
         db.rollback()
