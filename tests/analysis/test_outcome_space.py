@@ -143,9 +143,7 @@ def test_analysis_does_not_depend_on_the_order_of_the_issues(case) -> None:
     plain, other = analyze_space(scenario), analyze_space(permuted)
     identity = np.arange(len(order))
     assert plain.zopa_size == other.zopa_size
-    assert packages(scenario, plain.frontier, identity) == packages(
-        permuted, other.frontier, order
-    )
+    assert packages(scenario, plain.frontier, identity) == packages(permuted, other.frontier, order)
     for name in ("nash", "kalai_smorodinsky", "utilitarian"):
         a, b = getattr(plain, name), getattr(other, name)
         assert (a is None) == (b is None)

@@ -101,9 +101,10 @@ def test_why_it_matters_opens_with_the_three_most_critical_assumptions(pressure,
 def test_every_rate_carries_an_interval_and_no_difference_is_claimed_without_one(brief) -> None:
     text = brief.markdown()
     for rate in re.finditer(r"\d+% (?:\(95% interval \d+–\d+%\))?", text):
-        if "ended in a deal" in text[rate.end() : rate.end() + 40] or "agreement rate" in text[
-            max(0, rate.start() - 60) : rate.start()
-        ]:
+        if (
+            "ended in a deal" in text[rate.end() : rate.end() + 40]
+            or "agreement rate" in text[max(0, rate.start() - 60) : rate.start()]
+        ):
             assert "95% interval" in rate.group(0), text[rate.start() - 60 : rate.end() + 40]
     # 2 runs each: no rate difference can be supported, so none is claimed
     assert "would change the agreement rate" not in text
