@@ -29,6 +29,11 @@ def alias_bomb(levels: int = 8, width: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
+NUL_TITLE = SPLIT.replace(
+    "title: Split a pie of 100 between two parties\n", 'title: "Split a pie\\0 of 100"\n'
+)
+
+
 def split_with_range(bounds: str) -> str:
     return SPLIT.replace("range: {min: 0, max: 100, step: 1}", f"range: {{{bounds}}}")
 
@@ -50,6 +55,7 @@ HOSTILE_UPLOADS = {
     "bad-tag.yaml": ("name: !!float abc\n", "a value cannot be read"),
     "long-name.yaml": (SPLIT.replace("name: split", "name: " + "s" * 100_000), "at most 64"),
     "long-title.yaml": (SPLIT.replace("title: Split", "title: " + "t" * 1000), "at most 200"),
+    "nul-title.yaml": (NUL_TITLE, "NUL character"),
 }
 
 
@@ -249,6 +255,8 @@ def test_nan_and_infinity_in_terms_are_refused(numeric_world, value: str, path: 
         ("us", "/room/utility", {"terms": {"enrichment": "\udfff"}}),
         ("us", "/room/utility", {"terms": {"\udfff": "0"}}),
         ("us", "/messages", {"kind": "note", "text": "hello \udfff"}),
+        ("us", "/messages", {"kind": "note", "text": "hello \u0000"}),
+        ("mediator", "/relay", {"to": "iran", "kind": "note", "text": "hello \u0000"}),
         ("mediator", "/seats/us/agent", {"strategy": "\udfff"}),
         ("mediator", "/relay", {"to": "\udfff", "source": 1}),
         ("mediator", "/relay", {"to": "iran", "source": 18446744073709551616}),
@@ -264,6 +272,26 @@ def test_bad_fields_are_4xx_and_never_echoed_unencodably(world: World, who, path
     assert_refused(answer)
     assert len(answer.content) < 2000
     assert "function-after" not in answer.text and "constrained" not in answer.text
+
+
+def test_a_nul_in_the_address_is_refused_with_the_fix(world: World) -> None:
+    """PostgreSQL cannot compare a NUL character: refused before any handler reads the id."""
+    for path in ("/api/negotiations/x%00y/room", "/n/x%00y"):
+        answer = world.clients["us"].get(path)
+        assert answer.status_code == 400, answer.text
+        assert answer.json() == {
+            "error": "the address holds a NUL character (%00)",
+            "fix": "remove %00 from the address",
+        }
+
+
+def test_a_nul_in_an_uploaded_title_names_the_place(app: FastAPI) -> None:
+    text = NUL_TITLE
+    answer = client(app, operator=True).post(
+        "/api/negotiations", files={"file": ("nul.yaml", text.encode())}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["problems"][0]["path"] == "title"
 
 
 @pytest.mark.parametrize("opening, closing", [("[", "]"), ('{"a":', "}")])

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import bindparam, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -14,27 +13,23 @@ from backchannel.service.storage import prepared
 from backchannel.service.storage.models import LogEntry, LogHead, Message
 from backchannel.service.storage.prepared import Prepared
 
+from .conftest import World
+
 _messages, _entries, _heads = Message.__table__, LogEntry.__table__, LogHead.__table__
 
 
-def _negotiation_with_a_log(db) -> tuple[str, int, str]:  # type: ignore[no-untyped-def]
-    """Any negotiation that has a log head (the app's tests open many)."""
-    found = db.execute(select(_heads.c.negotiation_id, _heads.c.seq, _heads.c.hash)).first()
-    assert found is not None, "the shared app has no negotiation yet"
-    return found.negotiation_id, found.seq, found.hash
+def _head(db, world: World) -> tuple[str, int, str]:  # type: ignore[no-untyped-def]
+    """The world's negotiation, its log head's number and hash."""
+    head = db.get(LogHead, world.id)
+    return world.id, head.seq, head.hash
 
 
-@pytest.fixture
-def opened(world) -> FastAPI:  # type: ignore[no-untyped-def]
-    return world.app
-
-
-def test_rows_and_values_match_the_session(opened: FastAPI) -> None:
+def test_rows_and_values_match_the_session(world: World) -> None:
     """A message with JSON terms, a time and a flag goes in through the prepared INSERT and
     comes back identical through the session; its id is the one RETURNING gave."""
     moment = datetime(2026, 12, 1, 16, 0, 5, 123456, tzinfo=UTC)
-    with opened.state.sessionmaker() as db:
-        negotiation, _, _ = _negotiation_with_a_log(db)
+    with world.app.state.sessionmaker() as db:
+        negotiation, _, _ = _head(db, world)
         add = Prepared(insert(_messages).returning(_messages.c.id), "add_message")
         values = {
             "negotiation_id": negotiation,
@@ -72,12 +67,12 @@ def test_rows_and_values_match_the_session(opened: FastAPI) -> None:
         )
 
 
-def test_a_broken_rule_comes_out_as_the_sessions_error(opened: FastAPI) -> None:
+def test_a_broken_rule_comes_out_as_the_sessions_error(world: World) -> None:
     """A second log entry with the same number is refused as IntegrityError, as from the
     session (the idempotency retry and the service's error answers rely on its type)."""
     add = Prepared(insert(_entries), "add_entry")
-    with opened.state.sessionmaker() as db:
-        negotiation, seq, digest = _negotiation_with_a_log(db)
+    with world.app.state.sessionmaker() as db:
+        negotiation, seq, digest = _head(db, world)
         entry = {
             "negotiation_id": negotiation,
             "seq": seq,
@@ -93,7 +88,7 @@ def test_a_broken_rule_comes_out_as_the_sessions_error(opened: FastAPI) -> None:
 
 
 def test_a_statement_without_returning_has_no_rows_and_changes_what_it_names(
-    opened: FastAPI,
+    world: World,
 ) -> None:
     move = Prepared(
         update(_heads)
@@ -101,19 +96,19 @@ def test_a_statement_without_returning_has_no_rows_and_changes_what_it_names(
         .values(hash=bindparam("new_hash")),
         "move",
     )
-    with opened.state.sessionmaker() as db:
-        negotiation, _, _ = _negotiation_with_a_log(db)
+    with world.app.state.sessionmaker() as db:
+        negotiation, _, _ = _head(db, world)
         assert move.rows(db, {"which": negotiation, "new_hash": "changed"}) == []
         assert db.get(LogHead, negotiation).hash == "changed"
         db.rollback()
 
 
-def test_a_value_the_statement_needs_must_be_given(opened: FastAPI) -> None:
+def test_a_value_the_statement_needs_must_be_given(world: World) -> None:
     """A column with a default the session would fill in (a message's time) must be given:
     said plainly, instead of storing a row without it."""
     add = Prepared(insert(_messages), "add_message")
-    with opened.state.sessionmaker() as db:
-        negotiation, _, _ = _negotiation_with_a_log(db)
+    with world.app.state.sessionmaker() as db:
+        negotiation, _, _ = _head(db, world)
         values = {"negotiation_id": negotiation, "sender": "us", "recipient": "mediator"}
         with pytest.raises(ValueError, match=r"add_message: give a value for .*created_at"):
             add.rows(db, values | {"kind": "note"})
@@ -155,14 +150,14 @@ def test_each_postgresql_connection_prepares_a_statement_once(postgres: str) -> 
 
 
 def test_an_unknown_driver_gets_the_sessions_execution(
-    opened: FastAPI, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(prepared, "_RUNNERS", {})
     read = Prepared(
         select(_heads.c.negotiation_id).where(_heads.c.negotiation_id == bindparam("id")), "head"
     )
-    with opened.state.sessionmaker() as db:
-        negotiation, _, _ = _negotiation_with_a_log(db)
+    with world.app.state.sessionmaker() as db:
+        negotiation, _, _ = _head(db, world)
         assert [row.negotiation_id for row in read.rows(db, {"id": negotiation})] == [negotiation]
         assert read.rows(db, {"id": "none"}) == []
 

@@ -67,7 +67,32 @@ def check_upload(filename: str, content: bytes) -> dict[str, Any]:
             compiled(document)
         except ScenarioError as error:
             raise ScenarioError(shown, error.problems) from None
+    place = _nul_at(document)
+    if place is not None:
+        problem = Problem(
+            place, "the text holds a NUL character (\\u0000), which cannot be stored", "remove it"
+        )
+        raise ScenarioError(shown, [problem])
     return document
+
+
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """Where the first name or string holding a NUL character is (PostgreSQL's text cannot
+    store one, and no name or title needs it), or None."""
+    if isinstance(value, str):
+        return (path or "(top)") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, child in value.items():
+            place = f"{path}.{key}" if path else str(key)
+            found = _nul_at(str(key), place) or _nul_at(child, place)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found = _nul_at(child, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def shown_filename(filename: str) -> str:

@@ -14,12 +14,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 
 def _encodable(text: str) -> str:
-    """Refuse text that cannot be written as UTF-8 (a lone surrogate such as ``"\\udfff"``):
-    it could be neither stored nor echoed in an answer."""
+    """Refuse text that cannot be written as UTF-8 (a lone surrogate such as ``"\\udfff"``),
+    or that PostgreSQL cannot store (a NUL character): it could be neither stored on every
+    database nor echoed in an answer."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("the text holds a character that is not valid Unicode") from None
+    if "\x00" in text:
+        raise ValueError("the text holds a NUL character (\\u0000), which cannot be stored")
     return text
 
 

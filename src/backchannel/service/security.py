@@ -201,8 +201,9 @@ def csrf_value(request: Request) -> str:
 
 
 class RequestGuard:
-    """ASGI middleware: refuse an unknown Host and cross-site unsafe requests before any
-    handler runs, give every browser its CSRF cookie, and add the protective headers."""
+    """ASGI middleware: refuse an unknown Host, an address with a NUL character and cross-site
+    unsafe requests before any handler runs, give every browser its CSRF cookie, and add the
+    protective headers."""
 
     def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
         self.app = app
@@ -221,6 +222,16 @@ class RequestGuard:
                     "error": f"this server does not answer to the host name '{host[:100]}'",
                     "fix": "use the server's configured address (operators: add the name to "
                     "BACKCHANNEL_ALLOWED_HOSTS)",
+                },
+                status_code=400,
+            )
+            await response(scope, receive, _with_headers(send, scope))
+            return
+        if "\x00" in scope["path"]:  # no page or record has one, and PostgreSQL refuses it
+            response = JSONResponse(
+                {
+                    "error": "the address holds a NUL character (%00)",
+                    "fix": "remove %00 from the address",
                 },
                 status_code=400,
             )
