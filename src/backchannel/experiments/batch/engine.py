@@ -186,7 +186,8 @@ def simulate(
             pending &= going
             if not pending.any():
                 break
-            last[pending] = start[pending]
+            # attempts overlap: an earlier one may still be crossing hops after this leaves
+            last[pending] = np.maximum(last[pending], start[pending])
             alive, here = pending.copy(), start.copy()
             for column in range(hops.shape[1]):
                 chance = losses[:, column]
