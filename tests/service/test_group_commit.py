@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.sql import expression
 from starlette.concurrency import run_in_threadpool
 
 from backchannel.service.errors import ServiceError
@@ -120,6 +121,30 @@ def test_a_failing_writer_leaves_its_batch_intact(tmp_path: Path) -> None:
     assert [n for n, r in enumerate(results) if r is None] == list(range(0, WRITERS, 2))
     assert stored(database) == list(range(0, WRITERS, 2))
     assert commit.commits == 1
+
+
+def test_savepoints_go_to_the_driver_and_keep_their_meaning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's savepoint is opened, released or rolled back on the driver's connection, not
+    through a statement SQLAlchemy builds and compiles for each write."""
+
+    def built(*_args: object) -> None:
+        raise AssertionError("a savepoint statement was built through SQLAlchemy")
+
+    for clause in ("SavepointClause", "ReleaseSavepointClause", "RollbackToSavepointClause"):
+        monkeypatch.setattr(expression, clause, built)
+    commit, database = group(tmp_path)
+    seen: list[str] = []
+    trace = seen.append
+    event.listen(commit.engine, "checkout", lambda dbapi, *_: dbapi.set_trace_callback(trace))
+    results = asyncio.run(all_writers(commit, 4, fail_odd=True))
+    assert [r is None for r in results] == [True, False, True, False]
+    assert stored(database) == [0, 2]
+    said = [s.split('"')[0].strip() for s in seen if "SAVEPOINT" in s]
+    assert said.count("SAVEPOINT") == 4
+    assert said.count("RELEASE SAVEPOINT") == 2
+    assert said.count("ROLLBACK TO SAVEPOINT") == 2
 
 
 def test_a_batch_is_at_most_max_batch_writers(tmp_path: Path) -> None:

@@ -61,7 +61,23 @@ def make_engine(url: str, immediate: bool = True) -> Engine:
     def _begin(connection) -> None:  # type: ignore[no-untyped-def]
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    _savepoints_on_the_driver(engine)
     return engine
+
+
+def _savepoints_on_the_driver(engine: Engine) -> None:
+    """Every write under group commit opens and releases a savepoint; SQLAlchemy builds and
+    compiles a statement for each (about a sixth of a write's CPU). The same three statements
+    go straight to the driver's connection instead, with the same effect on the transaction.
+    The names are SQLAlchemy's own (``sa_savepoint_N``)."""
+
+    def run(connection: Any, statement: str) -> None:
+        connection.connection.dbapi_connection.execute(statement)
+
+    dialect: Any = engine.dialect  # this engine's own dialect object, nobody else's
+    dialect.do_savepoint = lambda c, name: run(c, f'SAVEPOINT "{name}"')
+    dialect.do_release_savepoint = lambda c, name: run(c, f'RELEASE SAVEPOINT "{name}"')
+    dialect.do_rollback_to_savepoint = lambda c, name: run(c, f'ROLLBACK TO SAVEPOINT "{name}"')
 
 
 def _commit_in_one_round_trip(dbapi_connection: Any, _record: Any) -> None:
