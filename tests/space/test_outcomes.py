@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,50 @@ def test_index_and_outcome_round_trip() -> None:
     index = space.index({"funds": 7.5, "truce": "six months"})
     assert space.outcome(index) == {"funds": 7.5, "truce": "six months"}
     assert space.describe(index) == "funds=7.5, truce=six months"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=5), st.data())
+def test_one_outcomes_position_is_numpys_unravel_and_ravel(sizes: list[int], data) -> None:
+    """The plain-integer path for one package gives numpy's positions and indices, and
+    refuses what numpy refuses."""
+    space = make_space(sizes)
+    index = data.draw(st.integers(0, space.size - 1))
+    position = space.position(index)
+    assert position == tuple(int(p) for p in np.unravel_index(index, space.shape))
+    assert space.index_of_position(position) == index
+    assert space.index_of_position(position) == np.ravel_multi_index(position, space.shape)
+    for outside in (-1, space.size):
+        with pytest.raises(ValueError):
+            space.position(outside)
+    wrong = list(position)
+    wrong[data.draw(st.integers(0, len(sizes) - 1))] = data.draw(st.sampled_from([-1, 99]))
+    with pytest.raises(ValueError):
+        space.index_of_position(wrong)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False), min_size=1, max_size=12),
+    st.data(),
+)
+def test_a_numeric_value_is_found_as_by_the_nearest_search(values: list[float], data) -> None:
+    """The value -> position table answers as the nearest-value search over the array."""
+    issue = NumericIssue("x", "x", tuple(values))
+    wanted = data.draw(
+        st.one_of(st.sampled_from(values), st.floats(allow_nan=True, allow_infinity=True))
+    )
+    searched = NumericIssue("x", "x", tuple(values))
+    object.__setattr__(searched, "_exact", None)  # as a range too large for the table
+    try:
+        expected: int | None = searched.index_of(wanted)
+    except KeyError:
+        expected = None
+    try:
+        found: int | None = issue.index_of(wanted)
+    except KeyError:
+        found = None
+    assert found == expected
 
 
 def test_numeric_range_includes_its_end_despite_rounding() -> None:

@@ -195,7 +195,7 @@ def outcome_of(scenario: Scenario, terms: dict[str, Any]) -> int:
                 f"'{terms[issue.id]}' is not an option of issue '{issue.id}'",
                 f"choose one of: {', '.join(issue.labels)}",
             ) from None
-    return int(np.ravel_multi_index(positions, space.shape))
+    return space.index_of_position(positions)
 
 
 def terms_of(scenario: Scenario, index: int) -> dict[str, Any]:

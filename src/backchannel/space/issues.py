@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 MAX_RANGE_VALUES = 50_000_000  # the scenario loader refuses such ranges with a located message
+EXACT_LOOKUP_VALUES = 100_000
+"""A numeric issue up to this size also keeps a value -> position table, for the service's
+one-package lookups; a larger one finds the nearest value in its array each time."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,14 @@ class NumericIssue:
     values: tuple[float, ...]
     unit: str = ""
     _array: np.ndarray = field(init=False, repr=False, compare=False)
+    _exact: dict[float, int] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_array", np.asarray(self.values, dtype=float))
+        exact = None
+        if len(self.values) <= EXACT_LOOKUP_VALUES:  # the first position of each value
+            exact = {v: i for i, v in reversed(list(enumerate(self.values)))}
+        object.__setattr__(self, "_exact", exact)
 
     @classmethod
     def from_range(
@@ -78,6 +86,9 @@ class NumericIssue:
     def index_of(self, value: object) -> int:
         """Position of the value nearest to ``value``; raises ``KeyError`` if none is close."""
         number = float(value)  # type: ignore[arg-type]
+        exact = self._exact.get(number) if self._exact is not None else None
+        if exact is not None:  # the usual case: a value as listed (one lookup, no array pass)
+            return exact
         if not np.isfinite(number):  # NaN would otherwise match the first value
             raise KeyError(value)
         position = int(np.argmin(np.abs(self._array - number)))

@@ -60,18 +60,38 @@ class OutcomeSpace:
 
     def outcome(self, index: int) -> dict[str, str | float]:
         """The outcome at ``index`` as ``{issue id: value}``, for people and JSON."""
-        position = self.positions([index])[0]
         return {
-            issue.id: issue.value_of(int(p)) for issue, p in zip(self.issues, position, strict=True)
+            issue.id: issue.value_of(p)
+            for issue, p in zip(self.issues, self.position(index), strict=True)
         }
+
+    def position(self, index: int) -> tuple[int, ...]:
+        """One outcome's per-issue positions (:meth:`positions` for a single index, in plain
+        integers: a request's one package costs no array set-up)."""
+        index = int(index)
+        if not 0 <= index < self.size:
+            raise ValueError(f"outcome index {index} is outside 0..{self.size - 1}")
+        reversed_positions = []
+        for size in reversed(self.shape):
+            index, position = divmod(index, size)
+            reversed_positions.append(position)
+        return tuple(reversed(reversed_positions))
+
+    def index_of_position(self, position: Sequence[int]) -> int:
+        """The flat index of one outcome's per-issue positions (the inverse of :meth:`position`)."""
+        index = 0
+        for size, at in zip(self.shape, position, strict=True):
+            if not 0 <= at < size:
+                raise ValueError(f"position {at} is outside 0..{size - 1}")
+            index = index * size + at
+        return index
 
     def index(self, terms: Mapping[str, object]) -> int:
         """Flat index of a complete package ``{issue id: value}``; ``KeyError`` names the issue."""
         missing = [issue.id for issue in self.issues if issue.id not in terms]
         if missing:
             raise KeyError(f"missing issue(s): {', '.join(missing)}")
-        position = [issue.index_of(terms[issue.id]) for issue in self.issues]
-        return int(np.ravel_multi_index(position, self.shape))
+        return self.index_of_position([issue.index_of(terms[issue.id]) for issue in self.issues])
 
     def describe(self, index: int) -> str:
         """One line such as ``enrichment=3.67, funds=6``."""

@@ -73,7 +73,11 @@ class GroupCommit:
         )
 
     def _batch(self) -> _Batch:
-        return self._batches.setdefault(asyncio.get_running_loop(), _Batch())
+        loop = asyncio.get_running_loop()
+        batch = self._batches.get(loop)
+        if batch is None:  # built once per loop (it holds a lock and a few containers)
+            batch = self._batches[loop] = _Batch()
+        return batch
 
     @asynccontextmanager
     async def member(self) -> AsyncIterator[Session]:
