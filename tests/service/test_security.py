@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backchannel.service.app import create_app
 
@@ -103,6 +105,26 @@ def test_host_names_are_read_without_their_port() -> None:
     assert _host_name("127.0.0.1") == "127.0.0.1"
     assert _host_name("localhost:80@evil") == "localhost:80@evil"
     assert _host_name("[::1]x") == "[::1]x"
+
+
+NAMES = st.sampled_from(["host", "Origin", "origin", "x-csrf-token", "authorization", "cookie"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(NAMES, st.text(alphabet=st.characters(max_codepoint=255))), max_size=8))
+def test_the_guard_reads_headers_as_starlette_does(pairs: list[tuple[str, str]]) -> None:
+    """The guard's one-pass header read answers each name as ``Request.headers.get`` does:
+    the first value, whatever the case, or nothing."""
+    from starlette.datastructures import Headers
+
+    from backchannel.service.security import _first_values
+
+    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
+    read = _first_values(raw)
+    starlette = Headers(raw=[(name.lower(), value) for name, value in raw])
+    for name in ("host", "origin", "x-csrf-token", "authorization", "cookie", "referer"):
+        assert read.get(name) == starlette.get(name)
+        assert (name in read) == (name in starlette)
 
 
 def test_invitation_links_come_from_the_configured_public_url(tmp_path) -> None:

@@ -29,7 +29,9 @@ from backchannel.service.storage.db import make_engine, migrate, session_factory
 from backchannel.service.storage.group_commit import GroupCommit
 from backchannel.service.uploads import MEGABYTE, Budget, UploadChecker
 
-ROUTERS = (negotiations, sessions, messages, drafts, assistant, events, pages)
+ROUTERS = (messages, negotiations, sessions, drafts, assistant, events, pages)
+"""Matched in this order; no two routes answer the same method and address (tested), so the
+order only decides how soon a request finds its route: the busiest (messages, relay) first."""
 SETTINGS_ENVIRONMENT = "BACKCHANNEL_SERVE_SETTINGS"
 """The settings ``serve --workers`` resolved once, as JSON, for each server process it starts."""
 

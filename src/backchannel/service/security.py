@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -215,7 +216,8 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        host = _host_name(request.headers.get("host", ""))
+        headers = _first_values(scope["headers"])
+        host = _host_name(headers.get("host", ""))
         if not self.any_host and host not in self.allowed_hosts:
             response = JSONResponse(
                 {
@@ -240,7 +242,7 @@ class RequestGuard:
         if not request.cookies.get(CSRF_COOKIE):
             scope["bc_csrf_new"] = new_token()
         send = _with_headers(send, scope)
-        problem = None if scope["method"] in SAFE_METHODS else _cross_site_problem(request)
+        problem = None if scope["method"] in SAFE_METHODS else _cross_site_problem(request, headers)
         if problem is None:
             await self.app(scope, receive, send)
             return
@@ -283,23 +285,34 @@ def _with_headers(send: Send, scope: Scope) -> Send:
     return wrapped
 
 
-def _cross_site_problem(request: Request) -> str | None:
+def _first_values(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Each request header's first value, by its lower-case name: what ``Request.headers.get``
+    answers, read in one pass (a missing header costs no raised and caught ``KeyError``)."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        key = name.decode("latin-1").lower()
+        if key not in headers:
+            headers[key] = value.decode("latin-1")
+    return headers
+
+
+def _cross_site_problem(request: Request, headers: Mapping[str, str]) -> str | None:
     """Every unsafe request from a browser carries the double-submit CSRF token (header, or the
     form field for plain forms, checked by their handlers); a caller that shows a credential in
     the Authorization header is not a browser acting on ambient cookies. The pages send
     ``Referrer-Policy: no-referrer``, under which browsers send ``Origin: null`` on their own
     same-origin posts, so an opaque origin is refused only where the token is missing."""
-    origin = request.headers.get("origin")
+    origin = headers.get("origin")
     if origin and origin != "null":
-        host = request.headers.get("host", "")
+        host = headers.get("host", "")
         if origin.split("://", 1)[-1] != host:
             return f"cross-site request refused (origin {origin} is not {host})"
-    if request.url.path.startswith(FORM_POSTS):
+    if request.scope["path"].startswith(FORM_POSTS):
         return None  # checked by the handler, against the form's hidden field
-    if "authorization" in request.headers and SESSION_COOKIE not in request.cookies:
+    if "authorization" in headers and SESSION_COOKIE not in request.cookies:
         return None
     expected = request.cookies.get(CSRF_COOKIE)
-    given = request.headers.get(CSRF_HEADER)
+    given = headers.get(CSRF_HEADER)
     if not expected or not given or not secrets.compare_digest(expected, given):
         return "missing or wrong CSRF token (header X-CSRF-Token must match cookie bc_csrf)"
     return None
