@@ -271,3 +271,24 @@ def test_a_write_can_answer_with_its_number_only(world) -> None:
     )
     assert passed == {"id": number + 1, "status": "open"}
     assert ok(us.get(api(world, "/room")))["messages"][-1]["text"] == "short"
+
+
+def test_a_writes_answer_is_its_declared_model_in_json(world) -> None:
+    """The two busiest writes serialise their answer themselves: it is still JSON, 201, and
+    exactly the declared model (a room, a desk, or the short answer), nothing more or less."""
+    from backchannel.service.schemas import ActionAckOut, MediatorViewOut, PartyRoomOut
+
+    us, mediator = world.clients["us"], world.clients["mediator"]
+    for headers, model in (({}, PartyRoomOut), ({"Prefer": "return=minimal"}, ActionAckOut)):
+        sent = us.post(api(world, "/messages"), json={"kind": "note", "text": "x"}, headers=headers)
+        assert sent.status_code == 201
+        assert sent.headers["content-type"] == "application/json"
+        assert model.model_validate_json(sent.content).model_dump(mode="json") == sent.json()
+    for headers, model in (({}, MediatorViewOut), ({"Prefer": "return=minimal"}, ActionAckOut)):
+        number = latest_number(mediator, world.id)
+        passed = mediator.post(
+            api(world, "/relay"), json={"to": "iran", "source": number}, headers=headers
+        )
+        assert passed.status_code == 201
+        assert passed.headers["content-type"] == "application/json"
+        assert model.model_validate_json(passed.content).model_dump(mode="json") == passed.json()

@@ -201,20 +201,22 @@ async def caller_of(negotiation_id: str, request: Request, db: Db) -> Caller:
     return await run_db(request, lambda: current_caller(negotiation_id, request, db))
 
 
-# The two checks below are coroutines on purpose: they do no I/O, and a plain function
-# dependency would cost a round trip through the thread pool on every request.
-async def require_mediator(caller: Annotated[Caller, Depends(caller_of)]) -> Caller:
+# The two checks below are coroutines on purpose (a plain function dependency would cost a
+# round trip through the thread pool on every request), and each calls ``caller_of`` itself
+# rather than depending on it: one level of dependency solving less on every write.
+async def require_mediator(negotiation_id: str, request: Request, db: Db) -> Caller:
+    caller = await caller_of(negotiation_id, request, db)
     if caller.role != MEDIATOR:
         raise ServiceError(403, "only the mediator may do this", "ask the mediator")
     return caller
 
 
-async def require_party(caller: Annotated[Caller, Depends(caller_of)]) -> Caller:
+async def require_party(negotiation_id: str, request: Request, db: Db) -> Caller:
+    caller = await caller_of(negotiation_id, request, db)
     if caller.role != "party":
         raise ServiceError(403, "only a party may do this", "open a party's invitation link")
     return caller
 
 
-Member = Annotated[Caller, Depends(caller_of)]
 Mediator = Annotated[Caller, Depends(require_mediator)]
 Party = Annotated[Caller, Depends(require_party)]

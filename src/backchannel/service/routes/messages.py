@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Request, Response
+from pydantic import BaseModel
 
 from backchannel.service import live, presenters, safety
 from backchannel.service.deps import Caller, Db, Mediator, Party, run_db
@@ -82,7 +83,13 @@ def _minimal(prefer: str | None) -> bool:
     return prefer is not None and "return=minimal" in prefer.replace(" ", "").lower()
 
 
-@router.post("/messages", status_code=201)
+def _created(answer: BaseModel) -> Response:
+    """A write's answer (201), serialised by its own model: the model is the route's declared
+    answer already, so FastAPI's second validation of it is skipped (a tenth of a write)."""
+    return Response(answer.model_dump_json(), status_code=201, media_type="application/json")
+
+
+@router.post("/messages", status_code=201, response_model=PartyRoomOut | ActionAckOut)
 async def send(
     request: Request,
     body: PartyMessageIn,
@@ -90,7 +97,7 @@ async def send(
     db: Db,
     key: IdempotencyKey = None,
     prefer: MinimalAnswer = None,
-) -> PartyRoomOut | ActionAckOut:
+) -> Response:
     """Propose, accept, reject or write to the mediator (acknowledged once durable).
 
     Proposing or accepting a package that crosses one of the party's own red lines, or is worth
@@ -112,21 +119,28 @@ async def send(
         def ack() -> ActionAckOut:
             return ActionAckOut(id=act().party_number, status=caller.negotiation.status)
 
-        return await run_db(
-            request,
-            lambda: once(db, caller, key, fingerprint("messages-minimal", body), ActionAckOut, ack),
+        return _created(
+            await run_db(
+                request,
+                lambda: once(
+                    db, caller, key, fingerprint("messages-minimal", body), ActionAckOut, ack
+                ),
+            )
         )
 
     def room() -> PartyRoomOut:
         act()
         return presenters.party_room(db, caller.negotiation, party)
 
-    return await run_db(
-        request, lambda: once(db, caller, key, fingerprint("messages", body), PartyRoomOut, room)
+    return _created(
+        await run_db(
+            request,
+            lambda: once(db, caller, key, fingerprint("messages", body), PartyRoomOut, room),
+        )
     )
 
 
-@router.post("/relay", status_code=201)
+@router.post("/relay", status_code=201, response_model=MediatorViewOut | ActionAckOut)
 async def relay(
     request: Request,
     body: RelayIn,
@@ -134,7 +148,7 @@ async def relay(
     db: Db,
     key: IdempotencyKey = None,
     prefer: MinimalAnswer = None,
-) -> MediatorViewOut | ActionAckOut:
+) -> Response:
     """Pass a message on to one party, as it is or edited (the party sees only what is passed)."""
 
     def act() -> Message:
@@ -147,15 +161,22 @@ async def relay(
         def ack() -> ActionAckOut:
             return ActionAckOut(id=act().number, status=caller.negotiation.status)
 
-        return await run_db(
-            request,
-            lambda: once(db, caller, key, fingerprint("relay-minimal", body), ActionAckOut, ack),
+        return _created(
+            await run_db(
+                request,
+                lambda: once(
+                    db, caller, key, fingerprint("relay-minimal", body), ActionAckOut, ack
+                ),
+            )
         )
 
     def view() -> MediatorViewOut:
         act()
         return presenters.mediator_view(db, caller.negotiation)
 
-    return await run_db(
-        request, lambda: once(db, caller, key, fingerprint("relay", body), MediatorViewOut, view)
+    return _created(
+        await run_db(
+            request,
+            lambda: once(db, caller, key, fingerprint("relay", body), MediatorViewOut, view),
+        )
     )
