@@ -158,3 +158,29 @@ def test_the_same_key_sent_at_once_from_two_connections_acts_once(world) -> None
     assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
     assert answers[0].json() == answers[1].json()
     assert count(world, "note", body["text"]) == 1
+
+
+def test_a_request_without_a_key_never_works_out_its_fingerprint() -> None:
+    """The fingerprint (a JSON dump and a hash of the body) is only for keyed requests."""
+    from backchannel.service.idempotency import fingerprint, once
+    from backchannel.service.schemas import ActionAckOut, PartyMessageIn
+
+    class Committed:
+        commits = 0
+
+        def commit(self) -> None:
+            self.commits += 1
+
+    db, asked = Committed(), fingerprint("messages", PartyMessageIn(kind="note", text="hello"))
+    answer = once(
+        db,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        None,
+        asked,
+        ActionAckOut,
+        lambda: ActionAckOut(id=1, status="open"),
+    )
+    assert answer == ActionAckOut(id=1, status="open") and db.commits == 1
+    assert "digest" not in vars(asked)
+    assert asked.digest == fingerprint("messages", PartyMessageIn(kind="note", text="hello")).digest
+    assert asked.digest != fingerprint("messages", PartyMessageIn(kind="note", text="other")).digest

@@ -116,6 +116,7 @@ def test_a_key_stored_meanwhile_by_another_process_is_answered_as_stored(postgre
     world = make_world(app)
     factory = app.state.sessionmaker
     stored = ActionAckOut(id=1, status="open")
+    asked = idempotency.fingerprint("relay-minimal", None)
     with factory() as db:
         caller = Caller(db.get(Negotiation, world.id), MEDIATOR, None, None)
 
@@ -127,7 +128,7 @@ def test_a_key_stored_meanwhile_by_another_process_is_answered_as_stored(postgre
                         "negotiation_id": world.id,
                         "caller": "mediator",
                         "key": "meanwhile-key",
-                        "fingerprint": "same request",
+                        "fingerprint": asked.digest,
                         "response": stored.model_dump(mode="json"),
                         "created_at": datetime.now(UTC),
                     },
@@ -139,7 +140,7 @@ def test_a_key_stored_meanwhile_by_another_process_is_answered_as_stored(postgre
             db,
             caller,
             "meanwhile-key",
-            "same request",
+            asked,
             ActionAckOut,
             act_while_the_other_process_stores,
         )

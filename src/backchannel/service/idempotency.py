@@ -18,7 +18,9 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Header
@@ -51,10 +53,22 @@ IdempotencyKey = Annotated[
 ]
 
 
-def fingerprint(action: str, body: BaseModel | None) -> str:
-    """What the request asked for, so one key cannot stand for two different requests."""
-    text = action + "\n" + (body.model_dump_json() if body is not None else "")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the request asked for, so one key cannot stand for two different requests; its
+    digest is only worked out for a request that carries a key."""
+
+    action: str
+    body: BaseModel | None
+
+    @cached_property
+    def digest(self) -> str:
+        text = self.action + "\n" + (self.body.model_dump_json() if self.body is not None else "")
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fingerprint(action: str, body: BaseModel | None) -> Fingerprint:
+    return Fingerprint(action, body)
 
 
 def _who(caller: Caller) -> str:
@@ -109,8 +123,8 @@ def _forget_expired_now_and_then(db: Session) -> None:
     forget_expired(db)
 
 
-def _replay(found: Any, print_: str, schema: type[Answer]) -> Answer:
-    if found.fingerprint != print_:
+def _replay(found: Any, print_: Fingerprint, schema: type[Answer]) -> Answer:
+    if found.fingerprint != print_.digest:
         raise ServiceError(
             422,
             "this Idempotency-Key was already used for a different request",
@@ -123,7 +137,7 @@ def once(
     db: Session,
     caller: Caller,
     key: str | None,
-    print_: str,
+    print_: Fingerprint,
     schema: type[Answer],
     action: Callable[[], Answer],
 ) -> Answer:
@@ -144,7 +158,7 @@ def once(
                 "negotiation_id": caller.negotiation.id,
                 "caller": _who(caller),
                 "key": key,
-                "fingerprint": print_,
+                "fingerprint": print_.digest,
                 "response": answer.model_dump(mode="json"),
                 "created_at": datetime.now(UTC),
             },
