@@ -127,6 +127,44 @@ def test_the_guard_reads_headers_as_starlette_does(pairs: list[tuple[str, str]])
         assert (name in read) == (name in starlette)
 
 
+HEADER_NAMES = st.sampled_from(
+    [b"content-type", b"referrer-policy", b"x-frame-options", b"cache-control", b"x-other",
+     b"x-content-type-options", b"content-security-policy", b"set-cookie"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(HEADER_NAMES, st.binary(max_size=6)), max_size=8),
+    st.booleans(),
+    st.one_of(st.none(), st.text(alphabet="abc123", min_size=1, max_size=8)),
+)
+def test_protective_headers_are_set_as_starlette_sets_them(raw, static: bool, token) -> None:
+    """The guard's one-pass header setting gives the very list ``MutableHeaders`` gives."""
+    from starlette.datastructures import MutableHeaders
+
+    from backchannel.service.security import (
+        _PROTECTIVE,
+        CONTENT_SECURITY_POLICY,
+        CSRF_COOKIE,
+        protected,
+    )
+
+    message = {"type": "http.response.start", "headers": list(raw)}
+    headers = MutableHeaders(scope=message)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if not static:
+        headers["Cache-Control"] = "no-store"
+    cookie = f"{CSRF_COOKIE}={token}; Path=/; SameSite=Strict" if token else None
+    if cookie:
+        headers.append("Set-Cookie", cookie)
+    chosen = _PROTECTIVE[:-1] if static else _PROTECTIVE
+    assert protected(raw, chosen, cookie) == message["headers"]
+
+
 def test_invitation_links_come_from_the_configured_public_url(tmp_path) -> None:
     settings = _settings(
         f"sqlite:///{tmp_path / 'x.db'}",

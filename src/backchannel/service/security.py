@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -268,21 +267,49 @@ def _host_name(host: str) -> str:
 def _with_headers(send: Send, scope: Scope) -> Send:
     path = str(scope.get("path", ""))
     fresh_csrf = scope.get("bc_csrf_new")
+    chosen = _PROTECTIVE if not path.startswith("/static/") else _PROTECTIVE[:-1]
+    cookie = f"{CSRF_COOKIE}={fresh_csrf}; Path=/; SameSite=Strict" if fresh_csrf else None
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = MutableHeaders(scope=message)
-            headers.setdefault("X-Content-Type-Options", "nosniff")
-            headers["Referrer-Policy"] = "no-referrer"
-            headers["X-Frame-Options"] = "DENY"
-            headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-            if not path.startswith("/static/"):
-                headers["Cache-Control"] = "no-store"
-            if fresh_csrf:
-                headers.append("Set-Cookie", f"{CSRF_COOKIE}={fresh_csrf}; Path=/; SameSite=Strict")
+            message["headers"] = protected(message.get("headers", ()), chosen, cookie)
         await send(message)
 
     return wrapped
+
+
+_PROTECTIVE = (  # name, value, and whether it replaces a value the response set itself
+    (b"x-content-type-options", b"nosniff", False),
+    (b"referrer-policy", b"no-referrer", True),
+    (b"x-frame-options", b"DENY", True),
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode("latin-1"), False),
+    (b"cache-control", b"no-store", True),  # last: static files keep their own
+)
+
+
+def protected(
+    raw: Iterable[tuple[bytes, bytes]],
+    chosen: Sequence[tuple[bytes, bytes, bool]],
+    cookie: str | None,
+) -> list[tuple[bytes, bytes]]:
+    """A response's headers with the protective ones, exactly as Starlette's ``MutableHeaders``
+    sets them one after the other (``setdefault``, or for a replacing one: the first header of
+    that name takes the value in its place, later ones go), then the cookie appended; in one
+    pass over the list instead of one per header."""
+    replacing = {name: value for name, value, replaces in chosen if replaces}
+    headers: list[tuple[bytes, bytes]] = []
+    present: set[bytes] = set()
+    for name, value in raw:
+        if name in replacing:
+            if name in present:
+                continue
+            value = replacing[name]
+        present.add(name)
+        headers.append((name, value))
+    headers.extend((name, value) for name, value, _ in chosen if name not in present)
+    if cookie is not None:
+        headers.append((b"set-cookie", cookie.encode("latin-1")))
+    return headers
 
 
 def _first_values(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
