@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -48,14 +49,17 @@ class NumericIssue:
     values: tuple[float, ...]
     unit: str = ""
     _array: np.ndarray = field(init=False, repr=False, compare=False)
-    _exact: dict[float, int] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_array", np.asarray(self.values, dtype=float))
-        exact = None
-        if len(self.values) <= EXACT_LOOKUP_VALUES:  # the first position of each value
-            exact = {v: i for i, v in reversed(list(enumerate(self.values)))}
-        object.__setattr__(self, "_exact", exact)
+
+    @cached_property
+    def _exact(self) -> dict[float, int] | None:
+        """The first position of each value, built at the first lookup (analysis never needs
+        it); None for an issue too large to keep one."""
+        if len(self.values) > EXACT_LOOKUP_VALUES:
+            return None
+        return {v: i for i, v in reversed(list(enumerate(self.values)))}
 
     @classmethod
     def from_range(
