@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from backchannel.experiments.plan import Chunk
@@ -87,16 +88,21 @@ def _run_processes(
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(chunks)), mp_context=context, initializer=_ignore_interrupts
     )
+    # Finished futures are handed over through a queue rather than found by ``wait``: ``wait``
+    # takes every pending future's lock in turn, and a Ctrl-C landing between two of them left
+    # the ones taken locked, so the pool's shutdown (which cancels them) waited forever.
+    finished: queue.SimpleQueue[Future[list[Row]]] = queue.SimpleQueue()
     try:
-        pending: dict[Future[list[Row]], Chunk] = {
-            pool.submit(worker, chunk): chunk for chunk in chunks
-        }
+        pending: dict[Future[list[Row]], Chunk] = {}
+        for chunk in chunks:
+            future = pool.submit(worker, chunk)
+            pending[future] = chunk
+            future.add_done_callback(finished.put)
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                chunk = pending.pop(future)
-                results[chunk.index] = future.result()
-                report(len(chunk))
+            future = finished.get()
+            chunk = pending.pop(future)
+            results[chunk.index] = future.result()
+            report(len(chunk))
     except BaseException:
         _stop(pool)  # Ctrl-C or a failed chunk: no worker is left running behind
         raise
