@@ -21,7 +21,7 @@ from sqlalchemy import text  # noqa: E402
 from backchannel.service.app import create_app  # noqa: E402
 from backchannel.service.settings import Settings  # noqa: E402
 
-from .postgres import postgres_url  # noqa: E402
+from .postgres import postgres_url, with_driver  # noqa: E402
 
 SECRET = "test-secret-key-with-enough-length-0123456789"
 OPERATOR = "test-operator-token-0123456789abcdef"
@@ -73,13 +73,16 @@ def _settings(url: str, **extra: Any) -> Settings:
     return Settings(**{**options, **extra})
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=["sqlite", "postgresql", "postgresql-asyncpg"])
 def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    """One application per backend, shared by the tests (each works in its own negotiation)."""
+    """One application per backend, shared by the tests (each works in its own negotiation).
+    On ``postgresql-asyncpg`` sending and relaying messages run on the event loop."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'service.db'}"
-    else:
+    elif request.param == "postgresql":
         url = request.getfixturevalue("postgres")
+    else:
+        url = with_driver(request.getfixturevalue("postgres"), "asyncpg")
     return create_app(_settings(url))
 
 

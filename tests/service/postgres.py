@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 ENV_URL = "BACKCHANNEL_TEST_POSTGRES_URL"
 
 
@@ -19,6 +21,11 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def with_driver(url: str, driver: str) -> str:
+    """The same database through another driver (``pg8000`` or ``asyncpg``)."""
+    return make_url(url).set(drivername=f"postgresql+{driver}").render_as_string(False)
 
 
 def _binaries() -> Path | None:

@@ -10,9 +10,12 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from backchannel.service.storage.db import POOL_OVERFLOW, POOL_SIZE
+from backchannel.service.storage.loop_engine import LOOP_POOL_SIZE
 
+from .postgres import with_driver
 from .server import SERVE, Server, browser, join
 
 WORKER_THREADS = 40  # the server's thread pool (anyio's default)
@@ -93,13 +96,16 @@ def test_more_writers_than_threads_are_all_answered(tmp_path: Path) -> None:
         server.kill()
 
 
-def test_more_writers_than_connections_are_all_answered_on_postgresql(postgres: str) -> None:
+@pytest.mark.parametrize("driver", ["pg8000", "asyncpg"])
+def test_more_writers_than_connections_are_all_answered_on_postgresql(
+    postgres: str, driver: str
+) -> None:
     """On PostgreSQL each negotiation writes on its own; with more negotiations writing at once
     than the server keeps connections and writer threads, every write is still answered, and
     each negotiation's messages are numbered without gaps."""
-    server = Server(postgres)
+    server = Server(with_driver(postgres, driver))
     try:
-        count = POOL_SIZE + POOL_OVERFLOW + 4
+        count = max(POOL_SIZE, LOOP_POOL_SIZE) + POOL_OVERFLOW + 4
         opened = [open_negotiation(server.base, 1) for _ in range(count)]
         writers = [(negotiation, seats[0]) for negotiation, _, seats in opened]
         statuses = post_notes_to(server.base, writers, 3)
@@ -143,8 +149,12 @@ def test_sigterm_stops_the_server_under_load(tmp_path: Path) -> None:
     assert acknowledged.count(201) >= WRITERS
 
 
-def test_two_server_processes_share_one_negotiation_on_postgresql(postgres: str) -> None:
-    first, second = Server(postgres), Server(postgres)
+@pytest.mark.parametrize("drivers", [("pg8000", "pg8000"), ("asyncpg", "pg8000")])
+def test_two_server_processes_share_one_negotiation_on_postgresql(
+    postgres: str, drivers: tuple[str, str]
+) -> None:
+    """Also one process writing on its event loop (asyncpg) beside one writing in threads."""
+    first, second = (Server(with_driver(postgres, driver)) for driver in drivers)
     try:
         negotiation, mediator, seats = open_negotiation(first.base, 12)
         for c in seats[6:]:  # half of the writers talk to the other process

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import psutil
+import pytest
 
-from .postgres import free_port
+from .postgres import free_port, with_driver
 from .server import SERVE, Server
 from .test_concurrency import open_negotiation, post_notes
 
@@ -27,8 +28,9 @@ def test_workers_on_sqlite_are_refused_with_the_fix(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_two_worker_processes_serve_one_postgresql_database(postgres: str) -> None:
-    server = Server(postgres, "--workers", "2")
+@pytest.mark.parametrize("driver", ["pg8000", "asyncpg"])
+def test_two_worker_processes_serve_one_postgresql_database(postgres: str, driver: str) -> None:
+    server = Server(with_driver(postgres, driver), "--workers", "2")
     try:
         workers = psutil.Process(server.process.pid).children(recursive=True)
         assert sum("spawn" in " ".join(w.cmdline()) for w in workers) >= 2

@@ -14,7 +14,10 @@ from rich.markup import escape
 from backchannel.cli.common import console, errors, fail
 from backchannel.service import DEFAULT_DATABASE_URL
 
-DATABASE_HELP = "SQLAlchemy database URL (a SQLite file needs no setup; postgresql+pg8000://...)."
+DATABASE_HELP = (
+    "SQLAlchemy database URL (a SQLite file needs no setup; postgresql+asyncpg://... or "
+    "postgresql+pg8000://...)."
+)
 DATABASE_URL_OPTION = typer.Option(
     None,
     "--database-url",

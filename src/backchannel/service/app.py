@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -25,8 +27,15 @@ from backchannel.service.routes import (
 )
 from backchannel.service.security import RequestGuard, Sessions
 from backchannel.service.settings import Settings
-from backchannel.service.storage.db import make_engine, migrate, session_factory
+from backchannel.service.storage.db import (
+    POOL_SIZE,
+    loop_url,
+    make_engine,
+    migrate,
+    session_factory,
+)
 from backchannel.service.storage.group_commit import GroupCommit
+from backchannel.service.storage.loop_engine import THREAD_POOL_SIZE, LoopEngines
 from backchannel.service.uploads import MEGABYTE, Budget, UploadChecker
 
 ROUTERS = (messages, negotiations, sessions, drafts, assistant, events, pages)
@@ -44,16 +53,29 @@ def create_app_from_environment() -> FastAPI:
     return app
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On stopping, close the event loop's database connections (if it has any)."""
+    yield
+    loop_engines: LoopEngines | None = app.state.write_queues.loop
+    if loop_engines is not None:
+        await loop_engines.dispose()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for ``settings``: database connected and migrated, routes mounted.
 
     The API's interactive documentation pages are off (they load scripts from a public CDN);
     the schema stays at ``/openapi.json``."""
     settings = settings or Settings()
-    engine = make_engine(settings.database_url)
+    loop_engine_url = loop_url(settings.database_url)
+    engine = make_engine(
+        settings.database_url, pool_size=THREAD_POOL_SIZE if loop_engine_url else POOL_SIZE
+    )
     if settings.migrate_on_start:
         migrate(engine)
     app = FastAPI(
+        lifespan=_lifespan,
         title="Backchannel",
         summary="Live mediated negotiation",
         version="1",
@@ -77,7 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.group_commit_max,
             on_commit=(lambda heads: eventlog.write_anchor(anchor, heads)) if anchor else None,
         )
-    app.state.write_queues = WriteQueues(app.state.sessionmaker, group)
+    loop_engines = LoopEngines(loop_engine_url, app.state.sessionmaker) if loop_engine_url else None
+    app.state.write_queues = WriteQueues(app.state.sessionmaker, group, loop_engines)
     app.state.live_states = LiveStates()
     app.state.sessions = Sessions(
         keys.cookie_keys(settings), settings.session_hours, secure=settings.cookie_secure

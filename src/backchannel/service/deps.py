@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, nullcontext
@@ -19,11 +20,14 @@ from backchannel.service import eventlog, live, livestate
 from backchannel.service.errors import ServiceError
 from backchannel.service.security import MEDIATOR, Sessions
 from backchannel.service.storage.group_commit import GroupCommit
+from backchannel.service.storage.loop_engine import LoopEngines
 from backchannel.service.storage.models import Negotiation, Seat
 
 WRITER_THREADS = 8
 """Worker threads for writers' database work on a database with concurrent writers."""
 
+ON_LOOP = "backchannel.writes_on_loop"
+"""Request scope key: this request's database work runs on the event loop (asyncpg)."""
 RETENTION_KEY = "idempotency_hours"
 """``session.info`` key: how long stored idempotent answers are kept, in hours."""
 
@@ -39,12 +43,20 @@ class WriteQueues:
     On SQLite (one writer at a time) the turn is the group commit's: writers take turns inside
     one shared transaction, committed once for all of them (``storage.group_commit``). On
     PostgreSQL each negotiation has its own lock and each writer its own transaction; the row
-    locks do the rest across processes.
+    locks do the rest across processes. With a ``postgresql+asyncpg`` URL a coroutine
+    endpoint's writes (sending and relaying messages) run on the event loop
+    (``storage.loop_engine``); a plain function endpoint runs in a worker thread as before.
     """
 
-    def __init__(self, factory: sessionmaker[Session], group: GroupCommit | None) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        group: GroupCommit | None,
+        loop: LoopEngines | None = None,
+    ) -> None:
         self.factory = factory
         self.group = group
+        self.loop = loop
         self._threads: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, tuple[asyncio.Semaphore, anyio.CapacityLimiter]
         ] = weakref.WeakKeyDictionary()
@@ -85,14 +97,22 @@ class WriteQueues:
         return self.group is not None
 
     @asynccontextmanager
-    async def session(self, negotiation_id: str | None) -> AsyncIterator[Session]:
+    async def session(
+        self, negotiation_id: str | None, on_loop: bool = False
+    ) -> AsyncIterator[Session]:
         """A session to write with, once it is this writer's turn. Leaving it (after the
-        handler committed) returns only when the write is durable."""
+        handler committed) returns only when the write is durable. With ``on_loop`` its work
+        must run through ``run_db`` (it runs on the event loop)."""
         if self.group is not None:
             async with self.group.member() as session:
                 yield session
             return
         lock = self.lock(negotiation_id)
+        if on_loop and self.loop is not None:
+            # No writer slot: nothing waits for a thread, and the pool queues the rest.
+            async with lock if lock is not None else nullcontext(), self.loop.session() as session:
+                yield session
+            return
         # A writer holds one of the writer slots from its first statement to its last: only
         # slot holders run in the writer threads, so each always finds a thread, and at most
         # WRITER_THREADS connections wait on writers between their thread hops. (Holding a
@@ -116,7 +136,9 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
             session.close()
         return
     queues: WriteQueues = state.write_queues
-    async with queues.session(request.path_params.get("negotiation_id")) as session:
+    on_loop = queues.loop is not None and inspect.iscoroutinefunction(request.scope.get("endpoint"))
+    request.scope[ON_LOOP] = on_loop
+    async with queues.session(request.path_params.get("negotiation_id"), on_loop) as session:
         session.info[RETENTION_KEY] = state.settings.idempotency_hours
         session.info[livestate.SESSION_KEY] = state.live_states
         yield session
@@ -129,7 +151,8 @@ Result = TypeVar("Result")
 
 async def run_db(request: Request, work: Callable[[], Result]) -> Result:
     """Run a request's database work: a writer holding the group commit's turn runs it on the
-    event loop (``WriteQueues.writes_in_turn``); readers, and writers on a database with
+    event loop (``WriteQueues.writes_in_turn``), and so does a writer on the loop's asyncpg
+    engine, yielding at each round trip; readers, and other writers on a database with
     concurrent writers, run it in a worker thread so that waiting on the database blocks
     nobody else."""
     queues: WriteQueues = request.app.state.write_queues
@@ -137,6 +160,8 @@ async def run_db(request: Request, work: Callable[[], Result]) -> Result:
         return await run_in_threadpool(work)
     if queues.writes_in_turn:
         return work()
+    if request.scope.get(ON_LOOP):
+        return await LoopEngines.run(work)
     return await anyio.to_thread.run_sync(work, limiter=queues.writers()[1])
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backchannel.scenario.errors import ScenarioError
@@ -106,6 +107,21 @@ def install_handlers(app: FastAPI) -> None:
             {"error": str(error.detail), "fix": fix},
             status_code=error.status_code,
             headers=getattr(error, "headers", None),
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, error: DBAPIError) -> JSONResponse:
+        if not (error.connection_invalidated or isinstance(error, OperationalError)):
+            return await _internal(request, error)
+        # The database went away (a restart closes every connection): the transaction was
+        # lost, so nothing of this request was kept, and the pool now opens fresh connections.
+        log.warning("database unreachable on %s %s: %s", request.method, request.url.path, error)
+        return ErrorResponse(
+            {
+                "error": "the database could not be reached, so nothing of this was stored",
+                "fix": "send it again in a moment",
+            },
+            status_code=503,
         )
 
     @app.exception_handler(Exception)

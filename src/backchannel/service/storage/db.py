@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -10,21 +11,50 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 POOL_SIZE = 40
 """Database connections one server process keeps open (PostgreSQL and other servers)."""
 POOL_OVERFLOW = 8
 """More connections it may open for a burst beyond that, closed again after use."""
+PING_AFTER_IDLE_SECONDS = 5.0
+"""A pooled connection unused for longer than this is checked before it is handed out."""
+LOOP_DRIVER = "postgresql+asyncpg"
+"""The URL scheme whose busiest writes run on the event loop (``storage/loop_engine.py``)."""
+THREAD_DRIVER = "postgresql+pg8000"
+"""The driver the same database is reached with from threads (migrations, reads, the rest)."""
+_IDLE_SINCE = "idle_since"
 
 
-def make_engine(url: str, immediate: bool = True) -> Engine:
+def thread_url(url: str) -> str:
+    """The URL for work done in threads. asyncpg runs only on an event loop, so a
+    ``postgresql+asyncpg`` URL is reached through pg8000 there: same server, same database."""
+    parsed = make_url(url)
+    if parsed.drivername != LOOP_DRIVER:
+        return url
+    return parsed.set(drivername=THREAD_DRIVER).render_as_string(hide_password=False)
+
+
+def loop_url(url: str) -> str | None:
+    """The URL of the event loop's engine, if the service should have one."""
+    return url if make_url(url).drivername == LOOP_DRIVER else None
+
+
+def make_engine(
+    url: str,
+    immediate: bool = True,
+    pool_size: int = POOL_SIZE,
+    ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
+) -> Engine:
     """An engine; SQLite runs in WAL mode with ``synchronous=FULL`` so commits survive a crash.
 
     With ``immediate`` (for requests that write) a SQLite transaction takes the write lock at
     its start, so two writers never fail on upgrading a read lock; readers use plain ``BEGIN``.
+    A ``postgresql+asyncpg`` URL gives the engine for threads (``thread_url``).
     """
+    url = thread_url(url)
     if not url.startswith("sqlite"):
         # Connections are kept, not opened per burst: a writer holds its connection for the
         # whole request, and with 10 kept (and 20 more opened and closed as needed), 50 writers
@@ -32,13 +62,10 @@ def make_engine(url: str, immediate: bool = True) -> Engine:
         # tenth of the service's CPU, more of the database's). ``serve --workers N`` may use
         # N x (POOL_SIZE + POOL_OVERFLOW) connections; PostgreSQL allows 100 by default.
         engine = create_engine(
-            url,
-            pool_pre_ping=True,
-            pool_size=POOL_SIZE,
-            max_overflow=POOL_OVERFLOW,
-            json_deserializer=load_json,
+            url, pool_size=pool_size, max_overflow=POOL_OVERFLOW, json_deserializer=load_json
         )
         event.listen(engine, "connect", _commit_in_one_round_trip)
+        ping_when_idle(engine, ping_after_idle)
         return engine
     _ensure_folder(url)
     engine = create_engine(
@@ -78,6 +105,33 @@ def _savepoints_on_the_driver(engine: Engine) -> None:
     dialect.do_savepoint = lambda c, name: run(c, f'SAVEPOINT "{name}"')
     dialect.do_release_savepoint = lambda c, name: run(c, f'RELEASE SAVEPOINT "{name}"')
     dialect.do_rollback_to_savepoint = lambda c, name: run(c, f'ROLLBACK TO SAVEPOINT "{name}"')
+
+
+def ping_when_idle(engine: Engine, seconds: float) -> None:
+    """Check a connection before handing it out only if it sat unused for ``seconds``.
+
+    A database restart closes every connection, and a check (one round trip) before each use
+    would find that out; on every write it cost about a tenth of the PostgreSQL service's
+    throughput. A connection in use moments ago is alive unless the database went down just
+    now: that write fails (503, "send it again"), the pool drops its connections, and the retry
+    finds fresh ones. A connection whose check fails is replaced before anyone gets it."""
+
+    def now(_dbapi_connection: Any, record: Any, *_: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is not None and time.monotonic() - since <= seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError("the pooled connection was closed") from error
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    event.listen(engine, "connect", now)
+    event.listen(engine, "checkin", now)
+    event.listen(engine, "checkout", check)
 
 
 def _commit_in_one_round_trip(dbapi_connection: Any, _record: Any) -> None:

@@ -80,8 +80,17 @@ class Prepared:
         try:
             raw = run.execute(driver, form.sql, values)
         except dialect.loaded_dbapi.Error as error:
+            lost = dialect.is_disconnect(error, driver, None)
+            if lost:  # as SQLAlchemy's own execution does: every older connection is replaced
+                connection.engine.pool._invalidate(connection.connection, error)
+                connection.invalidate(error)
             raise DBAPIError.instance(
-                form.sql, values, error, dialect.loaded_dbapi.Error, dialect=dialect
+                form.sql,
+                values,
+                error,
+                dialect.loaded_dbapi.Error,
+                connection_invalidated=lost,
+                dialect=dialect,
             ) from error
         return form.rows(raw)
 
