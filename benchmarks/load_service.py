@@ -24,7 +24,7 @@ client and thread per negotiation instead (the earlier generator, about 1.5 ms o
     python benchmarks/load_service.py --negotiations 50 --offers 40
     python benchmarks/load_service.py --negotiations 50 --offers 40 --rate 200
     python benchmarks/load_service.py --negotiations 50 --offers 40 --idempotency-keys
-    python benchmarks/load_service.py --database-url postgresql+pg8000://...
+    python benchmarks/load_service.py --database-url postgresql+asyncpg://...
 
 Bounded: at most --negotiations x --offers offers, and it stops after --max-seconds.
 """

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from backchannel.service.app import create_app
 from backchannel.service.storage import loop_engine
 from backchannel.service.storage.db import loop_url, make_engine, ping_when_idle, thread_url
+from backchannel.service.storage.loop_engine import LOOP_POOL_SIZE
 
 from .conftest import OPERATOR, _settings
 from .postgres import with_driver
@@ -181,3 +182,19 @@ def test_an_asyncpg_connection_idle_past_the_limit_is_checked_and_replaced(
 
     assert asyncio.run(check(0.0)) is True
     assert asyncio.run(check(3600.0)) is False
+
+
+def test_the_loop_engine_opens_its_connections_when_the_server_starts(own_database: str) -> None:
+    terminate_connections(own_database)
+    app = create_app(_settings(with_driver(own_database, "asyncpg")))
+    admin = create_engine(own_database, isolation_level="AUTOCOMMIT")
+    count = text("SELECT count(*) FROM pg_stat_activity WHERE datname = :name")
+    name = own_database.rsplit("/", 1)[1]
+    try:
+        with TestClient(app, base_url="http://testserver"), admin.connect() as connection:
+            opened = connection.execute(count, {"name": name}).scalar_one()
+            assert opened >= LOOP_POOL_SIZE  # before any request: the first writers need not wait
+        with admin.connect() as connection:  # and closed when it stops
+            assert connection.execute(count, {"name": name}).scalar_one() < LOOP_POOL_SIZE
+    finally:
+        admin.dispose()

@@ -112,7 +112,7 @@ def serve(
         listener.close()
         fail(
             f"--workers {workers}: SQLite is for one server process; serve a PostgreSQL "
-            "database (--database-url postgresql+pg8000://...) to run several"
+            "database (--database-url postgresql+asyncpg://...) to run several"
         )
     try:
         app = create_app(settings)

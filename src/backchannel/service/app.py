@@ -55,9 +55,11 @@ def create_app_from_environment() -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """On stopping, close the event loop's database connections (if it has any)."""
-    yield
+    """With a loop engine: its connections are opened on start and closed on stopping."""
     loop_engines: LoopEngines | None = app.state.write_queues.loop
+    if loop_engines is not None:
+        await loop_engines.fill()
+    yield
     if loop_engines is not None:
         await loop_engines.dispose()
 
