@@ -198,3 +198,20 @@ def test_the_loop_engine_opens_its_connections_when_the_server_starts(own_databa
             assert connection.execute(count, {"name": name}).scalar_one() < LOOP_POOL_SIZE
     finally:
         admin.dispose()
+
+
+def test_an_asyncpg_url_without_asyncpg_installed_names_the_fix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def without_asyncpg(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name.split(".")[0] == "asyncpg":
+            raise ModuleNotFoundError(f"No module named {name!r}", name="asyncpg")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_asyncpg)
+    with pytest.raises(RuntimeError, match=r"needs the asyncpg package: pip install"):
+        loop_engine.LoopEngines("postgresql+asyncpg://me@db.example/talks", None)  # type: ignore[arg-type]

@@ -14,11 +14,13 @@ the engine lives as long as its loop: the loop closes it on shutdown (``_closed_
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
+from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.util import greenlet_spawn
@@ -38,6 +40,7 @@ loop's, and each pool's overflow (``POOL_OVERFLOW``), a process opens at most 48
 a process without a loop engine (``POOL_SIZE`` + ``POOL_OVERFLOW``)."""
 
 Result = TypeVar("Result")
+log = logging.getLogger(__name__)
 
 
 class LoopEngines:
@@ -49,6 +52,13 @@ class LoopEngines:
         factory: sessionmaker[Session],
         ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
     ) -> None:
+        try:
+            make_url(url).get_dialect().import_dbapi()
+        except ImportError as error:
+            raise RuntimeError(
+                f"{url.split(':', 1)[0]} needs the {error.name or 'asyncpg'} package: "
+                "pip install 'backchannel[web]' (or use postgresql+pg8000://)"
+            ) from None
         self.url = url
         self.factory = factory  # its class carries the event log's commit listeners
         self.ping_after_idle = ping_after_idle
@@ -105,9 +115,9 @@ class LoopEngines:
         for connection, outcome in zip(connections, opened, strict=True):
             if not isinstance(outcome, BaseException):
                 await connection.close()
-        failed = next((o for o in opened if isinstance(o, BaseException)), None)
-        if failed is not None:
-            raise failed
+        failed = [o for o in opened if isinstance(o, BaseException)]
+        if failed:  # not fatal: the pool opens connections as writers need them
+            log.warning("opened %d of %d connections: %s", count - len(failed), count, failed[0])
 
     async def dispose(self) -> None:
         """Close the running loop's connections (the server is stopping)."""
