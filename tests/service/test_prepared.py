@@ -3,7 +3,10 @@ same rows with the same Python values, the same errors, in the session's transac
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, insert, literal_column, select, update
@@ -18,6 +21,29 @@ from .conftest import World
 _messages, _entries, _heads = Message.__table__, LogEntry.__table__, LogHead.__table__
 
 
+def on_session(world: World, body: Callable[[Any], None]) -> None:
+    """Run ``body`` with a writer's session: on the event loop through asyncpg for an app that
+    writes there (checking that the asyncpg runner, not the session, runs the statements),
+    else in this thread."""
+    engines = world.app.state.write_queues.loop
+    if engines is None:
+        with world.app.state.sessionmaker() as db:
+            body(db)
+        return
+
+    def checked(db: Any) -> None:
+        driver = db.connection().connection.dbapi_connection
+        assert prepared._Asyncpg.fits(driver)
+        body(db)
+
+    async def on_the_loop() -> None:
+        async with engines.session() as db:
+            await engines.run(lambda: checked(db))
+        await engines.dispose()
+
+    asyncio.run(on_the_loop())
+
+
 def _head(db, world: World) -> tuple[str, int, str]:  # type: ignore[no-untyped-def]
     """The world's negotiation, its log head's number and hash."""
     head = db.get(LogHead, world.id)
@@ -28,7 +54,8 @@ def test_rows_and_values_match_the_session(world: World) -> None:
     """A message with JSON terms, a time and a flag goes in through the prepared INSERT and
     comes back identical through the session; its id is the one RETURNING gave."""
     moment = datetime(2026, 12, 1, 16, 0, 5, 123456, tzinfo=UTC)
-    with world.app.state.sessionmaker() as db:
+
+    def body(db: Any) -> None:
         negotiation, _, _ = _head(db, world)
         add = Prepared(insert(_messages).returning(_messages.c.id), "add_message")
         values = {
@@ -66,12 +93,15 @@ def test_rows_and_values_match_the_session(world: World) -> None:
             "the prepared INSERT ran in the session's transaction"
         )
 
+    on_session(world, body)
+
 
 def test_a_broken_rule_comes_out_as_the_sessions_error(world: World) -> None:
     """A second log entry with the same number is refused as IntegrityError, as from the
     session (the idempotency retry and the service's error answers rely on its type)."""
     add = Prepared(insert(_entries), "add_entry")
-    with world.app.state.sessionmaker() as db:
+
+    def body(db: Any) -> None:
         negotiation, seq, digest = _head(db, world)
         entry = {
             "negotiation_id": negotiation,
@@ -86,6 +116,8 @@ def test_a_broken_rule_comes_out_as_the_sessions_error(world: World) -> None:
             add.rows(db, entry)
         db.rollback()
 
+    on_session(world, body)
+
 
 def test_a_statement_without_returning_has_no_rows_and_changes_what_it_names(
     world: World,
@@ -96,11 +128,14 @@ def test_a_statement_without_returning_has_no_rows_and_changes_what_it_names(
         .values(hash=bindparam("new_hash")),
         "move",
     )
-    with world.app.state.sessionmaker() as db:
+
+    def body(db: Any) -> None:
         negotiation, _, _ = _head(db, world)
         assert move.rows(db, {"which": negotiation, "new_hash": "changed"}) == []
         assert db.get(LogHead, negotiation).hash == "changed"
         db.rollback()
+
+    on_session(world, body)
 
 
 def test_a_value_the_statement_needs_must_be_given(world: World) -> None:

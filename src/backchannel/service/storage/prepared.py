@@ -178,6 +178,33 @@ class _Pg8000:
         return list(context.rows or [])
 
 
+class _Asyncpg:
+    """asyncpg under SQLAlchemy's asyncio layer (inside ``greenlet_spawn``): the statement goes
+    to asyncpg's connection, which keeps it prepared; the transaction begins as SQLAlchemy's
+    cursor would begin it."""
+
+    @staticmethod
+    def fits(driver: Any) -> bool:
+        needed = ("_connection", "_transaction", "_start_transaction", "_handle_exception")
+        return all(hasattr(driver, name) for name in needed)
+
+    @staticmethod
+    def placeholders(sql: str, count: int) -> str:
+        return sql  # numbered ($1, $2, ...), as compiled
+
+    @staticmethod
+    def execute(driver: Any, sql: str, values: tuple[Any, ...]) -> list[Any]:
+        from sqlalchemy.util import await_only
+
+        try:
+            if driver._transaction is None:
+                await_only(driver._start_transaction())
+            return list(await_only(driver._connection.fetch(sql, *values)))
+        except Exception as error:
+            driver._handle_exception(error)  # raises the DB-API error SQLAlchemy expects
+            raise
+
+
 def _as_its_cursor_raises(error: Exception) -> Exception:
     """pg8000's cursor turns the server's error into a DB-API class by its code (a unique key
     broken is IntegrityError), which SQLAlchemy then maps to its own; so does this."""
@@ -199,5 +226,5 @@ _PREPARED_ON: weakref.WeakKeyDictionary[Any, dict[str, tuple[Any, Any, Any]]] = 
 )
 """Each pg8000 connection's prepared statements, by SQL: a statement is prepared per connection."""
 
-_RUNNERS: dict[str, Any] = {"pysqlite": _Sqlite, "pg8000": _Pg8000}
+_RUNNERS: dict[str, Any] = {"pysqlite": _Sqlite, "pg8000": _Pg8000, "asyncpg": _Asyncpg}
 """By the SQLAlchemy dialect's driver name."""
