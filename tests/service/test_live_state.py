@@ -4,9 +4,10 @@ messages gives, and it is used only while nobody else has written to the negotia
 from __future__ import annotations
 
 from fastapi import FastAPI
+from sqlalchemy.orm import object_session
 
 from backchannel.service import eventlog, live
-from backchannel.service.livestate import LiveStates
+from backchannel.service.livestate import SESSION_KEY, LiveStates
 from backchannel.service.storage.models import Negotiation
 
 from .conftest import World, ok, package
@@ -120,4 +121,29 @@ def test_a_refused_write_keeps_nothing_and_the_next_write_is_right(world: World)
     rejected = world.clients["us"].post(f"{base}/messages", json={"kind": "reject", "terms": terms})
     assert rejected.status_code == 409, rejected.text
     _propose_and_pass(world, 0)
+    _assert_kept_state_is_the_replay(world)
+
+
+def test_a_writer_whose_predecessor_has_not_closed_its_session_reads_the_rows_anew(
+    world: World,
+) -> None:
+    """Two event loops of one process (a test client's) are kept apart only by the database's
+    lock: the next writer may start between the last one's commit and the end of its session.
+    The rows that writer kept are still its session's, so the next one reads its own."""
+    _propose_and_pass(world, 0)
+    states = _states(world.app)
+    sessions = [world.app.state.sessionmaker() for _ in range(2)]
+    try:
+        for db, text in zip(sessions, ("first", "second"), strict=True):
+            db.info[SESSION_KEY] = states
+            eventlog.lock(db, world.id)
+            negotiation = live.negotiation_for_write(db, world.id)
+            assert negotiation is not None and object_session(negotiation) is db
+            live.party_message(db, negotiation, "us", "note", None, text)
+            db.commit()  # the first session stays open while the second writes
+    finally:
+        for db in sessions:
+            db.close()
+    texts = [m["text"] for m in _room(world)["messages"]]
+    assert texts[-2:] == ["first", "second"]
     _assert_kept_state_is_the_replay(world)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from backchannel.agents.registry import strategy_names
 from backchannel.protocols.relay import Move, Pass, Propose, RelayMachine, Respond
@@ -132,12 +132,21 @@ def negotiation_for_write(db: Session, negotiation_id: str) -> Negotiation | Non
     head = eventlog.locked_head(db, negotiation_id)
     taken_before = _taken_at(db, negotiation_id, head) is not None  # its rows are read already
     state = None if taken_before else _take(db, negotiation_id)
-    if state is None or state.rows is None:
+    if state is None or state.rows is None or _still_held(db, state.rows):
         return db.get(Negotiation, negotiation_id)
     negotiation, seat_rows = state.rows
     db.add_all([negotiation, *seat_rows])
     _remember(db, ("seats", negotiation_id), seat_rows)
     return negotiation
+
+
+def _still_held(db: Session, rows: tuple[Negotiation, list[Seat]]) -> bool:
+    """Whether the writer that kept these rows has not closed its session yet. One event loop
+    closes it before the next writer of the negotiation starts; writers on two loops of one
+    process (a test client's) are kept apart only by the database's lock, released at commit,
+    and then read the rows anew."""
+    negotiation, seat_rows = rows
+    return any(object_session(row) not in (None, db) for row in (negotiation, *seat_rows))
 
 
 def seat(db: Session, negotiation: Negotiation, party_id: str) -> Seat:
