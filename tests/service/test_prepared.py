@@ -223,3 +223,24 @@ def test_postgresql_commits_in_one_simple_query(
             assert not connection.connection.dbapi_connection._in_transaction
     finally:
         engine.dispose()
+
+
+def test_a_closed_connection_s_socket_error_comes_out_as_pg8000_s_network_error() -> None:
+    """Reading from a connection the server closed, pg8000 raises the socket's own error;
+    the runner gives the "network error" pg8000 gives for a write, which SQLAlchemy takes for
+    a disconnect (the request is answered 503 and the pool replaced)."""
+    from pg8000 import InterfaceError
+
+    class Closed:
+        _in_transaction = True
+        autocommit = False
+        py_types = None
+
+        def prepare_statement(self, sql, types):  # type: ignore[no-untyped-def]
+            return ("statement", None, ())
+
+        def execute_named(self, *args):  # type: ignore[no-untyped-def]
+            raise ConnectionResetError(104, "Connection reset by peer")
+
+    with pytest.raises(InterfaceError, match="network error"):
+        prepared._Pg8000.execute(Closed(), "SELECT 1", ())

@@ -12,7 +12,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 POOL_SIZE = 40
@@ -46,7 +46,7 @@ def make_engine(
     url: str,
     immediate: bool = True,
     pool_size: int = POOL_SIZE,
-    ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
+    ping_after_idle: float | None = None,
 ) -> Engine:
     """An engine; SQLite runs in WAL mode with ``synchronous=FULL`` so commits survive a crash.
 
@@ -65,6 +65,7 @@ def make_engine(
             url, pool_size=pool_size, max_overflow=POOL_OVERFLOW, json_deserializer=load_json
         )
         event.listen(engine, "connect", _commit_in_one_round_trip)
+        event.listen(engine, "handle_error", _lost_socket_is_a_disconnect)
         ping_when_idle(engine, ping_after_idle)
         return engine
     _ensure_folder(url)
@@ -107,8 +108,9 @@ def _savepoints_on_the_driver(engine: Engine) -> None:
     dialect.do_rollback_to_savepoint = lambda c, name: run(c, f'ROLLBACK TO SAVEPOINT "{name}"')
 
 
-def ping_when_idle(engine: Engine, seconds: float) -> None:
-    """Check a connection before handing it out only if it sat unused for ``seconds``.
+def ping_when_idle(engine: Engine, seconds: float | None = None) -> None:
+    """Check a connection before handing it out only if it sat unused for ``seconds``
+    (``PING_AFTER_IDLE_SECONDS`` as it is at each checkout if None).
 
     A database restart closes every connection, and a check (one round trip) before each use
     would find that out; on every write it cost about a tenth of the PostgreSQL service's
@@ -121,7 +123,8 @@ def ping_when_idle(engine: Engine, seconds: float) -> None:
 
     def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         since = record.info.get(_IDLE_SINCE)
-        if since is not None and time.monotonic() - since <= seconds:
+        limit = PING_AFTER_IDLE_SECONDS if seconds is None else seconds
+        if since is not None and time.monotonic() - since <= limit:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
@@ -132,6 +135,27 @@ def ping_when_idle(engine: Engine, seconds: float) -> None:
     event.listen(engine, "connect", now)
     event.listen(engine, "checkin", now)
     event.listen(engine, "checkout", check)
+
+
+def _lost_socket_is_a_disconnect(context: Any) -> Exception | None:
+    """pg8000 lets a socket's error through as it is when reading from a connection the server
+    closed (``ConnectionResetError``), where writing to one gives its ``InterfaceError``
+    ("network error"). SQLAlchemy then neither wraps it nor drops the pool's connections, and
+    the request was answered 500; as a DB-API disconnect it is answered 503 and the pool
+    replaced, as for the write."""
+    error = context.original_exception
+    if not isinstance(error, OSError):
+        return None
+    dbapi = context.dialect.loaded_dbapi
+    context.is_disconnect = True
+    return DBAPIError.instance(
+        context.statement,
+        context.parameters,
+        dbapi.InterfaceError("network error"),
+        dbapi.Error,
+        connection_invalidated=True,
+        dialect=context.dialect,
+    )
 
 
 def _commit_in_one_round_trip(dbapi_connection: Any, _record: Any) -> None:

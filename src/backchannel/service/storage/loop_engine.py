@@ -25,12 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.util import greenlet_spawn
 
-from backchannel.service.storage.db import (
-    PING_AFTER_IDLE_SECONDS,
-    POOL_OVERFLOW,
-    load_json,
-    ping_when_idle,
-)
+from backchannel.service.storage.db import POOL_OVERFLOW, load_json, ping_when_idle
 
 LOOP_POOL_SIZE = 24
 """Connections the event loop keeps open: writers of different negotiations run at once."""
@@ -50,7 +45,7 @@ class LoopEngines:
         self,
         url: str,
         factory: sessionmaker[Session],
-        ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
+        ping_after_idle: float | None = None,
     ) -> None:
         try:
             make_url(url).get_dialect().import_dbapi()

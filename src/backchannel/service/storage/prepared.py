@@ -159,7 +159,7 @@ class _Pg8000:
 
     @staticmethod
     def execute(driver: Any, sql: str, values: tuple[Any, ...]) -> list[Any]:
-        from pg8000 import DatabaseError
+        from pg8000 import DatabaseError, InterfaceError
         from pg8000.converters import make_params
 
         try:
@@ -175,6 +175,8 @@ class _Pg8000:
             )
         except DatabaseError as error:
             raise _as_its_cursor_raises(error) from None
+        except OSError as error:  # a closed connection's socket, as pg8000 reports a write's
+            raise InterfaceError("network error") from error
         return list(context.rows or [])
 
 
