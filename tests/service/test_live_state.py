@@ -3,8 +3,10 @@ messages gives, and it is used only while nobody else has written to the negotia
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import Session, object_session
 
 from backchannel.service import eventlog, live
 from backchannel.service.livestate import SESSION_KEY, LiveStates
@@ -87,26 +89,72 @@ def test_the_kept_state_is_the_state_a_replay_gives(world: World) -> None:
     _assert_kept_state_is_the_replay(world)
 
 
-def test_a_write_made_elsewhere_moves_the_head_and_the_kept_state_is_not_used(
-    world: World,
-) -> None:
-    _propose_and_pass(world, 0)
-    states = _states(world.app)
-    # Another server process writes: its own session, without this process's kept states.
+def _elsewhere(world: World, write: Callable[[Session, Negotiation], object]) -> None:
+    """Another server process writes: its own session, without this process's kept states."""
     with world.app.state.sessionmaker() as other:
         eventlog.lock(other, world.id)
         negotiation = other.get(Negotiation, world.id)
         assert negotiation is not None
-        theirs = live.party_message(other, negotiation, "us", "note", None, "from elsewhere")
+        write(other, negotiation)
         other.commit()
-        numbers = (theirs.number, theirs.party_number)
-    misses = states.misses
+
+
+def _propose_and_pass_elsewhere(terms: dict) -> Callable[[Session, Negotiation], None]:
+    def write(db: Session, negotiation: Negotiation) -> None:
+        sent = live.party_message(db, negotiation, "us", "proposal", terms, "")
+        live.relay(db, negotiation, "iran", None, None, None, sent.number)
+
+    return write
+
+
+def test_messages_stored_by_another_process_are_caught_up_not_rebuilt(world: World) -> None:
+    _propose_and_pass(world, 0)
+    states = _states(world.app)
+    _elsewhere(world, lambda db, n: live.party_message(db, n, "us", "note", None, "elsewhere"))
+    _elsewhere(world, _propose_and_pass_elsewhere(package(_room(world), 1)))
+    counted = (states.caught_up, states.misses)
     _propose_and_pass(world, 2)
-    assert states.misses > misses, "the head moved: the kept state was rebuilt, not used"
+    assert (states.caught_up, states.misses) == (counted[0] + 1, counted[1]), (
+        "only messages were stored elsewhere: the kept state read just those"
+    )
     messages = ok(world.clients["mediator"].get(world.path("/api/negotiations/{id}")))["messages"]
     ids = [int(m["id"]) for m in messages]
     assert ids == list(range(1, len(ids) + 1)), "numbered without gaps or repeats"
-    assert numbers[0] in ids and ids[-1] == numbers[0] + 2
+    assert "elsewhere" in [m["text"] for m in messages]
+    _assert_kept_state_is_the_replay(world)
+
+
+def test_a_change_made_elsewhere_that_is_not_a_message_rebuilds_the_state(world: World) -> None:
+    _propose_and_pass(world, 0)
+    states = _states(world.app)
+    _elsewhere(world, lambda db, n: live.party_message(db, n, "us", "note", None, "elsewhere"))
+    terms = package(_room(world), 1)
+    _elsewhere(world, lambda db, n: live.add_draft(db, n, terms, "a draft"))
+    misses = states.misses
+    _propose_and_pass(world, 2)
+    assert states.misses > misses, "a draft moved the head too: the kept state was rebuilt"
+    _assert_kept_state_is_the_replay(world)
+
+
+def test_a_state_kept_by_a_write_that_rolled_back_is_never_caught_up(world: World) -> None:
+    """The write keeps its state before it commits; if the commit does not happen, another
+    process's write takes the same place in the chain, with another hash."""
+    _propose_and_pass(world, 0)
+    states = _states(world.app)
+    terms = package(_room(world), 3)
+    with world.app.state.sessionmaker() as db:
+        db.info[SESSION_KEY] = states
+        eventlog.lock(db, world.id)
+        negotiation = live.negotiation_for_write(db, world.id)
+        assert negotiation is not None
+        live.party_message(db, negotiation, "us", "proposal", terms, "never stored")
+        db.rollback()
+    _elsewhere(world, lambda db, n: live.party_message(db, n, "us", "note", None, "first"))
+    _elsewhere(world, lambda db, n: live.party_message(db, n, "us", "note", None, "second"))
+    misses = states.misses
+    _propose_and_pass(world, 2)
+    assert states.misses > misses, "the kept state's own entry is not in the chain"
+    assert "never stored" not in [m["text"] for m in _room(world)["messages"]]
     _assert_kept_state_is_the_replay(world)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session, object_session
 
 from backchannel.agents.registry import strategy_names
-from backchannel.protocols.relay import Move, Pass, Propose, RelayMachine, Respond
+from backchannel.protocols.relay import Move, Pass, Propose, RelayMachine, Respond, replay
 from backchannel.scenario.model import Scenario
 from backchannel.service import agents, eventlog
 from backchannel.service.errors import ServiceError
@@ -35,9 +35,9 @@ from backchannel.service.scenarios import (
     with_adjustments,
 )
 from backchannel.service.security import MEDIATOR, new_token, token_hash
-from backchannel.service.storage.models import Draft, Message, Negotiation, Seat
+from backchannel.service.storage.models import Draft, LogEntry, Message, Negotiation, Seat
 from backchannel.service.storage.prepared import Prepared
-from backchannel.service.transcript import hours_between, live_machine
+from backchannel.service.transcript import hours_between, live_machine, move_of
 
 PARTY_KINDS = ("proposal", "accept", "reject", "note")
 RELAY_KINDS = ("proposal", "accept", "reject", "note")
@@ -283,16 +283,83 @@ def _live_state(db: Session, negotiation: Negotiation, model: Scenario) -> LiveS
 
 def _take(db: Session, negotiation_id: str) -> LiveState | None:
     """The state kept at the head this write locked, taken from the server's kept states once
-    per write (later calls in the same write get the same state); None if none was kept."""
+    per write (later calls in the same write get the same state), caught up if only messages
+    were stored since it was kept; None if none was kept or it cannot be caught up."""
     head = eventlog.locked_head(db, negotiation_id)
     taken = _taken_at(db, negotiation_id, head)
     states: LiveStates | None = db.info.get(SESSION_KEY)
     if taken is not None or head is None or states is None:
         return taken
-    state = states.take(negotiation_id, head.seq, head.hash)
-    if state is not None:
-        db.info.setdefault(TAKEN_KEY, {})[negotiation_id] = (head, state)
+    kept = states.take(negotiation_id)
+    if kept is None:
+        states.count("misses")
+        return None
+    seq, head_hash, state = kept
+    if (seq, head_hash) == (head.seq, head.hash):
+        states.count("hits")
+    elif _caught_up(db, negotiation_id, state, seq, head_hash, head.seq):
+        states.count("caught_up")
+    else:
+        states.count("misses")
+        return None
+    db.info.setdefault(TAKEN_KEY, {})[negotiation_id] = (head, state)
     return state
+
+
+CATCH_UP_LIMIT = 32
+"""At most this many messages behind, a kept state is caught up; further, it is rebuilt."""
+
+_SINCE = (
+    select(
+        Message,
+        select(LogEntry.hash)
+        .where(
+            LogEntry.negotiation_id == bindparam("negotiation"), LogEntry.seq == bindparam("seq")
+        )
+        .scalar_subquery()
+        .label("anchor"),
+    )
+    .where(Message.negotiation_id == bindparam("negotiation"), Message.number > bindparam("number"))
+    .order_by(Message.number)
+)
+"""The messages stored after the first ``number``, each with the hash of entry ``seq``."""
+
+
+def _caught_up(
+    db: Session, negotiation_id: str, state: LiveState, seq: int, head_hash: str, now_seq: int
+) -> bool:
+    """Apply to a state kept at head (``seq``, ``head_hash``) the messages stored since, if
+    they are all that changed: as many as the head moved, and the entry at ``seq`` is still
+    the one the state was kept after. False (the state is left half-changed, to be dropped)
+    for anything else."""
+    behind = now_seq - seq
+    if not 0 < behind <= CATCH_UP_LIMIT or state.rows is None:
+        return False
+    parameters = {"negotiation": negotiation_id, "seq": seq, "number": state.counts.get("all", 0)}
+    found = db.execute(_SINCE, parameters).all()
+    first = parameters["number"] + 1
+    if [row.Message.number for row in found] != list(range(first, first + behind)):
+        return False
+    if any(row.anchor != head_hash for row in found):
+        return False
+    negotiation = state.rows[0]
+    by_id = {m.id: m for m in state.recent.values()}
+    moves = []
+    for row in found:
+        message = by_id[row.Message.id] = row.Message
+        if message.sender == MEDIATOR and message.source_id not in (None, *by_id):
+            return False  # passes on a message older than the state remembers
+        move = move_of(message, by_id)
+        if move is not None:
+            moves.append((move, hours_between(negotiation.created_at, message.created_at)))
+    if replay(state.machine, moves):
+        return False  # a stored move the rules refuse: rebuilt, as a replay leaves it out
+    for row in found:
+        state.next_numbers(
+            row.Message.recipient if row.Message.sender == MEDIATOR else row.Message.sender
+        )
+        state.remember(row.Message)
+    return True
 
 
 def _taken(db: Session, negotiation: Negotiation) -> LiveState | None:

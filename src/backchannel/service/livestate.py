@@ -12,6 +12,13 @@ write holds the head's lock before it reads the head, so a kept state is used on
 (in this process or another) wrote since. A write whose transaction rolls back leaves the head
 where it was, so the state it kept (under the head it would have made) is never found.
 
+Several server processes share one PostgreSQL database, and the writes of one negotiation
+reach any of them: a kept state is then often a few messages behind. If only messages were
+stored since (each appends one entry, so their count is the head's move) and the entry at the
+kept head still has the kept hash (the kept state's own write committed), the write reads just
+those messages and applies them (``live``); anything else (a status, a seat, preferences, a
+draft) rebuilds the state.
+
 A state is handed to one writer (``take`` removes it), who changes it as it writes and hands it
 back (``keep``) before committing; a write that fails hands nothing back, and the next write
 rebuilds the state from the stored messages.
@@ -74,17 +81,19 @@ class LiveStates:
         self._kept: OrderedDict[str, tuple[int, str, LiveState]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
+        self.caught_up = 0
         self.misses = 0
 
-    def take(self, negotiation_id: str, seq: int, head_hash: str) -> LiveState | None:
-        """The state kept at this head, removed (None if the head moved or none was kept)."""
+    def take(self, negotiation_id: str) -> tuple[int, str, LiveState] | None:
+        """The state kept for a negotiation and the head it was kept at, removed: the caller
+        uses it as it is at that head, catches it up, or drops it (``count`` what it did)."""
         with self._lock:
-            found = self._kept.pop(negotiation_id, None)
-            if found is not None and found[0] == seq and found[1] == head_hash:
-                self.hits += 1
-                return found[2]
-            self.misses += 1
-            return None
+            return self._kept.pop(negotiation_id, None)
+
+    def count(self, outcome: str) -> None:
+        """Count a write's use of the kept state: ``hits``, ``caught_up`` or ``misses``."""
+        with self._lock:
+            setattr(self, outcome, getattr(self, outcome) + 1)
 
     def keep(self, negotiation_id: str, seq: int, head_hash: str, state: LiveState) -> None:
         """Keep the state a write left, under the head that write made."""
