@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, object_session
 
@@ -12,7 +13,7 @@ from backchannel.service import eventlog, live
 from backchannel.service.livestate import SESSION_KEY, LiveStates
 from backchannel.service.storage.models import Negotiation
 
-from .conftest import World, ok, package
+from .conftest import World, make_world, ok, package
 
 
 def _room(world: World) -> dict:
@@ -33,7 +34,7 @@ def _states(app: FastAPI) -> LiveStates:
     return app.state.live_states  # type: ignore[no-any-return]
 
 
-def _assert_kept_state_is_the_replay(world: World) -> None:
+def _assert_kept_state_is_the_replay(world: World, messages: bool = True) -> None:
     kept = _states(world.app).kept(world.id)
     assert kept is not None, "the last write kept its state"
     seq, head_hash, state = kept
@@ -66,7 +67,7 @@ def _assert_kept_state_is_the_replay(world: World) -> None:
         assert [tuple(getattr(s, f) for f in seat_fields) for s in kept_seats] == fresh_seats
         rows = live.messages(db, negotiation)
         by_number = {m.number: m for m in rows}
-        assert state.recent, "the latest messages are remembered"
+        assert bool(state.recent) == messages, "the latest messages are remembered"
         message_fields = ("id", "sender", "recipient", "kind", "outcome", "terms", "text")
         message_fields += ("source_id", "party_number", "edited")
         for number, message in state.recent.items():
@@ -194,4 +195,24 @@ def test_a_writer_whose_predecessor_has_not_closed_its_session_reads_the_rows_an
             db.close()
     texts = [m["text"] for m in _room(world)["messages"]]
     assert texts[-2:] == ["first", "second"]
+    _assert_kept_state_is_the_replay(world)
+
+
+@pytest.mark.parametrize("first_mover", ["person", "agent"])
+def test_starting_keeps_the_state_so_the_first_message_reads_nothing_again(
+    app: FastAPI, first_mover: str
+) -> None:
+    world = make_world(app, start=False)
+    base = world.path("/api/negotiations/{id}")
+    mediator = world.clients["mediator"]
+    if first_mover == "agent":  # its opening proposal is stored when the negotiation starts
+        ok(mediator.post(f"{base}/seats/iran/agent", json={"strategy": "conceder"}))
+    ok(mediator.post(f"{base}/start"))
+    _assert_kept_state_is_the_replay(world, messages=first_mover == "agent")
+    states = _states(app)
+    counted = (states.hits, states.misses)
+    party = "us"
+    note = {"kind": "note", "text": "the first word"}
+    ok(world.clients[party].post(f"{base}/messages", json=note), 201)
+    assert (states.hits, states.misses) == (counted[0] + 1, counted[1])
     _assert_kept_state_is_the_replay(world)

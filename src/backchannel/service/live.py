@@ -414,13 +414,15 @@ def start(db: Session, negotiation: Negotiation) -> None:
     negotiation.status = "open"
     eventlog.append(db, negotiation.id, "started", {})
     model = scenario(db, negotiation)
+    rules = _live_state(db, negotiation, model).machine
     for item in seats(db, negotiation):
         if item.agent and item.party_id == model.first_mover:
-            (moment, now), rules = _clock(negotiation), machine(db, negotiation, model)
+            moment, now = _clock(negotiation)
             outcome = agents.opening(
                 rules, item.party_id, item.agent, negotiation.seed, item.id, now
             )
             _move(db, negotiation, model, rules, Propose(item.party_id, outcome), moment)
+    _keep(db, negotiation)  # the first message then finds the machine and the rows kept
 
 
 def party_message(
