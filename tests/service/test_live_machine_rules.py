@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from backchannel.protocols.deadline import PASSED
@@ -20,23 +22,40 @@ def api(world, suffix: str = "") -> str:
     return f"/api/negotiations/{world.id}{suffix}"
 
 
-def _opened_days_ago(app, negotiation_id: str, days: float) -> None:
-    """As if the negotiation had been opened ``days`` ago and talked on its first day."""
-    shift = timedelta(days=days)
+@pytest.fixture
+def opened_days_ago(app) -> Iterator[Callable[[str, float], None]]:
+    """Make a negotiation look as if opened ``days`` ago and talked on its first day; its
+    opening time is put back afterwards (``verify-log`` checks it; other tests share the
+    database)."""
+    shifted: dict[str, timedelta] = {}
+
+    def shift(negotiation_id: str, days: float) -> None:
+        shifted[negotiation_id] = timedelta(days=days)
+        _shift(app, negotiation_id, timedelta(days=days))
+
+    yield shift
+    for negotiation_id, by in shifted.items():
+        _shift(app, negotiation_id, -by)
+
+
+def _shift(app, negotiation_id: str, by: timedelta) -> None:
     with app.state.sessionmaker() as db:
         negotiation = db.get(Negotiation, negotiation_id)
-        negotiation.created_at = negotiation.created_at - shift
+        negotiation.created_at = negotiation.created_at - by
+        negotiation.opened_at = negotiation.opened_at - by  # hour 0 of its clock
         stored = select(Message).where(Message.negotiation_id == negotiation_id)
         for message in db.execute(stored).scalars():
-            message.created_at = message.created_at - shift
+            message.created_at = message.created_at - by
         db.commit()
     # Rewritten behind the service's back (the log head did not move): the kept state is stale.
     app.state.live_states.clear()
 
 
-def test_a_move_after_the_deadline_is_refused_and_the_transcript_ends_at_it(app) -> None:
+def test_a_move_after_the_deadline_is_refused_and_the_transcript_ends_at_it(
+    app, opened_days_ago
+) -> None:
     world = make_world(app)  # iran-us-2025: a 180-day deadline
-    _opened_days_ago(app, world.id, 181)
+    opened_days_ago(world.id, 181)
     iran, mediator = world.clients["iran"], world.clients["mediator"]
     late = iran.post(api(world, "/messages"), json={"kind": "accept"})
     assert late.status_code == 409, late.text
@@ -60,9 +79,9 @@ def test_a_move_after_the_deadline_is_refused_and_the_transcript_ends_at_it(app)
     assert [e["kind"] for e in transcript["events"][1:3]] == ["offer", "offer"]  # kept, in time
 
 
-def test_within_the_deadline_the_same_accept_makes_the_agreement(app) -> None:
+def test_within_the_deadline_the_same_accept_makes_the_agreement(app, opened_days_ago) -> None:
     world = make_world(app)
-    _opened_days_ago(app, world.id, 179)
+    opened_days_ago(world.id, 179)
     answer = ok(world.clients["iran"].post(api(world, "/messages"), json={"kind": "accept"}), 201)
     assert answer["status"] == "agreed"
 

@@ -29,7 +29,7 @@ def test_migrations_create_the_schema_and_can_run_again(tmp_path) -> None:
     with engine.connect() as connection:
         assert (
             connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            == "0004_negotiation_chains"
+            == "0005_negotiation_opened_at"
         )
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
@@ -190,6 +190,40 @@ def test_an_older_database_is_rechained_per_negotiation_and_verifies(tmp_path) -
             text("SELECT text, number, party_number FROM messages ORDER BY id")
         ).all()
     assert [tuple(row) for row in numbers] == [("one", 1, 1), ("two", 1, 1), ("three", 2, 1)]
+
+
+def test_negotiations_started_before_the_opening_time_was_stored_keep_their_clock(
+    tmp_path,
+) -> None:
+    """Their moves were checked against hours since their creation: so are their replays."""
+    from alembic import command
+    from alembic.config import Config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = Config()
+    config.set_main_option("script_location", "backchannel.service.storage:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004_negotiation_chains")
+    with engine.begin() as connection:
+        for n, status in (("a" * 32, "open"), ("b" * 32, "setup")):
+            connection.execute(
+                text(
+                    "INSERT INTO negotiations (id, title, scenario_name, scenario_spec, status, "
+                    "mediator_token_hash, mediator_generation, seed, created_at) VALUES "
+                    "(:n, 'T', 'split', '{}', :s, :h, 1, 1, '2026-01-01 00:00:00')"
+                ),
+                {"n": n, "s": status, "h": n * 2},
+            )
+    migrate(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT status, opened_at FROM negotiations ORDER BY id")
+        ).all()
+    assert [(status, str(opened)[:19]) for status, opened in rows] == [
+        ("open", "2026-01-01 00:00:00"),
+        ("setup", "None"),
+    ]
 
 
 def test_serve_answers_to_its_public_host_and_loopback(tmp_path, monkeypatch) -> None:

@@ -37,7 +37,7 @@ from backchannel.service.scenarios import (
 from backchannel.service.security import MEDIATOR, new_token, token_hash
 from backchannel.service.storage.models import Draft, LogEntry, Message, Negotiation, Seat
 from backchannel.service.storage.prepared import Prepared
-from backchannel.service.transcript import hours_between, live_machine, move_of
+from backchannel.service.transcript import hours_since_opened, live_machine, move_of
 
 PARTY_KINDS = ("proposal", "accept", "reject", "note")
 RELAY_KINDS = ("proposal", "accept", "reject", "note")
@@ -351,7 +351,7 @@ def _caught_up(
             return False  # passes on a message older than the state remembers
         move = move_of(message, by_id)
         if move is not None:
-            moves.append((move, hours_between(negotiation.created_at, message.created_at)))
+            moves.append((move, hours_since_opened(negotiation, message.created_at)))
     if replay(state.machine, moves):
         return False  # a stored move the rules refuse: rebuilt, as a replay leaves it out
     for row in found:
@@ -393,7 +393,7 @@ def _clock(negotiation: Negotiation) -> tuple[datetime, float]:
 
 
 def _hours(negotiation: Negotiation, moment: datetime) -> float:
-    return hours_between(negotiation.created_at, moment)
+    return hours_since_opened(negotiation, moment)
 
 
 def _check_move(rules: RelayMachine, move: Move, now: float) -> None:
@@ -412,7 +412,8 @@ _FIXES = {
 def start(db: Session, negotiation: Negotiation) -> None:
     _require_status(negotiation, "setup", action="start")
     negotiation.status = "open"
-    eventlog.append(db, negotiation.id, "started", {})
+    negotiation.opened_at = datetime.now(UTC)  # hour 0 of its clock: the deadline counts from here
+    eventlog.append(db, negotiation.id, "started", {"at": negotiation.opened_at.isoformat()})
     model = scenario(db, negotiation)
     rules = _live_state(db, negotiation, model).machine
     for item in seats(db, negotiation):

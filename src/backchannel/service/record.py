@@ -24,6 +24,7 @@ from backchannel.service.eventlog import (
     entries_of,
     verify_chain,
 )
+from backchannel.service.schemas import as_utc
 from backchannel.service.storage.models import Draft, LogHead, Message, Negotiation, Seat
 
 
@@ -38,6 +39,8 @@ class Expected:
 
     status: str = "setup"
     agreement: int | None = None
+    opened_at: str | None = None
+    """When it was started (logged since that moment is stored)."""
     mediator_generation: int = 1
     title: str | None = None
     spec: str | None = None
@@ -101,6 +104,8 @@ def _status(status: str):  # type: ignore[no-untyped-def]
         state.status = status
         if status == "agreed":
             state.agreement = data.get("outcome")
+        if status == "open":
+            state.opened_at = data.get("at")
 
     return apply
 
@@ -141,6 +146,9 @@ def compare(session: Session, negotiation: Negotiation, expected: Expected) -> l
         fields["title"] = negotiation.title
     if expected.spec is not None:
         fields["spec"] = spec_digest(negotiation.scenario_spec)
+    if expected.opened_at is not None:  # its deadline counts from it
+        opened = negotiation.opened_at
+        fields["opened_at"] = None if opened is None else as_utc(opened).isoformat()
     for name, value in fields.items():
         if getattr(expected, name) != value:
             problems.append(f"{where}: its {name} was changed outside the service (not in the log)")

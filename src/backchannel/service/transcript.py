@@ -6,8 +6,9 @@ through the machine gives the state the next move is checked against (who may mo
 agreement, the deadline) and the transcript the export holds, in the record ``backchannel run``
 keeps. Notes carry no terms and are not moves.
 
-Time is real: hours since the negotiation was opened, from each stored message's time. The
-deadline is the scenario's (its ``deadline_days`` in real days from the opening). The result
+Time is real: hours since the negotiation was opened (started by the mediator), from each stored
+message's time. The deadline is the scenario's (its ``deadline_days`` in real days from the
+opening). The result
 uses the scenario's utilities as confided; the service has no time discounting or ratification.
 """
 
@@ -41,9 +42,19 @@ def hours_between(start: datetime, moment: datetime) -> float:
     return (as_utc(moment) - as_utc(start)).total_seconds() / 3600.0
 
 
+def opened(negotiation: Negotiation) -> datetime:
+    """Hour 0 of the negotiation's clock: when the mediator started it (its creation until
+    then, and for negotiations started before that moment was stored)."""
+    return negotiation.opened_at or negotiation.created_at
+
+
+def hours_since_opened(negotiation: Negotiation, moment: datetime) -> float:
+    return hours_between(opened(negotiation), moment)
+
+
 def hours_now(negotiation: Negotiation) -> float:
     """Hours since the negotiation was opened, now (never before its last stored move)."""
-    return hours_between(negotiation.created_at, datetime.now(UTC))
+    return hours_since_opened(negotiation, datetime.now(UTC))
 
 
 def live_machine(
@@ -81,7 +92,7 @@ def live_machine(
     for message in sorted(messages, key=lambda m: m.id):
         move = move_of(message, by_id)
         if move is not None:
-            moves.append((move, hours_between(negotiation.created_at, message.created_at)))
+            moves.append((move, hours_since_opened(negotiation, message.created_at)))
     replay(machine, moves)
     return machine
 

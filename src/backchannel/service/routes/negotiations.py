@@ -185,6 +185,7 @@ def export(caller: Mediator, db: Db) -> dict[str, Any]:
     seats = live.seats(db, negotiation)
     adjustments = {s.party_id: s.preferences for s in seats if s.preferences}
     transcript = live_transcript(model, negotiation, seats, messages, hours_now(negotiation))
+    opened_at = negotiation.opened_at  # hour 0 of its clock (None before it was started)
     return {
         "format": TRANSCRIPT_FORMAT,
         "version": 2,
@@ -194,6 +195,7 @@ def export(caller: Mediator, db: Db) -> dict[str, Any]:
             "title": negotiation.title,
             "status": negotiation.status,
             "created_at": as_utc(negotiation.created_at).isoformat(),
+            "opened_at": None if opened_at is None else as_utc(opened_at).isoformat(),
         },
         # The scenario as played: the file's, with each party's confided preferences.
         "scenario": with_adjustments(negotiation.scenario_spec, adjustments),

@@ -41,6 +41,8 @@ class Negotiation(Base):
     mediator_generation: Mapped[int] = mapped_column(Integer, default=1)
     seed: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # When the mediator started it: hour 0 of its live clock, which the deadline counts from.
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Seat(Base):
