@@ -126,8 +126,12 @@ def open_negotiation(base: str) -> dict:
     }
 
 
-def play(negotiation: dict, offers: int, seed: int, stop_at: float) -> list[float]:
-    """Post offers and pass each on with httpx; the latency of each offer's POST, in seconds."""
+Timed = tuple[float, float]
+"""An offer's moment of sending (``time.perf_counter``) and its latency, in seconds."""
+
+
+def play(negotiation: dict, offers: int, seed: int, stop_at: float) -> list[Timed]:
+    """Post offers and pass each on with httpx; each offer's POST, timed."""
     latencies = []
     for offer, terms in enumerate(packages(negotiation, offers, seed)):
         if time.monotonic() > stop_at:
@@ -136,7 +140,7 @@ def play(negotiation: dict, offers: int, seed: int, stop_at: float) -> list[floa
         answer = negotiation["party"].post(
             f"/api/negotiations/{negotiation['id']}/messages", json=proposal(terms)
         )
-        latencies.append(time.perf_counter() - began)
+        latencies.append((began, time.perf_counter() - began))
         answer.raise_for_status()
         negotiation["mediator"].post(
             f"/api/negotiations/{negotiation['id']}/relay", json=relay_of(offer)
@@ -228,8 +232,8 @@ async def play_async(
     stop_at: float,
     times: list[float] | None,
     keys: bool = False,
-) -> list[float]:
-    """One negotiation's offers, each passed on; the latency of each offer's POST, in seconds.
+) -> list[Timed]:
+    """One negotiation's offers, each passed on; each offer's POST, timed.
 
     ``times`` are the offers' scheduled moments (open loop; latency counts from the schedule),
     or None to post each offer as soon as the previous one was passed on (closed loop)."""
@@ -248,7 +252,7 @@ async def play_async(
                 await asyncio.sleep(max(0.0, times[offer] - began))
                 began = times[offer]
             status, answer = await party.post(f"{path}/messages", proposal(terms))
-            latencies.append(time.perf_counter() - began)
+            latencies.append((began, time.perf_counter() - began))
             if status >= 300:
                 raise SystemExit(f"posting an offer answered {status}: {answer[:300]!r}")
             status, answer = await mediator.post(f"{path}/relay", relay_of(offer))
@@ -268,7 +272,7 @@ async def run_all(
     stop_at: float,
     rate: float,
     keys: bool = False,
-) -> list[list[float]]:
+) -> list[list[Timed]]:
     """Every negotiation's worker at once, closed loop, or open loop at ``rate`` offers/s."""
     start = time.perf_counter() + 0.2
     schedules: list[list[float] | None] = [None] * len(negotiations)
@@ -307,6 +311,18 @@ def stop(process: subprocess.Popen) -> str:
     return f"by SIGTERM in {time.perf_counter() - began:.1f} s"
 
 
+def print_by_second(timed: np.ndarray, began: float) -> None:
+    """p50 and p99 of the offers sent in each second of the run: a start-up that costs more
+    than the steady state shows in the first seconds."""
+    seconds = np.floor(timed[:, 0] - began).astype(int)
+    for second in np.unique(seconds):
+        chosen = timed[seconds == second, 1] * 1000
+        print(
+            f"  second {second:3d}: {len(chosen):4d} offers, p50 {np.percentile(chosen, 50):6.1f} "
+            f"ms, p99 {np.percentile(chosen, 99):6.1f} ms"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--negotiations", type=int, default=20)
@@ -331,6 +347,11 @@ def main() -> None:
         "--idempotency-keys",
         action="store_true",
         help="send a fresh Idempotency-Key with each write, as the browser pages do",
+    )
+    parser.add_argument(
+        "--by-second",
+        action="store_true",
+        help="also the offers' latency per second of the run, by when each was sent",
     )
     args = parser.parse_args()
     if args.idempotency_keys and args.http_client != "asyncio":
@@ -371,7 +392,8 @@ def main() -> None:
         own_cpu = time.process_time() - own_cpu
     finally:
         stopped = stop(process)
-    latencies = np.array([x for run in results for x in run]) * 1000
+    timed = np.array([pair for run in results for pair in run])
+    latencies = timed[:, 1] * 1000
     backend = database_url.split(":", 1)[0]
     load = f"open loop at {args.rate:g} offers/s" if args.rate > 0 else "closed loop (flat out)"
     print(
@@ -388,6 +410,8 @@ def main() -> None:
         f"offer latency: p50 {np.percentile(latencies, 50):.1f} ms, "
         f"p99 {np.percentile(latencies, 99):.1f} ms, max {latencies.max():.1f} ms"
     )
+    if args.by_second:
+        print_by_second(timed, began)
     print(
         f"CPU during the run: server {server_cpu:.1f} s "
         f"({1000 * server_cpu / (2 * len(latencies)):.2f} ms per acknowledged write), "
