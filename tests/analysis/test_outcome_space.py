@@ -178,3 +178,31 @@ def test_the_analysis_is_the_same_from_the_utility_functions_or_the_built_matrix
         assert (mine is None) == (theirs is None)
         if mine is not None:
             assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes()
+
+
+def test_packages_of_equal_utilities_are_told_apart_by_their_terms_not_the_issue_order() -> None:
+    """("a1", "b0") and ("a0", "b1") give both parties 0.5: both are the Nash,
+    Kalai-Smorodinsky and utilitarian solution. The outcome order puts a different one first
+    when the file lists issue b before a; the answer is the same package either way."""
+
+    def scenario(issue_ids: tuple[str, str]) -> Scenario:
+        issues = tuple(DiscreteIssue(i, i, (f"{i}0", f"{i}1")) for i in issue_ids)
+        rising, falling = np.array([0.0, 1.0]), np.array([1.0, 0.0])
+        parties = tuple(
+            Party(p, p, "linear", LinearAdditiveUtility(np.array([0.5, 0.5]), (table, table)), 0.0)
+            for p, table in (("p0", rising), ("p1", falling))
+        )
+        return Scenario("tie", "tie", OutcomeSpace(issues), parties, Channel(), 10.0, 50, "p0")
+
+    chosen = []
+    for order in (("a", "b"), ("b", "a")):
+        model = scenario(order)
+        analysis = analyze_space(model)
+        picked = {
+            name: model.space.outcome(getattr(analysis, name))
+            for name in ("nash", "kalai_smorodinsky", "utilitarian")
+        }
+        assert set(picked["nash"].values()) <= {"a0", "a1", "b0", "b1"}
+        chosen.append(picked)
+    assert chosen[0] == chosen[1]
+    assert chosen[0]["nash"] == {"a": "a0", "b": "b1"}  # the first by its terms, issue a first

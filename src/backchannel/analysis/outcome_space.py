@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backchannel.analysis.pareto import frontier_order, pareto_indices, pareto_mask_of_columns
-from backchannel.analysis.resolution import snap_in_place
+from backchannel.analysis.resolution import snap, snap_in_place
 from backchannel.analysis.solutions import (
     agreeable_of_columns,
     every_column,
@@ -79,7 +79,11 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
     everywhere = np.ones(len(frontier), dtype=bool)
 
     def pick(index: int | None) -> int | None:
-        return None if index is None else int(frontier[index])
+        return (
+            None
+            if index is None
+            else _first_of_equals(scenario, frontier, frontier_utilities, index)
+        )
 
     return SpaceAnalysis(
         outcome_count=scenario.space.size,
@@ -94,6 +98,23 @@ def analyze_space(scenario: Scenario, chunk_size: int = IN_MEMORY_LIMIT) -> Spac
         utilitarian=pick(utilitarian_index(frontier_utilities, everywhere)),
         ideal=ideal_point(frontier_utilities, everywhere),
     )
+
+
+def _first_of_equals(
+    scenario: Scenario, frontier: np.ndarray, utilities: np.ndarray, index: int
+) -> int:
+    """The outcome at ``frontier[index]``, or, when other frontier packages give every party the
+    same utilities, the first of them with the issues taken in the order of their ids: the
+    frontier lists equal packages in outcome order, which follows the order the scenario file
+    lists its issues in, and the answer should not."""
+    snapped = snap(utilities)
+    equal = np.flatnonzero((snapped == snapped[index]).all(axis=1))
+    if len(equal) == 1:
+        return int(frontier[index])
+    positions = scenario.space.positions(frontier[equal])
+    by_id = sorted(range(positions.shape[1]), key=lambda k: scenario.space.issues[k].id)
+    first = np.lexsort(positions[:, by_id].T[::-1])[0]  # the first listed column sorts first
+    return int(frontier[equal[first]])
 
 
 def utility_chunks(

@@ -4,7 +4,9 @@ Convention (the field's usual one): every solution is chosen among *agreeable* o
 each party rates at or above its reservation value and that cross no party's red line. The Nash
 solution maximises the product of gains over the reservation values (the disagreement point);
 Kalai-Smorodinsky maximises the smallest gain as a share of each party's best agreeable gain.
-Ties go to the larger total utility, then to the lower outcome index, so results are stable.
+Ties go to the larger total utility, then to the lower outcome index, so results are stable
+(``analysis.outcome_space`` then picks among packages of equal utilities by their terms, so the
+order of a scenario's issues does not matter).
 Utilities and reservation values are compared at ``analysis.resolution.RESOLUTION``, so no
 result depends on the order in which a utility's float sum was taken.
 """
@@ -65,8 +67,9 @@ def nash_index(
     candidates = np.flatnonzero(agreeable)
     if len(candidates) == 0:
         return None
-    gains = snap(utilities[candidates]) - snap(reservations)[None, :]
-    return _best(candidates, gain_products(gains), utilities[candidates].sum(axis=1))
+    values = snap(utilities[candidates])
+    gains = values - snap(reservations)[None, :]
+    return _best(candidates, gain_products(gains), values.sum(axis=1))
 
 
 def kalai_smorodinsky_index(
