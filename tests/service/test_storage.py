@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 from typer.testing import CliRunner
 
 from backchannel.cli.main import app as cli
@@ -65,24 +65,30 @@ def test_sessions_survive_a_restart_without_a_configured_secret(tmp_path) -> Non
     assert key_file.read_text().split()[0] not in dump
 
 
+def _database_at(path, revision: str) -> Engine:
+    """A SQLite database migrated only up to ``revision`` (an older schema, to upgrade)."""
+    from alembic import command
+    from alembic.config import Config
+
+    engine = make_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", "backchannel.service.storage:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return engine
+
+
 def test_an_older_database_is_rechained_per_negotiation_and_verifies(tmp_path) -> None:
     """A database of the previous schema (one global chain, unnumbered messages, the key in a
     table) upgrades: each negotiation gets its own chain, messages their numbers, nothing lost."""
     import hashlib
     import json
 
-    from alembic import command
-    from alembic.config import Config
-
     from backchannel.service.record import verify
     from backchannel.service.storage.db import session_factory
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    config = Config()
-    config.set_main_option("script_location", "backchannel.service.storage:migrations")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003_idempotent_requests")
+    engine = _database_at(tmp_path / "old.db", "0003_idempotent_requests")
     events = []  # (negotiation, kind, data): two negotiations, interleaved in one chain
     for n in ("a" * 32, "b" * 32):
         events.append((n, "created", {"scenario": "split", "parties": ["x", "y"]}))
@@ -196,15 +202,7 @@ def test_negotiations_started_before_the_opening_time_was_stored_keep_their_cloc
     tmp_path,
 ) -> None:
     """Their moves were checked against hours since their creation: so are their replays."""
-    from alembic import command
-    from alembic.config import Config
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    config = Config()
-    config.set_main_option("script_location", "backchannel.service.storage:migrations")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0004_negotiation_chains")
+    engine = _database_at(tmp_path / "old.db", "0004_negotiation_chains")
     with engine.begin() as connection:
         for n, status in (("a" * 32, "open"), ("b" * 32, "setup")):
             connection.execute(

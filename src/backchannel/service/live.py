@@ -149,6 +149,11 @@ def _still_held(db: Session, rows: tuple[Negotiation, list[Seat]]) -> bool:
     return any(object_session(row) not in (None, db) for row in (negotiation, *seat_rows))
 
 
+def room_of(sender: str, recipient: str) -> str:
+    """The party whose room a message is in: its sender, or whom the mediator passed it to."""
+    return recipient if sender == MEDIATOR else sender
+
+
 def seat(db: Session, negotiation: Negotiation, party_id: str) -> Seat:
     for item in seats(db, negotiation):
         if item.party_id == party_id:
@@ -272,7 +277,7 @@ def _live_state(db: Session, negotiation: Negotiation, model: Scenario) -> LiveS
     rows = messages(db, negotiation)
     counts: dict[str, int] = {"all": len(rows)}
     for row in rows:
-        party = row.recipient if row.sender == MEDIATOR else row.sender
+        party = room_of(row.sender, row.recipient)
         counts[party] = counts.get(party, 0) + 1
     state = LiveState(model, live_machine(model, negotiation, seats(db, negotiation), rows), counts)
     head = eventlog.locked_head(db, negotiation.id)
@@ -355,9 +360,7 @@ def _caught_up(
     if replay(state.machine, moves):
         return False  # a stored move the rules refuse: rebuilt, as a replay leaves it out
     for row in found:
-        state.next_numbers(
-            row.Message.recipient if row.Message.sender == MEDIATOR else row.Message.sender
-        )
+        state.next_numbers(room_of(row.Message.sender, row.Message.recipient))
         state.remember(row.Message)
     return True
 
@@ -614,7 +617,7 @@ def _store(
     source: Message | None = None,
     edited: bool = False,
 ) -> Message:
-    party = recipient if sender == MEDIATOR else sender
+    party = room_of(sender, recipient)
     number, party_number = _next_numbers(db, negotiation, party)
     values = {
         "negotiation_id": negotiation.id,
