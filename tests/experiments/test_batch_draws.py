@@ -8,8 +8,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.experiments.test_batch_exact import BATCHABLE, assert_engines_agree, scenarios
+from tests.protocols.mediation_scenarios import split_with
 
 from backchannel.experiments.batch.draws import RunDraws
+from backchannel.experiments.batch.run import run_batch
 from backchannel.randomness import lazy_rng
 from backchannel.scenario.loader import compile_spec
 from backchannel.scenario.model import Scenario
@@ -60,6 +62,32 @@ def test_leaks_and_breakdowns_equal_step_rows(data, protocol, names, uncertain, 
     strategies = {"a": names[0], "b": names[1]}
     seeds = [3, 1, 4, 1, 5, 9, 2, 6, 11, 12]
     assert_engines_agree(scenario, protocol, strategies, seeds, uncertain)
+
+
+def test_a_hop_the_timeline_makes_leaky_is_drawn_and_charged_alike() -> None:
+    """A hop that starts without leaks and leaks every passage from day 2: both engines draw
+    for it from then on and charge party a the price of every leak."""
+    timeline = {
+        "start": "2026-01-01",
+        "events": [
+            {
+                "id": "press",
+                "date": "2026-01-02",
+                "effects": [{"intermediary": "broker", "leak": 1.0}],
+            }
+        ],
+    }
+    scenario = split_with(
+        [{"id": "broker", "delay_hours": 12}],
+        timeline=timeline,
+        parties={"a": {"leak_cost": 0.01}},
+    )
+    strategies = {"a": "boulware", "b": "boulware"}
+    assert_engines_agree(scenario, "shuttle", strategies, [1, 2, 3], uncertain=False)
+    quiet = split_with([{"id": "broker", "delay_hours": 12}], parties={"a": {"leak_cost": 0.01}})
+    charged = run_batch(scenario, "shuttle", strategies, [1])[0]
+    free = run_batch(quiet, "shuttle", strategies, [1])[0]
+    assert charged["payoff_a"] < free["payoff_a"]
 
 
 def test_draws_follow_each_runs_stream_whatever_the_pace() -> None:

@@ -81,8 +81,11 @@ def effect(draw: st.DrawFn) -> dict:
     kind = draw(st.sampled_from(["party", "party", "hop"]))
     if kind == "hop":
         hop = draw(st.sampled_from(["broker", "direct"]))
-        if draw(st.booleans()):
+        change = draw(st.sampled_from(["suspended", "delay_hours", "leak"]))
+        if change == "suspended":
             return {"intermediary": hop, "suspended": True}
+        if change == "leak":  # the direct line does not leak
+            return {"intermediary": "broker", "leak": draw(st.sampled_from([-0.2, 0.3, 1.0]))}
         return {"intermediary": hop, "delay_hours": draw(st.sampled_from([-1.0, 3.0, 12.5]))}
     result: dict = {"party": draw(st.sampled_from(["a", "b"]))}
     numbers = {

@@ -154,6 +154,30 @@ def test_leaks_are_public_events_with_a_price() -> None:
     assert result.payoffs["b"] == baseline.payoffs["b"]
 
 
+@pytest.mark.parametrize("protocol", ["shuttle", "single-text", "confidential"])
+def test_a_timeline_that_makes_a_hop_leaky_changes_the_draws(protocol: str) -> None:
+    """A broker that never leaks until an event on day 2 makes every passage leak: passages
+    after the event leak, those before do not (the change is not only reported)."""
+    timeline = {
+        "start": "2026-01-01",
+        "events": [
+            {
+                "id": "press-briefing",
+                "date": "2026-01-03",
+                "effects": [{"intermediary": "broker", "leak": 1.0}],
+            }
+        ],
+    }
+    scenario = split_with([{"id": "broker", "delay_hours": 12}], timeline=timeline)
+    transcript = run_negotiation(scenario, RunOptions(protocol=protocol, seed=4))
+    changed = [e for e in transcript.of_kind("timeline") if e.via == ("broker",)]
+    assert changed and changed[0].details["changes"]["leak"]["after"] == 1.0
+    assert transcript.events[-1].time_hours > 48.0
+    leaked_at = [e.time_hours for e in transcript.of_kind("leak")]
+    assert leaked_at, "passages after the event cross a broker that always leaks"
+    assert min(leaked_at) >= 48.0
+
+
 def test_an_accepted_changed_text_must_be_confirmed_or_is_a_miscalculation() -> None:
     scenario = split_with(
         [{"id": "broker", "delay_hours": 12, "fidelity": [{"kind": "noise", "probability": 0.7}]}]

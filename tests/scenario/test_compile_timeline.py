@@ -57,6 +57,19 @@ def test_unknown_intermediary_lists_the_direct_line(tmp_path: Path) -> None:
     assert "use one of: direct, broker" in problems_of(variant(tmp_path, change))
 
 
+def test_a_leak_on_the_direct_line_is_refused_with_the_fix(tmp_path: Path) -> None:
+    """The direct line has no leak chance to change (leaks come from intermediaries), so the
+    effect would be reported in every transcript and change nothing."""
+
+    def change(d):
+        d["timeline"]["events"][1]["effects"] = [{"intermediary": "direct", "leak": 0.2}]
+
+    text = problems_of(variant(tmp_path, change))
+    assert "timeline.events[1].effects[0].leak" in text
+    assert "the direct line does not leak" in text
+    assert "name an intermediary" in text
+
+
 def test_indicator_cannot_flip_a_switch(tmp_path: Path) -> None:
     def change(d):
         d["timeline"]["indicators"][0]["effects"] = [{"intermediary": "broker", "suspended": True}]

@@ -37,7 +37,12 @@ from backchannel.agents.views import Offer, PartyView
 from backchannel.channel.route import Route
 from backchannel.protocols.alternating_machine import AlternatingMachine
 from backchannel.protocols.breakdown import Hazard, collapse
-from backchannel.protocols.clock import TimelineClock, arrival_time, timeline_event
+from backchannel.protocols.clock import (
+    TimelineClock,
+    arrival_time,
+    route_in_force,
+    timeline_event,
+)
 from backchannel.protocols.deadline import (
     EXPIRED,
     IN_TRANSIT,
@@ -230,8 +235,10 @@ class AlternatingOffers:
                 (now, leaves),
                 round_number,
             )
-        delivery = route.transmit(text, leaves, rng, give_up_at_hours=deadline)
         clock = self._clock
+        delivery = route_in_force(clock, route).transmit(
+            text, leaves, rng, give_up_at_hours=deadline
+        )
         arrived = delivery.arrives_at_hours  # unless a hop the timeline suspends holds it
         if clock is not None:
             arrived = arrival_time(clock, delivery, leaves)
@@ -275,7 +282,9 @@ class AlternatingOffers:
         finished transcript, or when the talks go on."""
         text, offer, round_number = machine.accepted[0], machine.offer, machine.rounds
         back = self.route_for(acceptor.party_id, proposer.party_id)
-        delivery = back.transmit(text, decided_at, rng, sealed=True, give_up_at_hours=deadline)
+        delivery = route_in_force(self._clock, back).transmit(
+            text, decided_at, rng, sealed=True, give_up_at_hours=deadline
+        )
         counted = record_delivery(
             transcript,
             delivery,

@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from backchannel.channel.route import Delivery
+from backchannel.channel.route import Delivery, Route
 from backchannel.protocols.transcript import Event
 from backchannel.scenario.at_time import Situation, held_until, state_at
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.effects import DIRECT_LINE
+from backchannel.timeline.effects import DIRECT_LINE, clip
 from backchannel.timeline.events import HOURS_PER_DAY, fired_between
 from backchannel.timeline.model import Timeline
 
@@ -127,6 +127,23 @@ def arrival_time(clock: TimelineClock | None, delivery: Delivery, sent_at_hours:
     if clock is None or not delivery.arrived:
         return delivery.arrives_at_hours
     return clock.arrival(delivery.via, sent_at_hours, delivery.arrives_at_hours)
+
+
+def route_in_force(clock: TimelineClock | None, route: Route) -> Route:
+    """``route`` with each hop's leak chance as the timeline has it now (the situation of the
+    clock's last look, as for the extra delay in :meth:`TimelineClock.arrival`): an event that
+    makes a channel leakier changes the draws, not only the transcript's report."""
+    if clock is None:
+        return route
+    changes = clock.situation.leak
+    keys = [hop.carrier or DIRECT_LINE for hop in route.hops]
+    if not any(changes.get(key, 0.0) for key in keys):
+        return route
+    hops = tuple(
+        replace(hop, leak=clip("leak", hop.leak + changes.get(key, 0.0)))
+        for hop, key in zip(route.hops, keys, strict=True)
+    )
+    return replace(route, hops=hops)
 
 
 def timeline_event(change: Change, hours: float, round_number: int) -> Event:

@@ -22,7 +22,7 @@ import numpy as np
 
 from backchannel.agents.views import Offer
 from backchannel.channel.route import Route
-from backchannel.protocols.clock import arrival_time
+from backchannel.protocols.clock import arrival_time, route_in_force
 from backchannel.protocols.deadline import EXPIRED, IN_TRANSIT, UNANSWERED, in_time
 from backchannel.protocols.mediated_machine import MediatedMachine
 from backchannel.protocols.messages import record_delivery
@@ -43,7 +43,8 @@ class MediatedChannel:
         it missed the deadline or None)."""
         machine = self.machine
         deadline = machine.deadline
-        delivery = self.route.transmit(text, at_hours, self.rng, give_up_at_hours=deadline)
+        route = route_in_force(machine.clock, self.route)
+        delivery = route.transmit(text, at_hours, self.rng, give_up_at_hours=deadline)
         arrived = arrival_time(machine.clock, delivery, at_hours)
         counted = record_delivery(
             machine.transcript,
@@ -76,7 +77,7 @@ class MediatedChannel:
         missed the deadline or None)."""
         machine = self.machine
         deadline = machine.deadline
-        delivery = self.route.transmit(
+        delivery = route_in_force(machine.clock, self.route).transmit(
             text if text is not None else 0,
             at_hours,
             self.rng,

@@ -110,6 +110,16 @@ def _effects(
                 )
             )
             continue
+        if spec.intermediary == DIRECT_LINE and spec.leak is not None:
+            problems.append(
+                Problem(
+                    f"{path}.leak",
+                    "the direct line does not leak: leaks come from the intermediaries who carry "
+                    "the messages",
+                    "name an intermediary to make its channel leakier, or remove 'leak'",
+                )
+            )
+            continue
         numbers_allowed = PARTY_NUMBERS if spec.party else HOP_NUMBERS
         numbers = tuple(
             (name, float(getattr(spec, name)))

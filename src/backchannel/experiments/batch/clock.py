@@ -147,6 +147,24 @@ class BatchClock:
         arrival = arrives_at + np.maximum(extra, sent_at - arrives_at) + (release - sent_at)
         return arrival  # possibly after the deadline: then void (protocols.deadline)
 
+    def moves_leaks(self, hops: tuple[str, ...]) -> bool:
+        """Whether an event or an indicator of the timeline changes the leak chance of one of
+        ``hops`` (then the runs draw for it even if it starts at zero)."""
+        if self.timeline is None:
+            return False
+        sources = [*self.timeline.events, *self.timeline.indicators]
+        return any(
+            effect.number("leak") and effect.target in {("hop", h) for h in hops}
+            for source in sources
+            for effect in source.effects
+        )
+
+    def hop_leak(self, hop: str, base: np.ndarray, hours: np.ndarray) -> np.ndarray:
+        """Each run's leak chance of ``hop`` at its ``hours``: ``route_in_force`` per run."""
+        if self.timeline is None:
+            return base
+        return _clip("leak", base + self._number(("hop", hop), "leak", hours))
+
     def _switch(
         self, target: tuple[str, str], name: str, hours: np.ndarray, default: np.ndarray
     ) -> np.ndarray:

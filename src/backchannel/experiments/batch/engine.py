@@ -25,6 +25,7 @@ from backchannel.protocols import deadline as rule
 from backchannel.protocols.alternating import HOURS_PER_DAY
 from backchannel.protocols.alternating import LOST as LOST_REASON
 from backchannel.scenario.model import Scenario
+from backchannel.timeline.effects import DIRECT_LINE
 
 ACCEPTANCE_LOST_REASON = "the acceptance was lost on every attempt and never arrived"
 REASONS = (
@@ -128,7 +129,9 @@ def simulate(
         inputs.hop_losses if inputs.hop_losses is not None else np.zeros_like(inputs.hop_delays)
     )
     lossy = bool((losses > 0.0).any())
-    drawing = hazard is not None or bool((leaks > 0.0).any()) or lossy
+    hop_ids = via or (DIRECT_LINE,)  # the timeline's name of each hop column
+    leaks_move = clock.moves_leaks(hop_ids)
+    drawing = hazard is not None or bool((leaks > 0.0).any()) or lossy or leaks_move
     if drawing and inputs.seeds is None:
         raise ValueError("lossy or leaky hops and breakdown hazards need the runs' seeds")
     if lossy and (inputs.timeouts is None or inputs.max_attempts is None):
@@ -149,13 +152,20 @@ def simulate(
             sent_at = sent_at + hops[:, column]
         return sent_at
 
+    def leak_chance(column: int) -> np.ndarray:
+        """Each run's leak chance at this hop column, as the timeline has it at the round's
+        start (the step engine's clock looks once a round)."""
+        if not leaks_move:
+            return leaks[:, column]
+        return clock.hop_leak(hop_ids[column], leaks[:, column], began)
+
     def leak(sending: np.ndarray, sent_at: np.ndarray, deadline: np.ndarray) -> None:
         """The leak draws of a message each ``sending`` run sends at ``sent_at``: one per leaky
         hop, in hop order; a passage counts when it leaves by the deadline (as recorded)."""
         left = sent_at
         for column in range(hops.shape[1]):
             left = left + hops[:, column]
-            chance = leaks[:, column]
+            chance = leak_chance(column)
             drawn = np.flatnonzero(sending & (chance > 0.0))
             if len(drawn):
                 leaked = draws.take(ids[drawn]) < chance[drawn]
@@ -199,7 +209,7 @@ def simulate(
                     last[seen] = np.maximum(last[seen], here[seen])
                     alive[gone] = False
                 here = np.where(alive, here + hops[:, column], here)
-                leaky = leaks[:, column]
+                leaky = leak_chance(column)
                 drawn = np.flatnonzero(alive & (leaky > 0.0))
                 if len(drawn):
                     leaked = draws.take(ids[drawn]) < leaky[drawn]
