@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import socket
@@ -287,6 +288,23 @@ async def run_all(
     return list(await asyncio.gather(*runs))
 
 
+def yardstick() -> float:
+    """Milliseconds of CPU that one fixed piece of Python work takes (hashing and dictionary
+    work, as a write does): printed before and after a run, it shows how fast the machine was
+    then, so figures from different runs can be compared."""
+    began = time.process_time()
+    digest, table = b"", {}
+    for k in range(40_000):
+        digest = hashlib.sha256(digest + str(k).encode()).digest()
+        table[k % 997] = (digest[:4], k)
+    return 1000 * (time.process_time() - began)
+
+
+def stolen_seconds() -> float:
+    """CPU seconds the hypervisor gave to other machines (Linux's ``steal``; 0 elsewhere)."""
+    return float(getattr(psutil.cpu_times(), "steal", 0.0))
+
+
 def cpu_of(server: psutil.Process) -> float:
     """CPU seconds of the server and of its worker processes (``--workers``)."""
     total = 0.0
@@ -363,6 +381,7 @@ def main() -> None:
         negotiations = [open_negotiation(base) for _ in range(args.negotiations)]
         seeds = np.random.SeedSequence(args.seed).generate_state(len(negotiations))
         server = psutil.Process(process.pid)
+        speed_before, stolen = yardstick(), stolen_seconds()
         server_cpu = cpu_of(server)
         own_cpu = time.process_time()
         began = time.perf_counter()
@@ -390,6 +409,8 @@ def main() -> None:
         elapsed = time.perf_counter() - began
         server_cpu = cpu_of(server) - server_cpu
         own_cpu = time.process_time() - own_cpu
+        stolen = stolen_seconds() - stolen
+        speed_after = yardstick()
     finally:
         stopped = stop(process)
     timed = np.array([pair for run in results for pair in run])
@@ -421,6 +442,11 @@ def main() -> None:
         "machine load average (1, 5, 15 min) at the end: "
         + ", ".join(f"{x:.2f}" for x in os.getloadavg())
         + f" on {os.cpu_count()} cores (a shared machine slows every figure above)"
+    )
+    print(
+        f"machine speed: a fixed piece of Python work took {speed_before:.0f} ms of CPU before "
+        f"the run and {speed_after:.0f} ms after (more: a slower machine); the hypervisor "
+        f"took {stolen:.1f} s of the cores' time during the run"
     )
     print(f"server stopped {stopped}")
     check = subprocess.run(
