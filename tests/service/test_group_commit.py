@@ -283,3 +283,64 @@ def test_a_batch_left_open_by_a_cancelled_waiter_is_still_committed(tmp_path: Pa
     asyncio.run(run())
     assert stored(database) == [1]
     assert commit.commits == 1
+
+
+def busy_timeout(connection) -> int:  # type: ignore[no-untyped-def]
+    return int(connection.connection.dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0])
+
+
+def test_a_batch_begins_on_the_event_loop_when_the_write_lock_is_free(tmp_path: Path) -> None:
+    """No trip to a worker thread for the BEGIN: the transaction is open and holds the write
+    lock, and the connection keeps its patience for later statements."""
+    commit, database = group(tmp_path)
+    connection = commit._begin_at_once()
+    assert connection is not None
+    try:
+        assert connection.in_transaction()
+        assert busy_timeout(connection) == 30000
+        other = sqlite3.connect(database, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")  # the batch holds the database's write lock
+        other.close()
+    finally:
+        connection.rollback()
+        connection.close()
+
+
+def test_a_write_lock_held_elsewhere_is_waited_for_off_the_event_loop(tmp_path: Path) -> None:
+    """Another process holds the write lock: the batch's BEGIN does not wait on the loop (it
+    says so at once, patience restored), the writer waits in a worker thread while the loop
+    serves others, and stores its row once the lock is released."""
+    commit, database = group(tmp_path)
+    statements: list[str] = []
+    commit.engine.dispose()  # new connections, each tracing its statements
+
+    @event.listens_for(commit.engine, "connect")
+    def _trace(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.set_trace_callback(statements.append)
+
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    assert commit._begin_at_once() is None
+    begun = statements.index("BEGIN IMMEDIATE")
+    assert statements[begun - 1] == "PRAGMA busy_timeout=0"  # it did not wait for the lock
+    with commit.engine.connect() as connection:
+        assert busy_timeout(connection) == 30000
+    ticks = 0
+
+    async def run() -> None:
+        nonlocal ticks
+        waiting = asyncio.ensure_future(writer(commit, 7))
+        for _ in range(20):  # the loop keeps turning while the writer waits for the lock
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not waiting.done()
+        holder.execute("ROLLBACK")
+        await asyncio.wait_for(waiting, timeout=30)
+
+    try:
+        asyncio.run(run())
+    finally:
+        holder.close()
+    assert ticks == 20
+    assert stored(database) == [7]
