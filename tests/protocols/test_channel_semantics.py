@@ -171,11 +171,32 @@ def test_a_timeline_that_makes_a_hop_leaky_changes_the_draws(protocol: str) -> N
     scenario = split_with([{"id": "broker", "delay_hours": 12}], timeline=timeline)
     transcript = run_negotiation(scenario, RunOptions(protocol=protocol, seed=4))
     changed = [e for e in transcript.of_kind("timeline") if e.via == ("broker",)]
-    assert changed and changed[0].details["changes"]["leak"]["after"] == 1.0
+    assert changed and changed[0].details["changes"]["leak"] == {"before": 0.0, "after": 1.0}
     assert transcript.events[-1].time_hours > 48.0
     leaked_at = [e.time_hours for e in transcript.of_kind("leak")]
     assert leaked_at, "passages after the event cross a broker that always leaks"
     assert min(leaked_at) >= 48.0
+
+
+def test_a_leak_change_is_reported_as_the_chance_in_force() -> None:
+    """A broker that leaks one passage in ten, made 0.3 leakier on day 2: the transcript says
+    0.1 → 0.4, the chance the draws use, not the size of the move."""
+    timeline = {
+        "start": "2026-01-01",
+        "events": [
+            {
+                "id": "press-briefing",
+                "date": "2026-01-03",
+                "effects": [{"intermediary": "broker", "leak": 0.3}],
+            }
+        ],
+    }
+    scenario = split_with([{"id": "broker", "delay_hours": 12, "leak": 0.1}], timeline=timeline)
+    transcript = run_negotiation(scenario, RunOptions(seed=4))
+    (changed,) = [e for e in transcript.of_kind("timeline") if e.via == ("broker",)]
+    reported = changed.details["changes"]["leak"]
+    assert reported["before"] == pytest.approx(0.1)
+    assert reported["after"] == pytest.approx(0.4)
 
 
 def test_an_accepted_changed_text_must_be_confirmed_or_is_a_miscalculation() -> None:

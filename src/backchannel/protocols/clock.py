@@ -177,10 +177,19 @@ def _snapshot(situation: Situation) -> dict[tuple[str, str], dict[str, object]]:
     for hop, extra in situation.extra_delay.items():
         shot[("hop", hop)] = {
             "extra_delay_hours": extra,
-            "leak": situation.leak.get(hop, 0.0),
+            "leak": _leak_chance(situation, hop),
             "suspended": hop in situation.suspended,
         }
     return shot
+
+
+def _leak_chance(situation: Situation, hop: str) -> float:
+    """The hop's leak chance in force (the scenario's, moved by the timeline), as a change of
+    it is reported: "leak 0.05 → 0.25", not the size of the move. The direct line never
+    leaks."""
+    if hop == DIRECT_LINE:
+        return 0.0
+    return float(situation.channel.intermediary(hop).leak)
 
 
 def _differs(before: object, after: object) -> bool:
