@@ -392,11 +392,7 @@ def _clock(negotiation: Negotiation) -> tuple[datetime, float]:
     message stored with this moment, so a replay of the stored messages applies it at the same
     hour (the state a write keeps is the state a replay gives)."""
     moment = datetime.now(UTC)
-    return moment, _hours(negotiation, moment)
-
-
-def _hours(negotiation: Negotiation, moment: datetime) -> float:
-    return hours_since_opened(negotiation, moment)
+    return moment, hours_since_opened(negotiation, moment)
 
 
 def _check_move(rules: RelayMachine, move: Move, now: float) -> None:
@@ -509,7 +505,7 @@ def _agent_answers(
     moment: datetime,
 ) -> None:
     """An agent seat answers what was just passed to it, through the same machine."""
-    now = _hours(negotiation, moment)
+    now = hours_since_opened(negotiation, moment)
     party, strategy = target.party_id, target.agent or ""
     move = agents.answer(rules, party, strategy, negotiation.seed, target.id, now)
     passed = rules.last_passed(party)
@@ -529,7 +525,7 @@ def _move(
     moment: datetime,
 ) -> None:
     """An agent seat's move: checked, stored as its message, applied."""
-    now = _hours(negotiation, moment)
+    now = hours_since_opened(negotiation, moment)
     _check_move(rules, move, now)
     kind = "proposal" if isinstance(move, Propose) else move.answer
     _store(db, negotiation, move.party, MEDIATOR, kind, model, move.outcome, "", moment)
