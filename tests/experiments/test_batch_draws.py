@@ -4,6 +4,8 @@ timeline and drawn weights), run by run the same rows as the step-by-step engine
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,7 @@ from backchannel.randomness import lazy_rng
 from backchannel.scenario.loader import compile_spec
 from backchannel.scenario.model import Scenario
 from backchannel.scenario.schema import ScenarioSpec
+from backchannel.timeline.effects import DIRECT_LINE
 
 
 @st.composite
@@ -64,9 +67,12 @@ def test_leaks_and_breakdowns_equal_step_rows(data, protocol, names, uncertain, 
     assert_engines_agree(scenario, protocol, strategies, seeds, uncertain)
 
 
-def test_a_hop_the_timeline_makes_leaky_is_drawn_and_charged_alike() -> None:
-    """A hop that starts without leaks and leaks every passage from day 2: both engines draw
-    for it from then on and charge party a the price of every leak."""
+STRATEGIES = {"a": "boulware", "b": "boulware"}
+
+
+def broker_made_leaky() -> Scenario:
+    """A broker that starts without leaks and leaks every passage from day 2; party a pays
+    for every leak."""
     timeline = {
         "start": "2026-01-01",
         "events": [
@@ -77,17 +83,40 @@ def test_a_hop_the_timeline_makes_leaky_is_drawn_and_charged_alike() -> None:
             }
         ],
     }
-    scenario = split_with(
+    return split_with(
         [{"id": "broker", "delay_hours": 12}],
         timeline=timeline,
         parties={"a": {"leak_cost": 0.01}},
     )
-    strategies = {"a": "boulware", "b": "boulware"}
-    assert_engines_agree(scenario, "shuttle", strategies, [1, 2, 3], uncertain=False)
-    quiet = split_with([{"id": "broker", "delay_hours": 12}], parties={"a": {"leak_cost": 0.01}})
-    charged = run_batch(scenario, "shuttle", strategies, [1])[0]
-    free = run_batch(quiet, "shuttle", strategies, [1])[0]
+
+
+def without_leaks() -> Scenario:
+    return split_with([{"id": "broker", "delay_hours": 12}], parties={"a": {"leak_cost": 0.01}})
+
+
+def test_a_hop_the_timeline_makes_leaky_is_drawn_and_charged_alike() -> None:
+    """Both engines draw for the broker from day 2 on and charge party a for every leak."""
+    scenario = broker_made_leaky()
+    assert_engines_agree(scenario, "shuttle", STRATEGIES, [1, 2, 3], uncertain=False)
+    charged = run_batch(scenario, "shuttle", STRATEGIES, [1])[0]
+    free = run_batch(without_leaks(), "shuttle", STRATEGIES, [1])[0]
     assert charged["payoff_a"] < free["payoff_a"]
+
+
+def test_the_direct_line_never_leaks_even_if_a_timeline_says_so() -> None:
+    """A scenario file cannot make the direct line leaky (the loader refuses it); a timeline
+    built in code that does is ignored by both engines alike: nothing drawn, nothing charged."""
+    scenario = broker_made_leaky()
+    assert scenario.timeline is not None
+    (event,) = scenario.timeline.events
+    (effect,) = event.effects
+    direct = replace(effect, target=("hop", DIRECT_LINE))
+    timeline = replace(scenario.timeline, events=(replace(event, effects=(direct,)),))
+    scenario = replace(scenario, timeline=timeline)
+    assert_engines_agree(scenario, "direct", STRATEGIES, [1, 2, 3], uncertain=False)
+    talked = run_batch(scenario, "direct", STRATEGIES, [1], force_direct=True)[0]
+    quiet = run_batch(without_leaks(), "direct", STRATEGIES, [1], force_direct=True)[0]
+    assert talked["payoff_a"] == quiet["payoff_a"]
 
 
 def test_draws_follow_each_runs_stream_whatever_the_pace() -> None:

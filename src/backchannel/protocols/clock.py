@@ -136,12 +136,12 @@ def route_in_force(clock: TimelineClock | None, route: Route) -> Route:
     if clock is None:
         return route
     changes = clock.situation.leak
-    keys = [hop.carrier or DIRECT_LINE for hop in route.hops]
-    if not any(changes.get(key, 0.0) for key in keys):
+    moves = [changes.get(hop.carrier, 0.0) if hop.carrier else 0.0 for hop in route.hops]
+    if not any(moves):  # the direct line (no carrier) never leaks
         return route
     hops = tuple(
-        replace(hop, leak=clip("leak", hop.leak + changes.get(key, 0.0)))
-        for hop, key in zip(route.hops, keys, strict=True)
+        replace(hop, leak=clip("leak", hop.leak + move)) if move else hop
+        for hop, move in zip(route.hops, moves, strict=True)
     )
     return replace(route, hops=hops)
 

@@ -149,12 +149,14 @@ class BatchClock:
 
     def moves_leaks(self, hops: tuple[str, ...]) -> bool:
         """Whether an event or an indicator of the timeline changes the leak chance of one of
-        ``hops`` (then the runs draw for it even if it starts at zero)."""
+        ``hops`` (then the runs draw for it even if it starts at zero); the direct line never
+        leaks, as in ``route_in_force``."""
         if self.timeline is None:
             return False
+        targets = {("hop", h) for h in hops if h != DIRECT_LINE}
         sources = [*self.timeline.events, *self.timeline.indicators]
         return any(
-            effect.number("leak") and effect.target in {("hop", h) for h in hops}
+            effect.number("leak") and effect.target in targets
             for source in sources
             for effect in source.effects
         )
