@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.experiments.test_batch_exact import BATCHABLE, assert_engines_agree, scenarios
-from tests.protocols.mediation_scenarios import split_with
+from tests.protocols.mediation_scenarios import leakier_from, split_with
 
 from backchannel.experiments.batch.draws import RunDraws
 from backchannel.experiments.batch.run import run_batch
@@ -73,19 +73,9 @@ STRATEGIES = {"a": "boulware", "b": "boulware"}
 def broker_made_leaky() -> Scenario:
     """A broker that starts without leaks and leaks every passage from day 2; party a pays
     for every leak."""
-    timeline = {
-        "start": "2026-01-01",
-        "events": [
-            {
-                "id": "press",
-                "date": "2026-01-02",
-                "effects": [{"intermediary": "broker", "leak": 1.0}],
-            }
-        ],
-    }
     return split_with(
         [{"id": "broker", "delay_hours": 12}],
-        timeline=timeline,
+        timeline=leakier_from("2026-01-02", 1.0),
         parties={"a": {"leak_cost": 0.01}},
     )
 

@@ -38,3 +38,14 @@ def split_with(
         party.update((parties or {}).get(party["id"], {}))
     data.update(top)
     return compile_spec(ScenarioSpec.model_validate(data))
+
+
+def leakier_from(date: str, leak: float) -> dict[str, Any]:
+    """A timeline (starting 1 January 2026) whose one event, on ``date``, makes the broker's
+    leak chance ``leak`` higher."""
+    event = {
+        "id": "press-briefing",
+        "date": date,
+        "effects": [{"intermediary": "broker", "leak": leak}],
+    }
+    return {"start": "2026-01-01", "events": [event]}

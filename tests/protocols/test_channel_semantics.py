@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from mediation_scenarios import split_with
+from mediation_scenarios import leakier_from, split_with
 
 from backchannel.agents.registry import create_strategy
 from backchannel.channel.route import route_via
@@ -158,16 +158,7 @@ def test_leaks_are_public_events_with_a_price() -> None:
 def test_a_timeline_that_makes_a_hop_leaky_changes_the_draws(protocol: str) -> None:
     """A broker that never leaks until an event on day 2 makes every passage leak: passages
     after the event leak, those before do not (the change is not only reported)."""
-    timeline = {
-        "start": "2026-01-01",
-        "events": [
-            {
-                "id": "press-briefing",
-                "date": "2026-01-03",
-                "effects": [{"intermediary": "broker", "leak": 1.0}],
-            }
-        ],
-    }
+    timeline = leakier_from("2026-01-03", 1.0)
     scenario = split_with([{"id": "broker", "delay_hours": 12}], timeline=timeline)
     transcript = run_negotiation(scenario, RunOptions(protocol=protocol, seed=4))
     changed = [e for e in transcript.of_kind("timeline") if e.via == ("broker",)]
@@ -181,16 +172,7 @@ def test_a_timeline_that_makes_a_hop_leaky_changes_the_draws(protocol: str) -> N
 def test_a_leak_change_is_reported_as_the_chance_in_force() -> None:
     """A broker that leaks one passage in ten, made 0.3 leakier on day 2: the transcript says
     0.1 → 0.4, the chance the draws use, not the size of the move."""
-    timeline = {
-        "start": "2026-01-01",
-        "events": [
-            {
-                "id": "press-briefing",
-                "date": "2026-01-03",
-                "effects": [{"intermediary": "broker", "leak": 0.3}],
-            }
-        ],
-    }
+    timeline = leakier_from("2026-01-03", 0.3)
     scenario = split_with([{"id": "broker", "delay_hours": 12, "leak": 0.1}], timeline=timeline)
     transcript = run_negotiation(scenario, RunOptions(seed=4))
     (changed,) = [e for e in transcript.of_kind("timeline") if e.via == ("broker",)]

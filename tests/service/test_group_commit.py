@@ -293,7 +293,7 @@ def test_a_batch_begins_on_the_event_loop_when_the_write_lock_is_free(tmp_path: 
     """No trip to a worker thread for the BEGIN: the transaction is open and holds the write
     lock, and the connection keeps its patience for later statements."""
     commit, database = group(tmp_path)
-    connection = commit._begin_at_once()
+    connection = commit._begin(patient=False)
     assert connection is not None
     try:
         assert connection.in_transaction()
@@ -321,7 +321,7 @@ def test_a_write_lock_held_elsewhere_is_waited_for_off_the_event_loop(tmp_path: 
 
     holder = sqlite3.connect(database, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
-    assert commit._begin_at_once() is None
+    assert commit._begin(patient=False) is None
     begun = statements.index("BEGIN IMMEDIATE")
     assert statements[begun - 1] == "PRAGMA busy_timeout=0"  # it did not wait for the lock
     with commit.engine.connect() as connection:

@@ -8,8 +8,8 @@ keeps. Notes carry no terms and are not moves.
 
 Time is real: hours since the negotiation was opened (started by the mediator), from each stored
 message's time. The deadline is the scenario's (its ``deadline_days`` in real days from the
-opening). The result
-uses the scenario's utilities as confided; the service has no time discounting or ratification.
+opening). The result uses the scenario's utilities as confided; the service has no time
+discounting or ratification.
 """
 
 from __future__ import annotations

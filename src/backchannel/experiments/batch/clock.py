@@ -149,11 +149,10 @@ class BatchClock:
 
     def moves_leaks(self, hops: tuple[str, ...]) -> bool:
         """Whether an event or an indicator of the timeline changes the leak chance of one of
-        ``hops`` (then the runs draw for it even if it starts at zero); the direct line never
-        leaks, as in ``route_in_force``."""
+        the intermediaries ``hops`` (then the runs draw for it even if it starts at zero)."""
         if self.timeline is None:
             return False
-        targets = {("hop", h) for h in hops if h != DIRECT_LINE}
+        targets = {("hop", h) for h in hops}
         sources = [*self.timeline.events, *self.timeline.indicators]
         return any(
             effect.number("leak") and effect.target in targets

@@ -25,7 +25,6 @@ from backchannel.protocols import deadline as rule
 from backchannel.protocols.alternating import HOURS_PER_DAY
 from backchannel.protocols.alternating import LOST as LOST_REASON
 from backchannel.scenario.model import Scenario
-from backchannel.timeline.effects import DIRECT_LINE
 
 ACCEPTANCE_LOST_REASON = "the acceptance was lost on every attempt and never arrived"
 REASONS = (
@@ -129,8 +128,7 @@ def simulate(
         inputs.hop_losses if inputs.hop_losses is not None else np.zeros_like(inputs.hop_delays)
     )
     lossy = bool((losses > 0.0).any())
-    hop_ids = via or (DIRECT_LINE,)  # the timeline's name of each hop column
-    leaks_move = clock.moves_leaks(hop_ids)
+    leaks_move = clock.moves_leaks(via)  # the direct line (no intermediary) never leaks
     drawing = hazard is not None or bool((leaks > 0.0).any()) or lossy or leaks_move
     if drawing and inputs.seeds is None:
         raise ValueError("lossy or leaky hops and breakdown hazards need the runs' seeds")
@@ -157,7 +155,7 @@ def simulate(
         start (the step engine's clock looks once a round)."""
         if not leaks_move:
             return leaks[:, column]
-        return clock.hop_leak(hop_ids[column], leaks[:, column], began)
+        return clock.hop_leak(via[column], leaks[:, column], began)
 
     def leak(sending: np.ndarray, sent_at: np.ndarray, deadline: np.ndarray) -> None:
         """The leak draws of a message each ``sending`` run sends at ``sent_at``: one per leaky

@@ -19,6 +19,8 @@ POOL_SIZE = 40
 """Database connections one server process keeps open (PostgreSQL and other servers)."""
 POOL_OVERFLOW = 8
 """More connections it may open for a burst beyond that, closed again after use."""
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite statement waits for another process's write lock before giving up."""
 PING_AFTER_IDLE_SECONDS = 5.0
 """A pooled connection unused for longer than this is checked before it is handed out."""
 LOOP_DRIVER = "postgresql+asyncpg"
@@ -71,7 +73,7 @@ def make_engine(
     _ensure_folder(url)
     engine = create_engine(
         url,
-        connect_args={"timeout": 30, "check_same_thread": False},
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         json_deserializer=load_json,
     )
 
@@ -82,7 +84,7 @@ def make_engine(
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

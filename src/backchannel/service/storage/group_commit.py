@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from backchannel.service.errors import ServiceError
+from backchannel.service.storage.db import BUSY_TIMEOUT_MS
 
 _LOCK_TAKEN = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 """What SQLite answers a BEGIN IMMEDIATE that would have to wait for another writer."""
@@ -114,7 +115,7 @@ class GroupCommit:
         if batch.connection is not None:
             return
         try:
-            batch.connection = self._begin_at_once() or await run_in_threadpool(self._begin)
+            batch.connection = self._begin(patient=False) or await run_in_threadpool(self._begin)
         except BaseException as error:
             batch.turn.release()
             if isinstance(error, Exception):
@@ -122,35 +123,29 @@ class GroupCommit:
                 raise not_stored() from None
             raise
 
-    def _begin_at_once(self) -> Connection | None:
-        """The write transaction, begun on the event loop if the database's write lock is free
-        (it is unless another process writes); None if it is taken: then ``_begin`` waits for
-        it in a worker thread, since waiting here would stall every request. A batch's begin
-        is a few microseconds of SQLite, and the trip to a worker thread and back cost more CPU
-        than that (about a fifth of a write's, with writes one at a time)."""
+    def _begin(self, patient: bool = True) -> Connection | None:
+        """The write transaction (``BEGIN IMMEDIATE``: the database's write lock). A patient
+        begin waits for a lock another process holds, in a worker thread. An impatient one runs
+        on the event loop, where waiting would stall every request: None if the lock is taken.
+        The lock is free unless another process writes, and a begin is a few microseconds of
+        SQLite, less than the trip to a worker thread and back (about a fifth of a write's CPU,
+        with writes one at a time)."""
         connection = self.engine.connect()
         driver = connection.connection.dbapi_connection
         try:
-            (patience,) = driver.execute("PRAGMA busy_timeout").fetchone()
+            if patient:
+                connection.begin()
+                return connection
             driver.execute("PRAGMA busy_timeout=0")
             try:
-                connection.begin()  # BEGIN IMMEDIATE
+                connection.begin()
             finally:
-                driver.execute(f"PRAGMA busy_timeout={int(patience)}")
+                driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except OperationalError as error:
             connection.close()
-            if getattr(error.orig, "sqlite_errorcode", None) in _LOCK_TAKEN:
+            if not patient and getattr(error.orig, "sqlite_errorcode", None) in _LOCK_TAKEN:
                 return None
             raise
-        except BaseException:
-            connection.close()
-            raise
-        return connection
-
-    def _begin(self) -> Connection:
-        connection = self.engine.connect()
-        try:
-            connection.begin()  # BEGIN IMMEDIATE: the database's write lock
         except BaseException:
             connection.close()
             raise
