@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from backchannel.service import live, presenters, safety
 from backchannel.service.deps import Caller, Db, Mediator, Party, run_db
 from backchannel.service.idempotency import IdempotencyKey, fingerprint, once
+from backchannel.service.lean_route import lean_post
 from backchannel.service.scenarios import outcome_of, terms_of, utility
 from backchannel.service.schemas import (
     ActionAckOut,
@@ -89,7 +90,7 @@ def _created(answer: BaseModel) -> Response:
     return Response(answer.model_dump_json(), status_code=201, media_type="application/json")
 
 
-@router.post("/messages", status_code=201, response_model=PartyRoomOut | ActionAckOut)
+@lean_post(router, "/messages", status_code=201, response_model=PartyRoomOut | ActionAckOut)
 async def send(
     request: Request,
     body: PartyMessageIn,
@@ -140,7 +141,7 @@ async def send(
     )
 
 
-@router.post("/relay", status_code=201, response_model=MediatorViewOut | ActionAckOut)
+@lean_post(router, "/relay", status_code=201, response_model=MediatorViewOut | ActionAckOut)
 async def relay(
     request: Request,
     body: RelayIn,
