@@ -138,6 +138,48 @@ def test_a_statement_without_returning_has_no_rows_and_changes_what_it_names(
     on_session(world, body)
 
 
+def test_each_transaction_of_a_session_runs_on_its_own_connection(world: World) -> None:
+    """The connection a session's statements run on is kept only for its transaction: after
+    a commit, and after a refused statement rolled back, the next statement runs in the
+    session's new transaction (and so a rollback undoes it, and only it)."""
+    move = Prepared(
+        update(_heads)
+        .where(_heads.c.negotiation_id == bindparam("which"))
+        .values(hash=bindparam("new_hash")),
+        "move",
+    )
+    add = Prepared(insert(_entries), "add_entry")
+
+    def body(db: Any) -> None:
+        negotiation, seq, digest = _head(db, world)
+        try:
+            move.rows(db, {"which": negotiation, "new_hash": "committed"})
+            db.commit()
+            move.rows(db, {"which": negotiation, "new_hash": "rolled back"})
+            db.rollback()
+            assert db.get(LogHead, negotiation).hash == "committed"
+            entry = {
+                "negotiation_id": negotiation,
+                "seq": seq,
+                "kind": "note",
+                "audience": "mediator",
+                "body": "{}",
+                "prev_hash": digest,
+                "hash": digest,
+            }
+            with pytest.raises(IntegrityError):
+                add.rows(db, entry)
+            db.rollback()
+            move.rows(db, {"which": negotiation, "new_hash": "after the refusal"})
+            db.rollback()
+            assert db.get(LogHead, negotiation).hash == "committed"
+        finally:
+            move.rows(db, {"which": negotiation, "new_hash": digest})
+            db.commit()
+
+    on_session(world, body)
+
+
 def test_a_value_the_statement_needs_must_be_given(world: World) -> None:
     """A column with a default the session would fill in (a message's time) must be given:
     said plainly, instead of storing a row without it."""

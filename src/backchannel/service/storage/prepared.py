@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Dialect
+from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
-Converter = Callable[[Any], Any] | None
+_KEPT_CONNECTION = "backchannel.prepared_connection"
+"""``session.info`` key: the transaction the connection below was taken for, and it."""
+Convert = Callable[[Any], Any]
+Converter = Convert | None
 
 
 @dataclass(frozen=True)
@@ -33,28 +36,26 @@ class _Form:
 
     sql: str
     names: tuple[str, ...]
-    to_database: tuple[Converter, ...]
+    to_database: tuple[tuple[int, Convert], ...]  # only the values that need converting
     row: type[tuple[Any, ...]] | None
-    from_database: tuple[Converter, ...]
+    from_database: tuple[tuple[int, Convert], ...]  # only the columns that need converting
 
     def values(self, parameters: Mapping[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            convert(parameters[name]) if convert is not None else parameters[name]
-            for name, convert in zip(self.names, self.to_database, strict=True)
-        )
+        found = [parameters[name] for name in self.names]
+        for index, convert in self.to_database:
+            found[index] = convert(found[index])
+        return tuple(found)
 
     def rows(self, raw: Sequence[Sequence[Any]]) -> list[Any]:
         if self.row is None:
             return []
-        return [
-            self.row(
-                *(
-                    convert(value) if convert is not None else value
-                    for value, convert in zip(found, self.from_database, strict=True)
-                )
-            )
-            for found in raw
-        ]
+        shaped = []
+        for found in raw:
+            columns = list(found)
+            for index, convert in self.from_database:
+                columns[index] = convert(columns[index])
+            shaped.append(self.row(*columns))
+        return shaped
 
 
 class Prepared:
@@ -68,7 +69,7 @@ class Prepared:
 
     def rows(self, session: Session, parameters: Mapping[str, Any]) -> list[Any]:
         """The rows it returns (none for a statement without ``returning``), as named tuples."""
-        connection = session.connection()
+        connection = _connection_of(session)
         dialect = connection.dialect
         driver = connection.connection.dbapi_connection
         run = _RUNNERS.get(dialect.driver)
@@ -101,23 +102,46 @@ class Prepared:
         return found
 
 
+def _connection_of(session: Session) -> Connection:
+    """The session's connection, kept in the session for as long as its transaction lasts:
+    asking the session again costs more Python than a short statement on SQLite."""
+    transaction = session.get_transaction()
+    kept = session.info.get(_KEPT_CONNECTION)
+    if (
+        kept is not None
+        and transaction is not None
+        and kept[0] is transaction
+        and transaction.is_active
+        and not kept[1].invalidated
+    ):
+        return kept[1]
+    connection = session.connection()
+    session.info[_KEPT_CONNECTION] = (session.get_transaction(), connection)
+    return connection
+
+
 def _compile(prepared: Prepared, dialect: Dialect, keys: tuple[str, ...]) -> _Form:
     compiled = prepared.statement.compile(dialect=dialect, column_keys=list(keys))
     names = tuple(compiled.positiontup or ())
     missing = [name for name in names if name not in keys]
     if missing:  # a column default the driver would not fill in
         raise ValueError(f"{prepared.name}: give a value for {', '.join(missing)}")
-    to_database = tuple(
+    to_database = _needed(
         compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     )
     columns = list(getattr(prepared.statement, "exported_columns", []))
     fields = [(getattr(c, "name", None) or f"column_{i}", Any) for i, c in enumerate(columns)]
     row = NamedTuple(prepared.name, fields) if columns else None
-    from_database = tuple(
+    from_database = _needed(
         column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
     )
     sql = _RUNNERS[dialect.driver].placeholders(str(compiled), len(names))
     return _Form(sql, names, to_database, row, from_database)
+
+
+def _needed(converters: Iterable[Converter]) -> tuple[tuple[int, Convert], ...]:
+    """The converters that do something, with their positions (most columns have none)."""
+    return tuple((index, convert) for index, convert in enumerate(converters) if convert)
 
 
 class _Sqlite:
