@@ -50,6 +50,16 @@ async def caller_of(negotiation_id: str, request: Request, db: Db) -> str:
 
 
 Caller = Annotated[str, Depends(caller_of)]
+
+
+async def noted(note: Annotated[int, Header(alias="X-Note")]) -> int:
+    """A dependency with a parameter of its own, solved before the caller check: when its
+    parameter is invalid, the caller check still runs (and may answer first)."""
+    TRACE.append(f"noted {note}")
+    return note
+
+
+Noted = Annotated[int, Depends(noted)]
 Key = Annotated[
     str | None,
     Header(alias="Idempotency-Key", min_length=8, max_length=20, pattern=r"^[a-z0-9-]+$"),
@@ -61,6 +71,7 @@ Count = Annotated[int, Header(alias="X-Count")]
 async def endpoint(
     request: Request,
     body: Item,
+    note: Noted,
     caller: Caller,
     db: Db,
     count: Count,
@@ -70,6 +81,7 @@ async def endpoint(
     TRACE.append("endpoint")
     answer = {
         "body": body.model_dump(),
+        "note": note,
         "caller": caller,
         "db": db,
         "count": count,
@@ -157,6 +169,7 @@ def requests(draw: st.DrawFn) -> dict[str, Any]:
         ("Idempotency-Key", printable | st.sampled_from(["good-key-01", "short"])),
         ("Prefer", printable | st.just("return=minimal")),
         ("X-Count", printable | st.integers(-5, 5).map(str)),
+        ("X-Note", printable | st.integers(-5, 5).map(str)),
         ("X-Deny", st.just("1")),
     ):
         if draw(st.booleans()):
@@ -183,22 +196,37 @@ def test_a_lean_route_answers_any_request_as_fastapi_does(request: dict[str, Any
     assert lean == plain
 
 
+JSON = {"Content-Type": "application/json"}
+
+
 @pytest.mark.parametrize(
     ("headers", "content", "status", "ran"),
     [
-        ({"X-Count": "3", "Content-Type": "application/json"}, b'{"kind": "note"}', 201, 4),
-        ({"X-Count": "3", "Content-Type": "application/json"}, b'{"kind": ', 422, 0),
-        ({"X-Count": "x", "Content-Type": "application/json"}, b'{"kind": "note"}', 422, 3),
-        ({"X-Count": "3"}, b'{"kind": "note"}', 422, 3),  # strict about the content type
-        ({"X-Count": "3", "X-Deny": "1"}, b"", 401, 3),  # the caller check comes first
+        (
+            {**JSON, "X-Count": "3", "X-Note": "1"},
+            b'{"kind": "note"}',
+            201,
+            5,
+        ),
+        ({**JSON, "X-Count": "3", "X-Note": "1"}, b'{"kind": ', 422, 0),
+        (
+            {**JSON, "X-Count": "x", "X-Note": "1"},
+            b'{"kind": "note"}',
+            422,
+            4,
+        ),
+        ({"X-Count": "3", "X-Note": "1"}, b'{"kind": "note"}', 422, 4),  # strict content type
+        ({"X-Count": "3", "X-Note": "1", "X-Deny": "1"}, b"", 401, 4),  # access comes first
+        ({"X-Count": "3", "X-Note": "x", "X-Deny": "1"}, b"", 401, 3),  # even after an error
     ],
 )
 def test_the_comparison_covers_each_kind_of_answer(
     headers: dict[str, str], content: bytes, status: int, ran: int
 ) -> None:
     """The property test above compares like with like; these pin what both answer, and how
-    much of the route ran: nothing for a body that is not JSON; the session, the caller check
-    and the session's end for an invalid request; and the endpoint as well for a valid one."""
+    much of the route ran: nothing for a body that is not JSON; the dependencies whose own
+    parameters are valid (the caller check among them) and the session's end for an invalid
+    request; and the endpoint as well for a valid one."""
     request = {"id": "n1", "send": {"headers": headers, "content": content}}
     code, _, trace = answer(_client, "lean", request)
     assert (code, len(trace)) == (status, ran)
@@ -207,7 +235,8 @@ def test_the_comparison_covers_each_kind_of_answer(
 
 def test_the_including_routers_dependencies_run_for_a_lean_route() -> None:
     app = traced_app(include_dependency=True)
-    request = {"id": "n1", "send": {"headers": {"X-Count": "1"}, "content": b'{"kind":"note"}'}}
+    headers = {"X-Count": "1", "X-Note": "2"}
+    request = {"id": "n1", "send": {"headers": headers, "content": b'{"kind":"note"}'}}
     request["send"]["headers"]["Content-Type"] = "application/json"
     client = TestClient(app)
     plain = answer(client, "plain", request)

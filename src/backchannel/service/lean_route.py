@@ -74,29 +74,28 @@ class _Plan:
     request_name: str | None
 
     async def solve(
-        self, request: Request, body: Any, cache: dict[Any, Any], errors: list[Any]
-    ) -> Values | None:
-        """The parameter values, as FastAPI's solver gives them; None (and ``errors``
-        extended) if any is invalid."""
+        self, request: Request, body: Any, cache: dict[Any, Any]
+    ) -> tuple[Values, list[Any]]:
+        """The parameter values and the validation errors, as FastAPI's solver gives them: a
+        dependency runs unless its own parameters are invalid, even if an earlier one's were,
+        and runs once per request (its parameters are checked again where it is used again)."""
         values: Values = {}
+        errors: list[Any] = []
         for dependency in self.dependencies:
+            arguments, problems = await dependency.plan.solve(request, body, cache)
+            if problems:
+                errors.extend(problems)
+                continue
             if dependency.call in cache:
-                if dependency.name is not None:
-                    values[dependency.name] = cache[dependency.call]
-                continue
-            arguments = await dependency.plan.solve(request, body, cache, errors)
-            if arguments is None:
-                continue
-            if dependency.generator:
+                solved = cache[dependency.call]
+            elif dependency.generator:
                 stack: AsyncExitStack = request.scope[dependency.exit_stack]
                 opened = asynccontextmanager(dependency.call)(**arguments)
-                solved = await stack.enter_async_context(opened)
+                solved = cache[dependency.call] = await stack.enter_async_context(opened)
             else:
-                solved = await dependency.call(**arguments)
-            cache[dependency.call] = solved
+                solved = cache[dependency.call] = await dependency.call(**arguments)
             if dependency.name is not None:
                 values[dependency.name] = solved
-        own_errors: list[Any] = []
         for field in self.fields:
             if field.where == "path":
                 found = request.path_params.get(field.key, _MISSING)
@@ -106,13 +105,12 @@ class _Plan:
                 found = body
             value, problems = field.value(found, values)
             if problems:
-                own_errors.extend(problems)
+                errors.extend(problems)
             else:
                 values[field.name] = value
         if self.request_name is not None:
             values[self.request_name] = request
-        errors.extend(own_errors)
-        return None if errors else values
+        return values, errors
 
 
 class LeanRoute(APIRoute):
@@ -132,9 +130,8 @@ class LeanRoute(APIRoute):
 
         async def handle(request: Request) -> Response:
             body = await _json_body(request, strict) if has_body else _MISSING
-            errors: list[Any] = []
-            values = await plan.solve(request, body, {}, errors)
-            if values is None:
+            values, errors = await plan.solve(request, body, {})
+            if errors:
                 raise RequestValidationError(errors, body=None if body is _MISSING else body)
             response = await endpoint(**values)
             if not isinstance(response, Response):
