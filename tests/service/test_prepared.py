@@ -44,6 +44,28 @@ def on_session(world: World, body: Callable[[Any], None]) -> None:
     asyncio.run(on_the_loop())
 
 
+_MOVE_HEAD = Prepared(
+    update(_heads)
+    .where(_heads.c.negotiation_id == bindparam("which"))
+    .values(hash=bindparam("new_hash")),
+    "move",
+)
+_ADD_ENTRY = Prepared(insert(_entries), "add_entry")
+
+
+def _entry_already_there(negotiation: str, seq: int, digest: str) -> dict[str, Any]:
+    """A log entry with the number the head already has: the database refuses it."""
+    return {
+        "negotiation_id": negotiation,
+        "seq": seq,
+        "kind": "note",
+        "audience": "mediator",
+        "body": "{}",
+        "prev_hash": digest,
+        "hash": digest,
+    }
+
+
 def _head(db, world: World) -> tuple[str, int, str]:  # type: ignore[no-untyped-def]
     """The world's negotiation, its log head's number and hash."""
     head = db.get(LogHead, world.id)
@@ -99,21 +121,11 @@ def test_rows_and_values_match_the_session(world: World) -> None:
 def test_a_broken_rule_comes_out_as_the_sessions_error(world: World) -> None:
     """A second log entry with the same number is refused as IntegrityError, as from the
     session (the idempotency retry and the service's error answers rely on its type)."""
-    add = Prepared(insert(_entries), "add_entry")
 
     def body(db: Any) -> None:
         negotiation, seq, digest = _head(db, world)
-        entry = {
-            "negotiation_id": negotiation,
-            "seq": seq,
-            "kind": "note",
-            "audience": "mediator",
-            "body": "{}",
-            "prev_hash": digest,
-            "hash": digest,
-        }
         with pytest.raises(IntegrityError):
-            add.rows(db, entry)
+            _ADD_ENTRY.rows(db, _entry_already_there(negotiation, seq, digest))
         db.rollback()
 
     on_session(world, body)
@@ -122,16 +134,9 @@ def test_a_broken_rule_comes_out_as_the_sessions_error(world: World) -> None:
 def test_a_statement_without_returning_has_no_rows_and_changes_what_it_names(
     world: World,
 ) -> None:
-    move = Prepared(
-        update(_heads)
-        .where(_heads.c.negotiation_id == bindparam("which"))
-        .values(hash=bindparam("new_hash")),
-        "move",
-    )
-
     def body(db: Any) -> None:
         negotiation, _, _ = _head(db, world)
-        assert move.rows(db, {"which": negotiation, "new_hash": "changed"}) == []
+        assert _MOVE_HEAD.rows(db, {"which": negotiation, "new_hash": "changed"}) == []
         assert db.get(LogHead, negotiation).hash == "changed"
         db.rollback()
 
@@ -142,39 +147,23 @@ def test_each_transaction_of_a_session_runs_on_its_own_connection(world: World) 
     """The connection a session's statements run on is kept only for its transaction: after
     a commit, and after a refused statement rolled back, the next statement runs in the
     session's new transaction (and so a rollback undoes it, and only it)."""
-    move = Prepared(
-        update(_heads)
-        .where(_heads.c.negotiation_id == bindparam("which"))
-        .values(hash=bindparam("new_hash")),
-        "move",
-    )
-    add = Prepared(insert(_entries), "add_entry")
 
     def body(db: Any) -> None:
         negotiation, seq, digest = _head(db, world)
         try:
-            move.rows(db, {"which": negotiation, "new_hash": "committed"})
+            _MOVE_HEAD.rows(db, {"which": negotiation, "new_hash": "committed"})
             db.commit()
-            move.rows(db, {"which": negotiation, "new_hash": "rolled back"})
+            _MOVE_HEAD.rows(db, {"which": negotiation, "new_hash": "rolled back"})
             db.rollback()
             assert db.get(LogHead, negotiation).hash == "committed"
-            entry = {
-                "negotiation_id": negotiation,
-                "seq": seq,
-                "kind": "note",
-                "audience": "mediator",
-                "body": "{}",
-                "prev_hash": digest,
-                "hash": digest,
-            }
             with pytest.raises(IntegrityError):
-                add.rows(db, entry)
+                _ADD_ENTRY.rows(db, _entry_already_there(negotiation, seq, digest))
             db.rollback()
-            move.rows(db, {"which": negotiation, "new_hash": "after the refusal"})
+            _MOVE_HEAD.rows(db, {"which": negotiation, "new_hash": "after the refusal"})
             db.rollback()
             assert db.get(LogHead, negotiation).hash == "committed"
         finally:
-            move.rows(db, {"which": negotiation, "new_hash": digest})
+            _MOVE_HEAD.rows(db, {"which": negotiation, "new_hash": digest})
             db.commit()
 
     on_session(world, body)

@@ -46,10 +46,7 @@ class _Field:
     where: str  # "path", "header" or "body"
     key: str  # the path parameter's or the header's name
     field: Any  # FastAPI's ModelField: its ``validate`` gives FastAPI's own errors
-
-    @property
-    def location(self) -> tuple[str, ...]:
-        return (self.where,) if self.where == "body" else (self.where, self.key)
+    location: tuple[str, ...]  # where an error is said to be: ("header", key), ("body",)
 
     def value(self, found: Any, values: Values) -> tuple[Any, list[Any]]:
         if found is _MISSING:
@@ -173,12 +170,13 @@ def _plan(dependant: Dependant, path: str) -> _Plan:
     ]
     if unplanned:
         raise TypeError(f"{path}: a lean route does not resolve {', '.join(unplanned)}")
-    fields = [_Field(f.name, "path", f.alias, f) for f in dependant.path_params]
+    fields = [_Field(f.name, "path", f.alias, f, ("path", f.alias)) for f in dependant.path_params]
     for header in dependant.header_params:
-        if header.field_info.alias is None:
+        name = header.field_info.alias
+        if name is None:
             raise TypeError(f"{path}: give the header parameter '{header.name}' an alias")
-        fields.append(_Field(header.name, "header", header.field_info.alias, header))
-    fields += [_Field(f.name, "body", "", f) for f in dependant.body_params]
+        fields.append(_Field(header.name, "header", name, header, ("header", name)))
+    fields += [_Field(f.name, "body", "", f, ("body",)) for f in dependant.body_params]
     dependencies = []
     for sub in dependant.dependencies:
         call = sub.call
