@@ -121,7 +121,7 @@ class Watcher(threading.Thread):
                 self.count += 1
 
 
-def fuzz_api(base: str, examples: int, hang: float) -> tuple[int, int, int]:
+def fuzz_api(base: str, examples: int, hang: float, seed: int) -> tuple[int, int, int]:
     import schemathesis
     from hypothesis.errors import Unsatisfiable
 
@@ -153,14 +153,19 @@ def fuzz_api(base: str, examples: int, hang: float) -> tuple[int, int, int]:
             for who in (mediator, party):
                 strategy = operation.as_strategy(mode, path_parameters=given_path)
                 with contextlib.suppress(Unsatisfiable):
-                    _fuzz_one(strategy, base, who, examples, hang, counts)
+                    _fuzz_one(strategy, base, who, examples, hang, seed, counts)
     if counts["hung"]:
         print("hung:", *counts["hung"], sep="\n  ")
     return counts["sent"], counts["5xx"], counts["hangs"]
 
 
-def _fuzz_one(strategy, base: str, who: httpx.Client, examples: int, hang: float, counts) -> None:  # type: ignore[no-untyped-def]
+def _fuzz_one(  # type: ignore[no-untyped-def]
+    strategy, base: str, who: httpx.Client, examples: int, hang: float, seed: int, counts
+) -> None:
+    """``examples`` requests drawn from ``strategy``; the seed makes the pass repeatable (and
+    keeps Hypothesis from printing a seed for each operation it cannot draw for)."""
     from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as seeded
 
     headers, cookies = {"X-CSRF-Token": who.cookies["bc_csrf"]}, dict(who.cookies)
 
@@ -171,6 +176,7 @@ def _fuzz_one(strategy, base: str, who: httpx.Client, examples: int, hang: float
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
+    @seeded(seed)
     @given(case=strategy)
     def call(case) -> None:  # type: ignore[no-untyped-def]
         counts["sent"] += 1
@@ -229,7 +235,7 @@ def main() -> None:
         memory.start()
         watcher.start()
         try:
-            api = fuzz_api(base, options.examples, options.hang_seconds)
+            api = fuzz_api(base, options.examples, options.hang_seconds, options.seed)
             idle_peak = memory.peak
             uploads = attack_uploads(base, options.uploads, options.hang_seconds, options.seed)
             status = Path(f"/proc/{process.pid}/status").read_text()
