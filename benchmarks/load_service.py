@@ -321,6 +321,27 @@ def cpu_of(server: psutil.Process) -> float:
     return total
 
 
+def threads_cpu(server: psutil.Process) -> dict[tuple[int, int], float]:
+    """CPU seconds of each thread of the server and of its worker processes, by (process,
+    thread) id."""
+    seconds = {}
+    for process in [server, *server.children(recursive=True)]:
+        try:
+            for thread in process.threads():
+                seconds[(process.pid, thread.id)] = thread.user_time + thread.system_time
+        except psutil.NoSuchProcess:
+            continue
+    return seconds
+
+
+def busiest_thread(before: dict[tuple[int, int], float], after: dict, elapsed: float) -> float:
+    """The share of one core the busiest server thread used during the run: in each process
+    that is the event loop, which runs every request's Python (more than about 0.8 and the
+    latency climbs steeply)."""
+    used = [after[key] - before.get(key, 0.0) for key in after]
+    return max(used, default=0.0) / elapsed
+
+
 def stop(process: subprocess.Popen) -> str:
     """SIGTERM, as a service manager stops it; SIGKILL if it has not stopped in 30 s."""
     began = time.perf_counter()
@@ -414,7 +435,8 @@ def main() -> None:
 
 
 def run_once(args: argparse.Namespace) -> dict[str, float]:
-    """One run with a fresh server: its report printed; its p99 and the machine's speed."""
+    """One run with a fresh server: its report printed; its p99, throughput, event loop's
+    share of a core and the machine's speed."""
     folder = tempfile.mkdtemp(prefix="backchannel-load-")
     database_url = args.database_url or f"sqlite:///{Path(folder) / 'load.db'}"
     process, base = start_server(database_url, str(Path(folder) / "data"), args.workers)
@@ -423,7 +445,7 @@ def run_once(args: argparse.Namespace) -> dict[str, float]:
         seeds = np.random.SeedSequence(args.seed).generate_state(len(negotiations))
         server = psutil.Process(process.pid)
         speed_before, stolen = yardstick(), stolen_seconds()
-        server_cpu = cpu_of(server)
+        server_cpu, threads_before = cpu_of(server), threads_cpu(server)
         own_cpu = time.process_time()
         began = time.perf_counter()
         stop_at = time.monotonic() + args.max_seconds
@@ -449,6 +471,7 @@ def run_once(args: argparse.Namespace) -> dict[str, float]:
             )
         elapsed = time.perf_counter() - began
         server_cpu = cpu_of(server) - server_cpu
+        loop_share = busiest_thread(threads_before, threads_cpu(server), elapsed)
         own_cpu = time.process_time() - own_cpu
         stolen = stolen_seconds() - stolen
         speed_after = yardstick()
@@ -480,6 +503,10 @@ def run_once(args: argparse.Namespace) -> dict[str, float]:
         f"load generator {own_cpu:.1f} s, of {2 * elapsed:.1f} s on 2 cores"
     )
     print(
+        f"event loop (the server's busiest thread): {100 * loop_share:.0f}% of a core "
+        "during the run"
+    )
+    print(
         "machine load average (1, 5, 15 min) at the end: "
         + ", ".join(f"{x:.2f}" for x in os.getloadavg())
         + f" on {os.cpu_count()} cores (a shared machine slows every figure above)"
@@ -505,6 +532,7 @@ def run_once(args: argparse.Namespace) -> dict[str, float]:
         "p99": float(np.percentile(latencies, 99)),
         "throughput": len(latencies) / elapsed,
         "speed": max(speed_before, speed_after),
+        "loop": loop_share,
     }
 
 
@@ -515,6 +543,7 @@ def print_runs(runs: list[dict[str, float]], target: float) -> None:
     for number, run in enumerate(runs, 1):
         print(
             f"  run {number:2d}: {run['throughput']:6.1f} offers/s, p99 {run['p99']:7.1f} ms, "
+            f"event loop {100 * run['loop']:3.0f}% busy, "
             f"machine's fixed work took up to {run['speed']:.0f} ms"
         )
     p99s = np.array([run["p99"] for run in runs])

@@ -22,12 +22,16 @@ def load_service():  # type: ignore[no-untyped-def]
 
 
 def test_the_count_is_of_runs_strictly_under_the_target(capsys: pytest.CaptureFixture) -> None:
-    runs = [{"p99": p99, "throughput": 195.0, "speed": 38.0} for p99 in (12.0, 99.9, 100.0, 240.0)]
+    runs = [
+        {"p99": p99, "throughput": 195.0, "speed": 38.0, "loop": 0.5}
+        for p99 in (12.0, 99.9, 100.0, 240.0)
+    ]
     load_service().print_runs(runs, 100.0)
     printed = capsys.readouterr().out
     assert "p99 under 100 ms in 2 of 4 runs" in printed
     assert "median 100.0 ms, range 12.0 to 240.0 ms" in printed
     assert printed.count("  run ") == 4
+    assert printed.count("event loop  50% busy") == 4
 
 
 def benchmark(*arguments: str) -> subprocess.CompletedProcess[str]:
