@@ -334,7 +334,9 @@ def threads_cpu(server: psutil.Process) -> dict[tuple[int, int], float]:
     return seconds
 
 
-def busiest_thread(before: dict[tuple[int, int], float], after: dict, elapsed: float) -> float:
+def busiest_thread(
+    before: dict[tuple[int, int], float], after: dict[tuple[int, int], float], elapsed: float
+) -> float:
     """The share of one core the busiest server thread used during the run: in each process
     that is the event loop, which runs every request's Python (more than about 0.8 and the
     latency climbs steeply)."""
