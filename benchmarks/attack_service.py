@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from load_service import client, start_server
+from load_service import client, create_and_join, start_server
 
 ROOT = Path(__file__).parents[1]
 SPLIT = (ROOT / "tests" / "fixtures" / "split.yaml").read_text()
@@ -125,16 +125,7 @@ def fuzz_api(base: str, examples: int, hang: float, seed: int) -> tuple[int, int
     import schemathesis
     from hypothesis.errors import Unsatisfiable
 
-    mediator = client(base, operator=True)  # creating a negotiation takes the operator token
-    created = mediator.post("/api/negotiations", data={"scenario": "iran-us"})
-    if created.status_code != 201:
-        raise SystemExit(f"creating the negotiation answered {created.status_code}: {created.text}")
-    created = created.json()
-    party = client(base)
-    join = "/join/" + created["invitations"]["us"].rsplit("/", 1)[1]
-    joined = party.post(join, data={"csrf": party.cookies["bc_csrf"]})
-    if joined.status_code != 303:
-        raise SystemExit(f"joining as a party answered {joined.status_code}: {joined.text}")
+    created, mediator, party = create_and_join(base, "iran-us")
     schema = schemathesis.openapi.from_url(base + "/openapi.json")
     # The event stream stays open by design (the tests fuzz it with streams that end at once);
     # here it is opened once and closed after its headers.

@@ -113,12 +113,24 @@ def client(base: str, operator: bool = False) -> httpx.Client:
     return c
 
 
-def open_negotiation(base: str) -> dict:
+def create_and_join(base: str, scenario: str) -> tuple[dict, httpx.Client, httpx.Client]:
+    """A new negotiation, created as the operator (who becomes its mediator), and the US
+    party's client, joined through its invitation link: what was created, the mediator, the
+    party."""
     mediator = client(base, operator=True)
-    created = mediator.post("/api/negotiations", data={"scenario": "iran-us-2025"}).json()
+    created = mediator.post("/api/negotiations", data={"scenario": scenario})
+    if created.status_code != 201:
+        raise SystemExit(f"creating a negotiation answered {created.status_code}: {created.text}")
     party = client(base)
-    join = "/join/" + created["invitations"]["us"].rsplit("/", 1)[1]
-    assert party.post(join, data={"csrf": party.cookies["bc_csrf"]}).status_code == 303
+    join = "/join/" + created.json()["invitations"]["us"].rsplit("/", 1)[1]
+    joined = party.post(join, data={"csrf": party.cookies["bc_csrf"]})
+    if joined.status_code != 303:
+        raise SystemExit(f"joining as a party answered {joined.status_code}: {joined.text}")
+    return created.json(), mediator, party
+
+
+def open_negotiation(base: str) -> dict:
+    created, mediator, party = create_and_join(base, "iran-us-2025")
     mediator.post(f"/api/negotiations/{created['id']}/start").raise_for_status()
     room = party.get(f"/api/negotiations/{created['id']}/room").json()
     options = [[o["label"] for o in i["options"]] for i in room["preferences"]["issues"]]
@@ -493,9 +505,10 @@ def run_once(args: argparse.Namespace) -> dict[str, float]:
         f"throughput: {len(latencies) / elapsed:.1f} offers/s "
         f"({2 * len(latencies) / elapsed:.1f} acknowledged writes/s)"
     )
+    p99 = float(np.percentile(latencies, 99))
     print(
         f"offer latency: p50 {np.percentile(latencies, 50):.1f} ms, "
-        f"p99 {np.percentile(latencies, 99):.1f} ms, max {latencies.max():.1f} ms"
+        f"p99 {p99:.1f} ms, max {latencies.max():.1f} ms"
     )
     if args.by_second:
         print_by_second(timed, began)
@@ -531,7 +544,7 @@ def run_once(args: argparse.Namespace) -> dict[str, float]:
     if check.returncode != 0:
         raise SystemExit("verify-log found problems in the event log after the run")
     return {
-        "p99": float(np.percentile(latencies, 99)),
+        "p99": p99,
         "throughput": len(latencies) / elapsed,
         "speed": max(speed_before, speed_after),
         "loop": loop_share,
